@@ -1,0 +1,211 @@
+import { createAuthErrorMatcher } from './auth-pattern.ts';
+import {
+  CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartValidationError,
+} from './errors.ts';
+import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
+import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
+import { MODULES } from './modules.ts';
+import { normaliseId, normaliseList } from './normalise.ts';
+import { parseReply } from './reply.ts';
+import { redact } from './redact.ts';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.ts';
+import { cachedToken, forgetToken, tokenKey } from './token-cache.ts';
+
+/** Who logs in where. `hash` is the SHA-1 hex of the password; it is sent, never logged. */
+export type Credentials = { endpoint: string; domain: string; email: string; hash: string };
+
+/** What the client tells its host about each request, for logs and metrics. Never carries secrets. */
+export type CallEvent =
+  | { type: 'request'; module: string; action: Action; attempt: number }
+  | { type: 'retry'; module: string; action: Action; attempt: number; delayMs: number; code: string }
+  | { type: 'relogin'; module: string; action: Action }
+  | { type: 'login'; domain: string };
+
+export type CsmartClientOptions = {
+  credentials: () => Promise<Credentials>;
+  /** Per-request timeout; keep it well under the Lambda function's timeout. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  /** Regular expression (source) for error texts that mean "log in again". */
+  authErrorPattern?: string;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  onEvent?: (event: CallEvent) => void;
+};
+
+export type CsmartClient = {
+  /** Logs in (or reuses the process's token) and returns the domain CSMART confirmed. */
+  login(): Promise<{ domain: string }>;
+  list(module: ModuleName): Promise<CsmartRecord[]>;
+  /** Creates a record, or edits the one with `id`. Returns the saved record's id. */
+  save<M extends SaveModule>(module: M, fields: SaveFields<M>, options?: { id?: string }): Promise<string>;
+  /** The one generic call every method goes through: module × action × fields from the table. */
+  call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown>;
+};
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
+  const timeoutMs = options.timeoutMs ?? 8_000;
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const isAuthMessage = createAuthErrorMatcher(options.authErrorPattern);
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const emit = options.onEvent ?? (() => {});
+
+  /** One HTTP round trip: form-encoded POST, module/action in the query, reply read as the vendor's envelope. */
+  async function send(credentials: Credentials, module: string, action: Action, fields: Record<string, string | undefined>, secrets: string[]): Promise<unknown> {
+    const url = new URL(credentials.endpoint);
+    url.searchParams.set('module', module);
+    if (module !== 'Login') url.searchParams.set('action', action);
+    const where = { module, action };
+    let response: Response;
+    let body: string;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
+        body: encodeForm(fields),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      body = await response.text();
+    } catch (error) {
+      throw networkError(error, where, timeoutMs);
+    }
+    const envelope = parseReply(body, { ...where, status: response.status, secrets });
+    if (envelope.error === '') return envelope.data;
+    const message = `CSMART ${module}/${action} refused: ${redact(envelope.error, secrets)}`;
+    if (isAuthMessage(envelope.error)) throw new CsmartAuthError(message, where);
+    throw new CsmartValidationError(message, where);
+  }
+
+  /** Repeats `attempt` while the policy says the failure is transient and safe to repeat. */
+  async function withRetries<T>(module: string, action: Action, attempt: (n: number) => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        emit({ type: 'request', module, action, attempt: n });
+        return await attempt(n);
+      } catch (error) {
+        if (n >= policy.attempts || !isRetryable(error, action)) throw error;
+        const delayMs = backoffDelay(policy, n - 1, random);
+        emit({ type: 'retry', module, action, attempt: n, delayMs, code: (error as CsmartError).code });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  async function login(credentials: Credentials): Promise<string> {
+    emit({ type: 'login', domain: credentials.domain });
+    const fields = { domain: credentials.domain, email: credentials.email, hash: credentials.hash };
+    let data: unknown;
+    try {
+      data = await withRetries('Login', 'Login', () => send(credentials, 'Login', 'Login', fields, [credentials.hash]));
+    } catch (error) {
+      // Whatever CSMART says about a refused login, it is about the credentials: say so without them.
+      if (error instanceof CsmartValidationError || error instanceof CsmartAuthError) {
+        throw new CsmartAuthError(`CSMART refused the login to domain "${credentials.domain}": ${error.message.replace(/^CSMART Login\/Login refused: /, '')}`, { module: 'Login', action: 'Login' });
+      }
+      throw error;
+    }
+    const token = (data as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || token === '') {
+      throw new CsmartProtocolError('CSMART Login answered without a token', { module: 'Login', action: 'Login' });
+    }
+    return token;
+  }
+
+  async function session(): Promise<{ credentials: Credentials; key: string; token: string }> {
+    const credentials = await options.credentials();
+    const key = tokenKey(credentials.endpoint, credentials.domain, credentials.email);
+    const token = await cachedToken(key, () => login(credentials));
+    return { credentials, key, token };
+  }
+
+  async function call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown> {
+    if (module === 'Login') {
+      const { credentials } = await session();
+      return { domain: credentials.domain };
+    }
+    const run = async () => {
+      const { credentials, key, token } = await session();
+      const secrets = [token, credentials.hash];
+      const params = { domain: credentials.domain, token, ...fields };
+      try {
+        return await withRetries(module, action, () => send(credentials, module, action, params, secrets));
+      } catch (error) {
+        if (error instanceof CsmartAuthError) await forgetToken(key, token);
+        throw error;
+      }
+    };
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof CsmartAuthError) || error.action === 'Login') throw error;
+      // The token expired or was revoked: log in again once and repeat the call once.
+      emit({ type: 'relogin', module, action });
+      return run();
+    }
+  }
+
+  return {
+    async login() {
+      const { credentials } = await session();
+      return { domain: credentials.domain };
+    },
+    async list(module) {
+      const data = await call(module, 'List', {});
+      return normaliseList(data, module);
+    },
+    async save(module, fields, saveOptions = {}) {
+      const checked = checkSaveFields(module, fields as Record<string, unknown>);
+      if (saveOptions.id !== undefined) checked.id = saveOptions.id;
+      const data = await call(module, 'Save', checked);
+      return normaliseId(data, module);
+    },
+    call,
+  };
+}
+
+/** Refuses unknown fields and non-text values before anything is sent. */
+function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): Record<string, string | undefined> {
+  const known: readonly string[] = MODULES[module].fields;
+  const out: Record<string, string | undefined> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (!known.includes(field)) {
+      throw new CsmartValidationError(`${module}/Save has no field "${field}"`, { module, action: 'Save', field });
+    }
+    if (value !== undefined && typeof value !== 'string') {
+      throw new CsmartValidationError(`${module}/Save field "${field}" must be text`, { module, action: 'Save', field });
+    }
+    out[field] = value;
+  }
+  for (const field of MODULES[module].required as readonly string[]) {
+    if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
+  }
+  return out;
+}
+
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Classifies a fetch failure. Only a refused or unresolvable connection proves the request never left. */
+function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
+  if (error instanceof CsmartError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new CsmartTimeoutError(`CSMART ${where.module}/${where.action} did not answer within ${timeoutMs} ms`, { ...where, cause: error });
+  }
+  const code = causeCode(error);
+  return new CsmartNetworkError(`CSMART ${where.module}/${where.action} could not be reached (${code ?? 'network error'})`, {
+    ...where, cause: error, neverSent: code !== undefined && NEVER_SENT_CODES.has(code),
+  });
+}
+
+function causeCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import { CsmartProtocolError } from './errors.ts';
+import type { CsmartRecord } from './modules.ts';
+
+/**
+ * Record ids may come as strings or numbers, and lists as arrays or as id-keyed objects (PHP's
+ * associative arrays). Everything leaves the client as an array of records with a string `id`.
+ */
+export function normaliseList(data: unknown, module: string): CsmartRecord[] {
+  if (data === null || data === undefined || data === '' || data === false) return [];
+  const entries: [string | undefined, unknown][] = Array.isArray(data)
+    ? data.map((record) => [undefined, record])
+    : typeof data === 'object'
+      ? Object.entries(data)
+      : [];
+  if (entries.length === 0 && !Array.isArray(data) && typeof data !== 'object') {
+    throw new CsmartProtocolError(`CSMART ${module}/List answered data of type ${typeof data}, not a list`, { module, action: 'List' });
+  }
+  const records: CsmartRecord[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const [key, record] = entries[i]!;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new CsmartProtocolError(`CSMART ${module}/List answered a record that is not an object`, { module, action: 'List' });
+    }
+    const raw = (record as { id?: unknown }).id ?? key;
+    const id = raw === undefined || raw === null ? '' : String(raw);
+    records[i] = ((record as { id?: unknown }).id === id ? record : { ...record, id }) as CsmartRecord;
+  }
+  return records;
+}
+
+/** Save answers the saved record's id, as a number or a string (or, tolerated, inside an object). */
+export function normaliseId(data: unknown, module: string): string {
+  const raw = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : data;
+  if ((typeof raw === 'number' && Number.isFinite(raw)) || (typeof raw === 'string' && raw.trim() !== '')) return String(raw).trim();
+  throw new CsmartProtocolError(`CSMART ${module}/Save answered without the saved record's id`, { module, action: 'Save' });
+}
