@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { processClient } from '../lib/csmart/process-client.ts';
+import { CsmartError } from '../lib/csmart/errors.ts';
+import { type CliIo, EXIT, println, UsageError } from './cli-io.ts';
+import { list, listHelp } from './commands/list.ts';
+import { login, loginHelp } from './commands/login.ts';
+import { save, saveHelp } from './commands/save.ts';
+
+const HELP = `csmart — the csmart-connect command line
+
+Usage: csmart <command> [options]
+
+Commands:
+  ${loginHelp}
+  ${listHelp}
+  ${saveHelp}
+
+Configuration is the functions' own: CSMART_API_URL, and CSMART_DOMAIN + CSMART_EMAIL +
+CSMART_PASSWORD (or CSMART_PASSWORD_SHA1) for local use, else SSM under CSMART_SSM_PREFIX
+with the usual AWS credentials. See the README.
+
+Exit codes: 0 done, 1 CSMART or AWS failed, 2 wrong command line, 3 configuration missing or invalid.`;
+
+/** Runs one command line; returns the exit code. Never prints a token, hash or password. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        format: { type: 'string' },
+        id: { type: 'string' },
+      },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      println(io.out, HELP);
+      return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+    }
+    switch (command) {
+      case 'login': return await login(processClient(), io);
+      case 'list': return await list(processClient(), io, { positionals: rest, format: values.format });
+      case 'save': return await save(processClient(), io, { positionals: rest, id: values.id });
+      default: throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}
+
+function reportFailure(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    println(io.err, `csmart: ${(error as Error).message}\nRun "csmart --help" for usage.`);
+    return EXIT.usage;
+  }
+  if (error instanceof CsmartError) {
+    println(io.err, `csmart: ${error.message}`);
+    return error.code === 'config' ? EXIT.config : EXIT.failed;
+  }
+  println(io.err, `csmart: ${(error as Error)?.message ?? String(error)}`);
+  return EXIT.failed;
+}

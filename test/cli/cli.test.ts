@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../bin/cli.ts';
+import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { resetProcessClient } from '../../lib/csmart/process-client.ts';
+import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { useSandbox } from '../support/sandbox.ts';
+
+const sandbox = useSandbox();
+const run = promisify(execFile);
+
+function localEnv(overrides: Record<string, string> = {}) {
+  const { endpoint, domain, email, password } = sandbox.demoCredentials;
+  return { CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password, ...overrides };
+}
+
+/** Runs the CLI in this process with the given environment; returns exit code and output. */
+async function cli(args: string[], env: Record<string, string> = localEnv()) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  resetProcessConfig();
+  resetProcessClient();
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (c) => (chunks.out += c));
+  err.on('data', (c) => (chunks.err += c));
+  try {
+    const code = await runCli(args, { out, err, env: process.env });
+    return { code, ...chunks };
+  } finally {
+    process.env = saved;
+  }
+}
+
+beforeEach(() => clearTokenCache());
+afterEach(() => { resetProcessConfig(); resetProcessClient(); });
+
+describe('csmart CLI', () => {
+  it('login prints the domain and never the token or password', async () => {
+    const result = await cli(['login']);
+    expect(result).toMatchObject({ code: 0, out: 'Logged in to CSMART domain "demo".\n' });
+    expect(result.out + result.err).not.toContain(sandbox.demoCredentials.password);
+  });
+
+  it('login with a wrong password fails with exit code 1 and a clear message', async () => {
+    const result = await cli(['login'], localEnv({ CSMART_PASSWORD: 'wrong-password' }));
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/refused the login to domain "demo"/);
+    expect(result.err).not.toContain('wrong-password');
+  });
+
+  it('save prints the new id and edits with --id', async () => {
+    const created = await cli(['save', 'Accounts', 'name=Zażółć gęślą jaźń', 'city=Łódź']);
+    expect(created.code).toBe(0);
+    const id = created.out.trim();
+    expect(id).toMatch(/^\d+$/);
+    const edited = await cli(['save', 'Accounts', 'name=Nowa nazwa', '--id', id]);
+    expect(edited.out.trim()).toBe(id);
+    expect(sandbox.current.store.get('Accounts', id)).toMatchObject({ name: 'Nowa nazwa', city: 'Łódź' });
+  });
+
+  it('list prints json, ndjson and csv', async () => {
+    await cli(['save', 'Accounts', 'name=A, "quoted"', 'city=Kraków']);
+    const json = await cli(['list', 'Accounts']);
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ name: 'A, "quoted"', city: 'Kraków' })]);
+    const ndjson = await cli(['list', 'Accounts', '--format', 'ndjson']);
+    expect(ndjson.out.trim().split('\n').map((line) => JSON.parse(line))).toHaveLength(1);
+    const csv = await cli(['list', 'Accounts', '--format', 'csv']);
+    expect(csv.out).toContain('"A, ""quoted"""');
+    expect(csv.out).toContain('Kraków');
+  });
+
+  it.each([
+    [['list'], /exactly one module/],
+    [['list', 'Clients'], /unknown module "Clients"/],
+    [['list', 'Accounts', '--format', 'xml'], /unknown format "xml"/],
+    [['save', 'Invoices', 'name=x'], /"Invoices" cannot be saved/],
+    [['save', 'Accounts', 'colour=red'], /Accounts has no field "colour"/],
+    [['save', 'Accounts', 'name'], /"name" is not field=value/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['list', 'Accounts', '--bogus'], /Unknown option/],
+  ])('refuses %j with exit code 2 and a usage hint', async (args, message) => {
+    const result = await cli(args as string[]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).toContain('csmart --help');
+    expect(sandbox.current.requests).toHaveLength(0);
+  });
+
+  it('reports missing configuration with exit code 3, naming what is missing', async () => {
+    const result = await cli(['login'], { CSMART_DOMAIN: 'demo', CSMART_EMAIL: '', CSMART_PASSWORD: '' , CSMART_API_URL: sandbox.demoCredentials.endpoint });
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/CSMART_EMAIL/);
+  });
+
+  it('prints help', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/login[\s\S]*list <Module>[\s\S]*save <Module>/);
+  });
+
+  it('works as the README shows: bin/csmart login, save and list against the sandbox', async () => {
+    const env = { ...process.env, ...localEnv() };
+    const login = await run('bin/csmart', ['login'], { env });
+    expect(login.stdout).toContain('domain "demo"');
+    const saved = await run('bin/csmart', ['save', 'Accounts', 'name=Zażółć gęślą jaźń'], { env });
+    const id = saved.stdout.trim();
+    const listed = await run('bin/csmart', ['list', 'Accounts'], { env });
+    expect(JSON.parse(listed.stdout)).toContainEqual(expect.objectContaining({ id, name: 'Zażółć gęślą jaźń' }));
+  });
+});
