@@ -1,0 +1,162 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { endpointOverride, resetAwsClients } from '../../lib/config/aws.ts';
+import { dynamoClient } from '../../lib/config/aws/dynamodb.ts';
+import { eventBridgeClient } from '../../lib/config/aws/eventbridge.ts';
+import { s3Client } from '../../lib/config/aws/s3.ts';
+import { sqsClient } from '../../lib/config/aws/sqs.ts';
+import { ssmClient } from '../../lib/config/aws/ssm.ts';
+import { startLocalSsm } from '../support/local-ssm.ts';
+import type { LocalSsm } from '../support/local-ssm.ts';
+
+type Seen = { method: string; url: string; target: string | undefined };
+
+/** Records each request and answers with whatever the test queued for it (default: an empty JSON object). */
+async function startRecorder(): Promise<{ endpoint: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined });
+      if ((req.headers['x-amz-target'] ?? '') === '') {
+        // S3 speaks REST/XML.
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>acme-exports</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+        return;
+      }
+      const payload = req.headers['x-amz-target'] === 'AWSEvents.PutEvents' ? { FailedEntryCount: 0, Entries: [{ EventId: '1' }] } : {};
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+describe('AWS clients', () => {
+  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let ssm: LocalSsm;
+
+  beforeAll(async () => {
+    recorder = await startRecorder();
+    ssm = await startLocalSsm({ '/csmart/test/domain': 'acme' });
+  });
+
+  afterAll(async () => {
+    recorder.server.closeAllConnections();
+    await new Promise((resolve) => recorder.server.close(resolve));
+    await ssm.close();
+  });
+
+  beforeEach(() => {
+    recorder.seen.length = 0;
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    vi.stubEnv('AWS_REGION', 'eu-central-1');
+    vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+    vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', undefined);
+    for (const service of ['SSM', 'SQS', 'S3', 'DYNAMODB', 'EVENTBRIDGE']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, undefined);
+    resetAwsClients();
+  });
+
+  afterEach(() => {
+    resetAwsClients();
+    vi.unstubAllEnvs();
+  });
+
+  it('creates one client per process', () => {
+    expect(ssmClient()).toBe(ssmClient());
+    expect(s3Client()).toBe(s3Client());
+  });
+
+  it('builds a new client from the current environment after resetAwsClients()', () => {
+    const first = sqsClient();
+
+    resetAwsClients();
+
+    expect(sqsClient()).not.toBe(first);
+  });
+
+  it('sends SSM requests to AWS_ENDPOINT_URL_SSM', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_SSM', ssm.endpoint);
+
+    const answer = await ssmClient().send(new GetParametersCommand({ Names: ['/csmart/test/domain'], WithDecryption: true }));
+
+    expect(answer.Parameters?.[0]?.Value).toBe('acme');
+    expect(ssm.calls.GetParameters).toBe(1);
+  });
+
+  it('sends requests to AWS_ENDPOINT_URL when no service-specific variable is set', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL', recorder.endpoint);
+
+    await sqsClient().send(new ListQueuesCommand({}));
+
+    expect(recorder.seen.map((request) => request.target)).toEqual(['AmazonSQS.ListQueues']);
+  });
+
+  it('sends SQS requests to AWS_ENDPOINT_URL_SQS', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', recorder.endpoint);
+
+    await sqsClient().send(new ListQueuesCommand({}));
+
+    expect(recorder.seen.map((request) => request.target)).toEqual(['AmazonSQS.ListQueues']);
+  });
+
+  it('sends DynamoDB requests to AWS_ENDPOINT_URL_DYNAMODB', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', recorder.endpoint);
+
+    await dynamoClient().send(new ListTablesCommand({}));
+
+    expect(recorder.seen.map((request) => request.target)).toEqual(['DynamoDB_20120810.ListTables']);
+  });
+
+  it('sends EventBridge requests to AWS_ENDPOINT_URL_EVENTBRIDGE', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', recorder.endpoint);
+
+    await eventBridgeClient().send(new PutEventsCommand({ Entries: [{ Source: 'csmart', DetailType: 'test', Detail: '{}' }] }));
+
+    expect(recorder.seen.map((request) => request.target)).toEqual(['AWSEvents.PutEvents']);
+  });
+
+  it('sends S3 requests to AWS_ENDPOINT_URL_S3, addressing the bucket path-style', async () => {
+    // A host name, not an IP: for IP endpoints the SDK falls back to path-style by itself.
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', recorder.endpoint.replace('127.0.0.1', 'localhost'));
+
+    await s3Client().send(new ListObjectsV2Command({ Bucket: 'acme-exports' }));
+
+    expect(recorder.seen).toHaveLength(1);
+    expect(recorder.seen[0]?.url).toMatch(/^\/acme-exports\/?\?/);
+  });
+
+  it('keeps virtual-hosted S3 addressing when no endpoint is overridden', () => {
+    expect(s3Client().config.forcePathStyle).toBe(false);
+  });
+
+  it('sees no override when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', () => {
+    const env = { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' };
+
+    expect(endpointOverride('S3', env)).toBeUndefined();
+    expect(endpointOverride('S3', { AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' })).toBe('http://127.0.0.1:9000');
+  });
+
+  it('bundles only the SDK client a function imports', async () => {
+    const result = await build({
+      stdin: { contents: "export { ssmClient } from './lib/config/aws/ssm.ts';", resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', mainFields: ['module', 'main'], logLevel: 'silent',
+    });
+
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.includes('@aws-sdk/client-ssm/'))).toBe(true);
+    for (const other of ['client-s3', 'client-sqs', 'client-dynamodb', 'client-eventbridge']) {
+      expect(inputs.some((path) => path.includes(`@aws-sdk/${other}/`)), other).toBe(false);
+    }
+  });
+});
