@@ -1,0 +1,8 @@
+import { workerDeps } from '../lib/delivery/runtime.ts';
+import { processBatch } from '../lib/delivery/worker.ts';
+import { reportWorkerEvent } from '../lib/observability/delivery-log.ts';
+import { withQueue } from '../lib/queue/with-queue.ts';
+
+/** Delivery queue → CSMART: each message alone (partial batch failures), at most one record per entity. */
+export const handler = withQueue(async (event, context) =>
+  processBatch(event.Records, workerDeps(context.invokedFunctionArn, reportWorkerEvent)));

@@ -1,0 +1,70 @@
+import type { CsmartClient } from '../csmart/client.ts';
+import type { CsmartRecord } from '../csmart/modules.ts';
+
+/**
+ * CSMART cannot search: the only way to find a client by NIP or e-mail is its whole Accounts list.
+ * The list is cached briefly per process and kept current with what this process saves.
+ * List record fields are undocumented; we read the Save field names and a few common variants.
+ */
+const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
+const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
+
+export const normaliseNip = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
+export const normaliseEmail = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+
+export type AccountMatch = { nip?: string; email?: string };
+export type AccountDirectory = {
+  find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
+  remember(record: CsmartRecord): void;
+  clear(): void;
+  readonly stats: { lists: number };
+};
+
+type Index = { at: number; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord> };
+
+export function createAccountDirectory(options: { client: Pick<CsmartClient, 'list'>; ttlMs: number; now?: () => number }): AccountDirectory {
+  const now = options.now ?? Date.now;
+  let index: Promise<Index> | undefined;
+  const stats = { lists: 0 };
+
+  const add = (idx: Index, record: CsmartRecord) => {
+    for (const field of NIP_FIELDS) { const nip = normaliseNip(record[field]); if (nip) idx.byNip.set(nip, record); }
+    for (const field of EMAIL_FIELDS) { const email = normaliseEmail(record[field]); if (email) idx.byEmail.set(email, record); }
+  };
+
+  async function load(): Promise<Index> {
+    stats.lists++;
+    const records = await options.client.list('Accounts');
+    const idx: Index = { at: now(), byNip: new Map(), byEmail: new Map() };
+    // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
+    for (const record of records) add(idx, record);
+    return idx;
+  }
+
+  async function current(fresh: boolean): Promise<Index> {
+    if (index && !fresh) {
+      const idx = await index.catch(() => undefined);
+      if (idx && now() - idx.at < options.ttlMs) return idx;
+    }
+    const loading = load();
+    index = loading;
+    loading.catch(() => { if (index === loading) index = undefined; });
+    return loading;
+  }
+
+  return {
+    stats,
+    async find(match, findOptions = {}) {
+      const idx = await current(findOptions.fresh ?? false);
+      const nip = normaliseNip(match.nip);
+      const email = normaliseEmail(match.email);
+      return (nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined);
+    },
+    remember(record) {
+      void index?.then((idx) => add(idx, record), () => undefined);
+    },
+    clear() {
+      index = undefined;
+    },
+  };
+}

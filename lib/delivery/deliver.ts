@@ -1,0 +1,138 @@
+import type { CsmartClient } from '../csmart/client.ts';
+import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
+import type { AccountDirectory } from './account-directory.ts';
+import { normaliseNip } from './account-directory.ts';
+import { LinkBusyError } from './errors.ts';
+import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
+import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
+
+export type DeliveredRecord = NonNullable<SubmissionStatus['records']>[number];
+export type DeliveryOutcome = { duplicate: boolean; records: DeliveredRecord[] };
+
+export type DeliveryDeps = {
+  client: Pick<CsmartClient, 'save' | 'list'>;
+  links: LinkStore;
+  accounts: AccountDirectory;
+};
+
+type AccountContext = { id: string; name: string | undefined; nip: string | undefined };
+
+/** The line that marks a record we created, so that a retry after a crash finds it instead of creating it twice. */
+export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
+
+/**
+ * Performs one job's CSMART work, at most once per record: a job already delivered is skipped,
+ * clients are found by link, NIP or e-mail before one is created, and every other record is
+ * created under a claimed link and edited ever after.
+ */
+export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string): Promise<DeliveryOutcome> {
+  if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
+  const records: DeliveredRecord[] = [];
+  let account: AccountContext | undefined;
+  for (const step of job.steps) {
+    if (step.kind === 'account') {
+      const result = await deliverAccount(step, job, deps);
+      account = result.account;
+      records.push(result.record);
+    } else {
+      records.push(await deliverRecord(step, job, deps, account));
+    }
+  }
+  return { duplicate: false, records };
+}
+
+async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps) {
+  const fields = nonEmpty(step.fields);
+  const linked = step.link ? await deps.links.get(step.link) : undefined;
+  let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
+  let existing: CsmartRecord | undefined;
+  if (!existingId && (step.match.nip || step.match.email)) {
+    existing = await deps.accounts.find(step.match);
+    existingId = existing?.id;
+  }
+  let action: DeliveredRecord['action'];
+  let id: string;
+  if (existingId) {
+    id = existingId;
+    if (step.onMatch === 'update') {
+      await deps.client.save('Accounts', fields, { id });
+      action = 'updated';
+    } else {
+      action = 'kept';
+    }
+  } else {
+    id = await deps.client.save('Accounts', fields);
+    action = 'created';
+  }
+  const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
+  deps.accounts.remember(merged);
+  if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
+  const nip = normaliseNip(merged.nip) || undefined;
+  return {
+    account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
+    record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
+  };
+}
+
+async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+  const fields: Record<string, string | undefined> = nonEmpty(step.fields);
+  if (step.withAccount && account) {
+    if (step.module === 'Opportunities') {
+      fields.account_id = account.id;
+      fields.account_name ??= account.name;
+    } else if (account.nip) {
+      fields.nip = account.nip;
+    }
+  }
+  const refs = [step.link, ...(step.aliases ?? [])];
+  const found = await firstLinked(refs, deps.links);
+  if (found) {
+    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id: found });
+    await linkAll(refs, step.module, found, job.id, deps.links);
+    return { module: step.module, id: found, action: 'updated' };
+  }
+  if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
+
+  const claim = await deps.links.claim(step.link, step.module, job.id);
+  let id: string | undefined;
+  if (!claim.claimed) {
+    if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
+    else if (claim.link.owner !== job.id) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    // Our own earlier attempt claimed it and stopped: the record may exist. Look for its marker.
+    else id = await findMarked(step.module, claim.link, deps);
+  }
+  let action: DeliveredRecord['action'] = 'updated';
+  if (id) {
+    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id });
+  } else {
+    const marker = markerLine(claim.link.marker);
+    const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
+    id = await deps.client.save(step.module, { ...fields, description } as SaveFields<typeof step.module>);
+    action = 'created';
+  }
+  await linkAll(refs, step.module, id, job.id, deps.links);
+  return { module: step.module, id, action };
+}
+
+async function firstLinked(refs: LinkRef[], links: LinkStore): Promise<string | undefined> {
+  for (const ref of refs) {
+    const link = await links.get(ref);
+    if (link?.state === 'linked' && link.recordId) return link.recordId;
+  }
+  return undefined;
+}
+
+async function linkAll(refs: LinkRef[], module: string, id: string, owner: string, links: LinkStore): Promise<void> {
+  for (const ref of refs) await links.set(ref, module, id, owner);
+}
+
+async function findMarked(module: RecordStep['module'], link: Link, deps: DeliveryDeps): Promise<string | undefined> {
+  const marker = markerLine(link.marker);
+  const records = await deps.client.list(module);
+  return records.find((r) => typeof r.description === 'string' && r.description.includes(marker))?.id;
+}
+
+/** Empty values are left out: an update must never blank a field the CRM user filled in. */
+function nonEmpty<T extends Record<string, string | undefined>>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as T;
+}

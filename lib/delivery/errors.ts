@@ -1,0 +1,22 @@
+/** The delivery queue refused the work: the sender must try again (503 with Retry-After), nothing was accepted. */
+export class QueueUnavailableError extends Error {
+  override name = 'QueueUnavailableError';
+  readonly code = 'queue_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Another delivery holds the same record link right now; retry later rather than risk a duplicate. */
+export class LinkBusyError extends Error {
+  override name = 'LinkBusyError';
+  readonly code = 'link_busy';
+  readonly transient = true;
+}
+
+/** A queue message that is not a delivery job we can read: it can never succeed. */
+export class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError';
+  readonly code = 'poison';
+  readonly transient = false;
+}

@@ -1,0 +1,114 @@
+import {
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { LinkRef } from './job.ts';
+import { linkMarker } from './keys.ts';
+
+/** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
+export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string };
+
+/** Where a submission is, for `csmart status`. */
+export type SubmissionStatus = {
+  id: string;
+  state: 'delivered' | 'retrying' | 'dead-lettered';
+  source: string;
+  kind: string;
+  attempts: number;
+  updatedAt: string;
+  records?: { module: string; id: string; action: 'created' | 'updated' | 'kept' | 'skipped' }[];
+  reason?: string;
+};
+
+export type LinkStore = {
+  get(ref: LinkRef): Promise<Link | undefined>;
+  /** Claims a link for a create; answers the existing link when someone holds it already. */
+  claim(ref: LinkRef, module: string, owner: string): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
+  forget(ref: LinkRef): Promise<void>;
+  isDelivered(dedupeId: string): Promise<boolean>;
+  markDelivered(dedupeId: string, status: SubmissionStatus): Promise<void>;
+  getStatus(submissionId: string): Promise<SubmissionStatus | undefined>;
+  putStatus(status: SubmissionStatus): Promise<void>;
+};
+
+/** How long delivered-submission records are kept for dedupe and status: longer than any sender retries. */
+const DELIVERED_TTL_SECONDS = 90 * 24 * 3600;
+
+export const linkKey = (ref: LinkRef) => `link#${ref.source}#${ref.externalId}`;
+
+const S = (value: string): AttributeValue => ({ S: value });
+const text = (item: Record<string, AttributeValue> | undefined, name: string) => item?.[name]?.S;
+
+/** The link table in DynamoDB: one item per key `pk` (links, delivered markers, submission status). */
+export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>; tableName: string; now?: () => Date }): LinkStore {
+  const { dynamo, tableName } = options;
+  const now = options.now ?? (() => new Date());
+  const expiresAt = () => ({ N: String(Math.floor(now().getTime() / 1000) + DELIVERED_TTL_SECONDS) });
+
+  const getItem = async (pk: string) =>
+    (await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
+
+  const toLink = (item: Record<string, AttributeValue>): Link => ({
+    pk: text(item, 'pk') ?? '',
+    module: text(item, 'module') ?? '',
+    recordId: text(item, 'recordId'),
+    state: text(item, 'state') === 'linked' ? 'linked' : 'pending',
+    owner: text(item, 'owner') ?? '',
+    marker: text(item, 'marker') ?? '',
+  });
+
+  return {
+    async get(ref) {
+      const item = await getItem(linkKey(ref));
+      return item ? toLink(item) : undefined;
+    },
+    async claim(ref, module, owner) {
+      const pk = linkKey(ref);
+      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: linkMarker(pk) };
+      try {
+        await dynamo.send(new PutItemCommand({
+          TableName: tableName,
+          Item: { pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(now().toISOString()) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }));
+        return { claimed: true, link };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        const existing = await getItem(pk);
+        // Deleted between the two calls: report it as held; the caller retries later.
+        return { claimed: false, link: existing ? toLink(existing) : { ...link, owner: '' } };
+      }
+    },
+    async set(ref, module, recordId, owner) {
+      const pk = linkKey(ref);
+      await dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), marker: S(linkMarker(pk)), updatedAt: S(now().toISOString()) },
+      }));
+    },
+    async forget(ref) {
+      await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: S(linkKey(ref)) } }));
+    },
+    async isDelivered(dedupeId) {
+      return (await getItem(`done#${dedupeId}`)) !== undefined;
+    },
+    async markDelivered(dedupeId, status) {
+      await dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: S(`done#${dedupeId}`), submission: S(status.id), expiresAt: expiresAt() },
+      }));
+      await this.putStatus(status);
+    },
+    async getStatus(submissionId) {
+      const item = await getItem(`sub#${submissionId}`);
+      const json = text(item, 'status');
+      return json ? (JSON.parse(json) as SubmissionStatus) : undefined;
+    },
+    async putStatus(status) {
+      await dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: S(`sub#${status.id}`), status: S(JSON.stringify(status)), expiresAt: expiresAt() },
+      }));
+    },
+  };
+}

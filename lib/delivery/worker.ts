@@ -1,0 +1,110 @@
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { CsmartError } from '../csmart/errors.ts';
+import type { DeliveryOutcome } from './deliver.ts';
+import { PoisonMessageError } from './errors.ts';
+import { parseJob } from './job-codec.ts';
+import type { DeliveryJob } from './job.ts';
+import { messageDeduplicationId } from './keys.ts';
+import type { LinkStore, SubmissionStatus } from './link-store.ts';
+
+/** What the worker reports, for logs and metrics. Carries ids and codes, never personal data. */
+export type WorkerEvent =
+  | { type: 'delivered'; job: DeliveryJob; outcome: DeliveryOutcome }
+  | { type: 'duplicate'; job: DeliveryJob }
+  | { type: 'retrying'; job: DeliveryJob | undefined; messageId: string; attempt: number; delaySeconds: number; code: string; message: string }
+  | { type: 'dead-lettered'; job: DeliveryJob | undefined; messageId: string; attempt: number; code: string; message: string; by: 'worker' | 'queue' }
+  | { type: 'held'; job: DeliveryJob; messageId: string };
+
+export type WorkerDeps = {
+  deliver(job: DeliveryJob, dedupeId: string): Promise<DeliveryOutcome>;
+  links: Pick<LinkStore, 'markDelivered' | 'putStatus'>;
+  /** Parks a message that can never succeed in the DLQ, with the reason. */
+  deadLetter(record: SQSRecord, reason: { code: string; message: string }): Promise<void>;
+  /** Hides a failed message for a while: the queue's own retry, with backoff. */
+  postpone(record: SQSRecord, seconds: number): Promise<void>;
+  /** The queue's redrive `maxReceiveCount`: the attempt after which SQS moves a message to the DLQ. */
+  maxReceiveCount: number;
+  onEvent?(event: WorkerEvent): void;
+  now?(): Date;
+  random?(): number;
+};
+
+/** Seconds a failed message stays hidden before its next attempt: exponential with jitter, at most 15 min. */
+export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Failures that repeating cannot fix: CSMART refused the data, or the message is unreadable. */
+export function isPermanent(error: unknown): boolean {
+  if (error instanceof PoisonMessageError) return true;
+  return error instanceof CsmartError && error.code === 'validation';
+}
+
+/**
+ * Delivers one SQS batch. Each message succeeds or fails alone (partial batch response); within a
+ * message group a failure also holds back the later messages of that group, so one entity's work
+ * stays in order (as FIFO requires). Permanent failures go straight to the DLQ with their reason.
+ */
+export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Promise<SQSBatchResponse> {
+  const emit = deps.onEvent ?? (() => {});
+  const now = deps.now ?? (() => new Date());
+  const failed: SQSBatchResponse['batchItemFailures'] = [];
+  const blockedGroups = new Set<string>();
+
+  for (const record of records) {
+    const group = record.attributes.MessageGroupId ?? '';
+    const attempt = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+    let job: DeliveryJob | undefined;
+    try {
+      job = parseJob(record.body);
+      if (blockedGroups.has(group)) {
+        emit({ type: 'held', job, messageId: record.messageId });
+        failed.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      const dedupeId = messageDeduplicationId(job.source, job.dedupeKey);
+      const outcome = await deps.deliver(job, dedupeId);
+      if (outcome.duplicate) {
+        emit({ type: 'duplicate', job });
+        continue;
+      }
+      await deps.links.markDelivered(dedupeId, statusOf(job, 'delivered', attempt, now(), { records: outcome.records }));
+      emit({ type: 'delivered', job, outcome });
+    } catch (error) {
+      const reason = describe(error);
+      if (isPermanent(error)) {
+        await deps.deadLetter(record, reason);
+        if (job) await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: `${reason.code}: ${reason.message}` }));
+        emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, ...reason, by: 'worker' });
+        continue;
+      }
+      failed.push({ itemIdentifier: record.messageId });
+      blockedGroups.add(group);
+      const last = attempt >= deps.maxReceiveCount;
+      if (job) {
+        await deps.links.putStatus(statusOf(job, last ? 'dead-lettered' : 'retrying', attempt, now(), { reason: `${reason.code}: ${reason.message}` }))
+          .catch(() => undefined);
+      }
+      if (last) {
+        emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, ...reason, by: 'queue' });
+      } else {
+        const delaySeconds = retryDelaySeconds(attempt, deps.random);
+        await deps.postpone(record, delaySeconds).catch(() => undefined);
+        emit({ type: 'retrying', job, messageId: record.messageId, attempt, delaySeconds, ...reason });
+      }
+    }
+  }
+  return { batchItemFailures: failed };
+}
+
+function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: number, at: Date, extra: Partial<SubmissionStatus>): SubmissionStatus {
+  return { id: job.id, state, source: job.source, kind: job.kind, attempts, updatedAt: at.toISOString(), ...extra };
+}
+
+/** Code and message of a failure; CSMART errors are already free of secrets, others are reduced to their class. */
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof CsmartError || error instanceof PoisonMessageError) return { code: error.code, message: error.message };
+  const code = (error as { code?: unknown })?.code;
+  return { code: typeof code === 'string' ? code : 'internal', message: (error as Error)?.name ?? 'Error' };
+}

@@ -1,0 +1,40 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError } from './errors.ts';
+
+export type HttpAnswer = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+/** Sent with every answer: the API serves data and redirects, never pages to frame or sniff. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function redirect(location: string, headers: Record<string, string> = {}): HttpAnswer {
+  return { statusCode: 303, headers: { location, ...headers }, body: '' };
+}
+
+export function empty(statusCode: number, headers: Record<string, string> = {}): HttpAnswer {
+  return { statusCode, headers, body: '' };
+}
+
+/**
+ * The one place an error becomes an HTTP answer: `{ "error": { "code", "message", "field" } }`, plus
+ * `errors` with every field when several failed. Anything that is not an `HttpError` is our fault:
+ * a 500 that says nothing about its cause.
+ */
+export function errorAnswer(error: unknown): HttpAnswer {
+  if (error instanceof HttpError) {
+    const body: Record<string, unknown> = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+    if (error.problems.length > 1) body.errors = error.problems;
+    return json(error.status, body, error.headers);
+  }
+  return json(500, { error: { code: 'internal', message: 'Something went wrong on our side; the submission was not accepted. Please try again.' } });
+}

@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { logger } from '../observability/logger.ts';
+import { metrics } from '../observability/metrics.ts';
+import { errorAnswer, SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
+import { HttpError } from './errors.ts';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpAnswer>;
+
+/** Errors become answers here, once, and every answer gets the security headers. */
+const answerErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer> => ({
+  after: (request) => {
+    if (request.response) request.response.headers = { ...SECURITY_HEADERS, ...request.response.headers };
+  },
+  onError: (request) => {
+    const { error } = request;
+    if (error instanceof HttpError) {
+      logger.info('request refused', { status: error.status, code: error.code, field: error.field });
+    } else {
+      logger.error('request failed', { errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code });
+    }
+    const answer = errorAnswer(error);
+    request.response = { ...answer, headers: { ...SECURITY_HEADERS, ...answer.headers } };
+  },
+});
+
+/** The middy stack of every HTTP function: context in the logs, metrics flushed, errors answered. */
+export function withHttp(handler: HttpHandler) {
+  return middy<APIGatewayProxyEventV2, HttpAnswer>(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(answerErrors());
+}

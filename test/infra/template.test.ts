@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
+type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
+
+const run = promisify(execFile);
+let dir: string;
+let template: Template;
+let artifacts: string[];
+
+/** `osls package` as a deploy would run it: stage prod, dummy credentials, no endpoint overrides, no network. */
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'csmart-package-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir,
+    AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
+    // A developer's local credentials must never reach a deployed template.
+    CSMART_PASSWORD: 'local-secret-password', CSMART_DOMAIN: 'demo', CSMART_EMAIL: 'local@example.com',
+    SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  await run('npx', ['osls', 'package', '--stage', 'prod', '--package', dir], { env, timeout: 180_000 });
+  template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  artifacts = await readdir(dir);
+}, 240_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const resource = (name: string) => {
+  const found = template.Resources[name];
+  if (!found) throw new Error(`no resource ${name}`);
+  return found;
+};
+const statementsOf = (role: string): Statement[] =>
+  resource(role).Properties.Policies.flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+const actionsOf = (role: string) => statementsOf(role).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+const json = (value: unknown) => JSON.stringify(value);
+
+describe('osls package', () => {
+  it('packages one zip per function', () => {
+    for (const fn of ['leads', 'webhooks', 'worker', 'export']) expect(artifacts).toContain(`${fn}.zip`);
+  });
+
+  it('runs every function on nodejs24.x with its own role', () => {
+    for (const fn of ['Leads', 'Webhooks', 'Worker', 'Export']) {
+      const props = resource(`${fn}LambdaFunction`).Properties;
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Role).toEqual({ 'Fn::GetAtt': [`${fn}Role`, 'Arn'] });
+    }
+  });
+
+  it('bakes no local credentials into the deployed environment', () => {
+    const text = json(template);
+    expect(text).not.toContain('local-secret-password');
+    expect(text).not.toContain('local@example.com');
+    expect(resource('WorkerLambdaFunction').Properties.Environment.Variables).toMatchObject({ CSMART_PASSWORD: '', CSMART_DELIVERY_MODE: 'queue' });
+  });
+
+  it('has a FIFO delivery queue whose redrive moves failures to a FIFO DLQ after the worker\'s attempts', () => {
+    const queue = resource('DeliveryQueue').Properties;
+    expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 8 });
+    expect(resource('DeadLetterQueue').Properties.FifoQueue).toBe(true);
+    // The worker's own setting must agree with the queue, or its "last attempt" bookkeeping is wrong.
+    expect(String(resource('WorkerLambdaFunction').Properties.Environment.Variables.CSMART_MAX_RECEIVE_COUNT)).toBe('8');
+  });
+
+  it('raises an alarm as soon as the DLQ is not empty', () => {
+    const alarm = resource('DeadLetterQueueNotEmptyAlarm').Properties;
+    expect(alarm).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(json(alarm.Dimensions)).toContain('DeadLetterQueue');
+    expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('caps the worker\'s concurrency and reports batch item failures', () => {
+    const mapping = resource('WorkerEventSourceMappingSQSDeliveryQueue').Properties;
+    expect(mapping.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.BatchSize).toBe(10);
+  });
+
+  it('uses no wildcard resource in any IAM statement', () => {
+    for (const role of ['LeadsRole', 'WebhooksRole', 'WorkerRole', 'ExportRole', 'ExportSchedulerRole']) {
+      for (const statement of statementsOf(role)) {
+        // Only path wildcards under a named resource (a log group's streams, an SSM prefix) are allowed.
+        expect(json(statement.Resource), `${role} ${statement.Sid}`).not.toMatch(/"\*"|:\*:|parameter\/\*/);
+        expect(json(statement.Action)).not.toContain('*');
+      }
+    }
+  });
+
+  it('lets the lead function only enqueue and read its forms and the Turnstile secret', () => {
+    expect(actionsOf('LeadsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    const [logs, enqueue, ssm] = statementsOf('LeadsRole');
+    expect(logs?.Resource).toEqual({ 'Fn::Sub': 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/csmart-connect-prod-leads:*' });
+    expect(enqueue?.Resource).toEqual({ 'Fn::GetAtt': ['DeliveryQueue', 'Arn'] });
+    expect(json(ssm?.Resource)).toBe(json([
+      { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/csmart/prod/forms/*' },
+      { 'Fn::Sub': 'arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/csmart/prod/secrets/turnstile' },
+    ]));
+  });
+
+  it('lets the webhook function only enqueue and read signing secrets and source settings', () => {
+    expect(actionsOf('WebhooksRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    expect(json(statementsOf('WebhooksRole')[2]?.Resource)).toContain('parameter/csmart/prod/secrets/*');
+  });
+
+  it('lets the worker consume the queue, park in the DLQ, use the link table and read the credentials only', () => {
+    expect(actionsOf('WorkerRole')).toEqual([
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage',
+      'sqs:SendMessage', 'ssm:GetParameters',
+    ]);
+    const statements = statementsOf('WorkerRole');
+    expect(statements.find((s) => s.Sid === 'DeadLetterPermanentFailures')?.Resource).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
+    expect(statements.find((s) => s.Sid === 'LinkTable')?.Resource).toEqual({ 'Fn::GetAtt': ['LinkTable', 'Arn'] });
+    const credentials = json(statements.find((s) => s.Sid === 'Credentials')?.Resource);
+    for (const name of ['domain', 'email', 'password', 'password-sha1']) expect(credentials).toContain(`parameter/csmart/prod/${name}"`);
+  });
+
+  it('lets the export write snapshots to its bucket and events to its bus only', () => {
+    const statements = statementsOf('ExportRole');
+    expect(statements.find((s) => s.Sid === 'Snapshots')?.Resource).toEqual({ 'Fn::Sub': '${ExportBucket.Arn}/*' });
+    expect(statements.find((s) => s.Sid === 'ChangeEvents')?.Resource).toEqual({ 'Fn::GetAtt': ['ChangeEventBus', 'Arn'] });
+  });
+
+  it('keeps the export bucket private, encrypted and pruned', () => {
+    const bucket = resource('ExportBucket').Properties;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.LifecycleConfiguration.Rules.length).toBeGreaterThan(0);
+  });
+
+  it('schedules the export at 02:00 CRM time with retries and a DLQ', () => {
+    const schedule = resource('ExportSchedule').Properties;
+    expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 2 * * ? *)', ScheduleExpressionTimezone: 'Europe/Warsaw' });
+    expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 });
+    expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['ExportDeadLetterQueue', 'Arn'] } });
+  });
+
+  it('throttles the HTTP API and routes the public paths', () => {
+    expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 });
+    const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey).sort();
+    expect(routes).toEqual(['OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
+  });
+});
