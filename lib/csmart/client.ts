@@ -55,11 +55,24 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
 
+  // Built once per endpoint, module and action: the hot path only looks them up.
+  const urls = new Map<string, string>();
+  const urlFor = (endpoint: string, module: string, action: Action) => {
+    const key = `${endpoint} ${module} ${action}`;
+    let url = urls.get(key);
+    if (url === undefined) {
+      const built = new URL(endpoint);
+      built.searchParams.set('module', module);
+      if (module !== 'Login') built.searchParams.set('action', action);
+      url = built.href;
+      urls.set(key, url);
+    }
+    return url;
+  };
+
   /** One HTTP round trip: form-encoded POST, module/action in the query, reply read as the vendor's envelope. */
   async function send(credentials: Credentials, module: string, action: Action, fields: Record<string, string | undefined>, secrets: string[]): Promise<unknown> {
-    const url = new URL(credentials.endpoint);
-    url.searchParams.set('module', module);
-    if (module !== 'Login') url.searchParams.set('action', action);
+    const url = urlFor(credentials.endpoint, module, action);
     const where = { module, action };
     let response: Response;
     let body: string;

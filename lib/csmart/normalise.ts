@@ -7,6 +7,7 @@ import type { CsmartRecord } from './modules.ts';
  */
 export function normaliseList(data: unknown, module: string): CsmartRecord[] {
   if (data === null || data === undefined || data === '' || data === false) return [];
+  if (Array.isArray(data)) return normaliseArray(data, module);
   const entries: [string | undefined, unknown][] = Array.isArray(data)
     ? data.map((record) => [undefined, record])
     : typeof data === 'object'
@@ -33,4 +34,20 @@ export function normaliseId(data: unknown, module: string): string {
   const raw = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : data;
   if ((typeof raw === 'number' && Number.isFinite(raw)) || (typeof raw === 'string' && raw.trim() !== '')) return String(raw).trim();
   throw new CsmartProtocolError(`CSMART ${module}/Save answered without the saved record's id`, { module, action: 'Save' });
+}
+
+/** The common case, kept allocation-free when ids are already strings: big lists pass through as they are. */
+function normaliseArray(data: unknown[], module: string): CsmartRecord[] {
+  let out: CsmartRecord[] | undefined;
+  for (let i = 0; i < data.length; i++) {
+    const record = data[i];
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new CsmartProtocolError(`CSMART ${module}/List answered a record that is not an object`, { module, action: 'List' });
+    }
+    const raw = (record as { id?: unknown }).id;
+    if (typeof raw === 'string') continue;
+    out ??= data.slice() as CsmartRecord[];
+    out[i] = { ...record, id: raw === undefined || raw === null ? '' : String(raw) } as CsmartRecord;
+  }
+  return out ?? (data as CsmartRecord[]);
 }

@@ -1,0 +1,81 @@
+/**
+ * bench/client — the CSMART client against the sandbox on loopback (run with `npm run bench -- client`).
+ * Prints ratios and counts, never asserts: machines are noisy.
+ */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sha1Hex } from '../lib/config/credentials.ts';
+import { createCsmartClient } from '../lib/csmart/client.ts';
+import { encodeForm, FORM_CONTENT_TYPE } from '../lib/csmart/form-encoding.ts';
+import { clearTokenCache } from '../lib/csmart/token-cache.ts';
+import { DEMO_USER } from '../sandbox/server.ts';
+import { bundle, cpuOf, importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
+import { startSandboxProcess } from './support/sandbox-process.ts';
+
+const sandbox = await startSandboxProcess();
+const credentials = { endpoint: sandbox.url, domain: DEMO_USER.domain, email: DEMO_USER.email, hash: sha1Hex(DEMO_USER.password) };
+const client = createCsmartClient({ credentials: async () => credentials });
+const logins = async () => (await sandbox.stats()).logins ?? 0;
+const connections = async () => (await sandbox.stats()).connections ?? 0;
+
+try {
+  // 1. CPU per call: the client's List against a bare fetch of the same request, in alternating rounds.
+  await client.login();
+  const token = await bareLogin();
+  const url = `${sandbox.url}?module=Products&action=List`;
+  const body = encodeForm({ domain: credentials.domain, token });
+  const bareCall = async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': FORM_CONTENT_TYPE }, body });
+    JSON.parse((await response.text()).replace(/^\uFEFF/, ''));
+  };
+  const perRound = 100;
+  const rounds = 41;
+  for (let i = 0; i < 500; i++) { await bareCall(); await client.list('Products'); } // warm up both paths (JIT, sockets)
+  const ratios: number[] = [];
+  const ourCall = () => client.list('Products');
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so drift and cache effects hit both alike.
+    const order = round % 2 === 0 ? [bareCall, ourCall] : [ourCall, bareCall];
+    const [first, second] = [await cpuOf(async () => { for (let i = 0; i < perRound; i++) await order[0]!(); }), await cpuOf(async () => { for (let i = 0; i < perRound; i++) await order[1]!(); })];
+    ratios.push(round % 2 === 0 ? second / first : first / second);
+  }
+  console.log(`client CPU per List call vs a bare fetch of the same request: ${median(ratios).toFixed(2)}× (median of ${rounds} alternating rounds of ${perRound}; goal ≤ 1.10)`);
+
+  // 2. Logins: 1,000 sequential and 1,000 concurrent calls in one fresh process state.
+  clearTokenCache();
+  let before = await logins();
+  for (let i = 0; i < 1000; i++) await client.list('Products');
+  console.log(`logins for 1,000 sequential calls: ${(await logins()) - before} (goal 1)`);
+  clearTokenCache();
+  before = await logins();
+  await Promise.all(Array.from({ length: 1000 }, () => client.list('Products')));
+  console.log(`logins for 1,000 concurrent calls: ${(await logins()) - before} (goal 1)`);
+
+  // 3. TCP connections for 100 sequential calls (the admin route's own fetch reuses one too; measured around it).
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const beforeConnections = await connections();
+  for (let i = 0; i < 100; i++) await client.list('Products');
+  console.log(`TCP connections opened for 100 sequential calls: ${(await connections()) - beforeConnections} (goal 1; 0 = reused the warm one)`);
+
+  // 4. A handler that only uses the client: bundle size and fresh-process import time vs an empty handler.
+  const clientEntry = scratchModule(`import { createCsmartClient } from '${process.cwd()}/lib/csmart/client.ts';
+const client = createCsmartClient({ credentials: async () => ({ endpoint: 'http://127.0.0.1:1/', domain: 'd', email: 'e', hash: 'h' }) });
+export const handler = async () => client.list('Products');`);
+  const emptyEntry = scratchModule('export const handler = async () => ({});');
+  const clientBundle = await bundle(clientEntry);
+  const emptyBundle = await bundle(emptyEntry);
+  const [clientMs, emptyMs] = importTimes([clientBundle.file, emptyBundle.file]);
+  console.log(`client-only handler bundle: ${kb(clientBundle.bytes)} minified (goal ≤ 64 KB)`);
+  console.log(`fresh process importing it: ${clientMs!.toFixed(1)} ms vs ${emptyMs!.toFixed(1)} ms for an empty handler = ${ratio(clientMs!, emptyMs!)}× (goal ≤ 1.15)`);
+  for (const entry of [clientEntry, emptyEntry]) rmSync(dirname(entry), { recursive: true, force: true });
+} finally {
+  await sandbox.stop();
+}
+
+async function bareLogin(): Promise<string> {
+  const response = await fetch(`${sandbox.url}?module=Login`, {
+    method: 'POST', headers: { 'content-type': FORM_CONTENT_TYPE },
+    body: encodeForm({ domain: credentials.domain, email: credentials.email, hash: credentials.hash }),
+  });
+  return (JSON.parse((await response.text()).replace(/^\uFEFF/, '')) as { data: { token: string } }).data.token;
+}

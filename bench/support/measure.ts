@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** CPU time (user + system, µs) that `work` takes in this process. */
+export async function cpuOf(work: () => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+/** Bundles an entry as the functions are bundled (minified ESM for Node 24, SDK's ES module build). */
+export async function bundle(entry: string, options: { external?: string[] } = {}): Promise<{ file: string; bytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-'));
+  const file = join(dir, 'handler.mjs');
+  await build({
+    entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node24', format: 'esm',
+    mainFields: ['module', 'main'], external: options.external ?? [], logLevel: 'silent',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  return { file, bytes: statSync(file).size };
+}
+
+/** Writes a throwaway module and returns its path. */
+export function scratchModule(source: string, name = 'entry.ts'): string {
+  const dir = mkdtempSync(join(process.cwd(), 'bench/.scratch-'));
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  return file;
+}
+
+/**
+ * Median wall time (ms) of a fresh Node process that imports a module and exits — what a cold start
+ * pays for the code — over `runs` runs, alternating between the files so drift hits all alike.
+ */
+export function importTimes(files: string[], runs = 21): number[] {
+  const samples = files.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    files.forEach((file, index) => {
+      const start = process.hrtime.bigint();
+      execFileSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', file]);
+      samples[index]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+    });
+  }
+  return samples.map(median);
+}
+
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+export const ratio = (a: number, b: number) => (a / b).toFixed(2);
