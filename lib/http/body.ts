@@ -1,0 +1,172 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HttpError, ValidationError } from './errors.ts';
+import type { FieldProblem } from './errors.ts';
+import { header, parseMediaType } from './event.ts';
+
+/** Form fields as sent; a name sent more than once (a checkbox group) keeps every value, in order. */
+export type BodyFields = Record<string, string | string[]>;
+
+export type ReadBody = {
+  /** The exact bytes sent (base64 already undone): what signatures are computed over. */
+  raw: Buffer;
+  /** The media type, lower-cased, without parameters (`application/json`); undefined when not sent. */
+  contentType: string | undefined;
+  /** The parsed fields; undefined when the body is empty. */
+  fields: BodyFields | undefined;
+};
+
+export const BODY_TYPES = {
+  urlencoded: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data',
+  json: 'application/json',
+} as const;
+
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/**
+ * Reads an HTTP API (payload v2) body: undoes base64, enforces the size limit (413), and parses an HTML
+ * form (urlencoded or multipart) or a JSON object into fields. Every failure is an `HttpError`:
+ * 413 too large, 415 unsupported type or charset, 400 malformed.
+ */
+export async function readBody(event: APIGatewayProxyEventV2, options: { maxBytes: number }): Promise<ReadBody> {
+  // Lambda's 6 MB payload limit bounds what arrives here, so decoding before measuring is cheap.
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.length > options.maxBytes) throw new HttpError(413, 'payload_too_large', `The body is larger than ${options.maxBytes} bytes.`);
+  return parse(raw, header(event, 'content-type'));
+}
+
+async function parse(raw: Buffer, contentTypeHeader: string | undefined): Promise<ReadBody> {
+  const media = contentTypeHeader === undefined || contentTypeHeader.trim() === '' ? undefined : parseMediaType(contentTypeHeader);
+  const contentType = media?.type;
+  if (raw.length === 0) return { raw, contentType, fields: undefined };
+  if (media === undefined) {
+    throw new HttpError(415, 'unsupported_media_type', `The request has no Content-Type; send ${supportedTypes()}.`);
+  }
+  const charset = media.params.charset?.toLowerCase();
+  if (charset !== undefined && !UTF8_NAMES.has(charset)) {
+    throw new HttpError(415, 'unsupported_charset', `The charset ${quote(charset)} is not supported; send UTF-8.`);
+  }
+  if (media.type === BODY_TYPES.urlencoded) return { raw, contentType, fields: parseUrlEncoded(decodeUtf8(raw)) };
+  if (media.type === BODY_TYPES.multipart) return { raw, contentType, fields: await parseMultipart(raw, contentTypeHeader ?? '', media.params.boundary) };
+  if (media.type === BODY_TYPES.json || /^application\/[\w.+-]+\+json$/.test(media.type)) return { raw, contentType, fields: parseJson(decodeUtf8(raw)) };
+  throw new HttpError(415, 'unsupported_media_type', `The Content-Type ${quote(media.type)} is not supported; send ${supportedTypes()}.`);
+}
+
+function decodeUtf8(raw: Buffer): string {
+  try {
+    // fatal: a body in another encoding (a page with accept-charset=iso-8859-2) must not turn into U+FFFD silently.
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_utf8', 'The body is not valid UTF-8.');
+  }
+}
+
+/** `a=1&b=2&b=3`, `+` = space, percent escapes are UTF-8 (what browsers send for an HTML form). */
+function parseUrlEncoded(text: string): BodyFields {
+  const fields = new FieldCollector();
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
+    if (name === '') continue;
+    fields.add(name, decodeComponent(eq < 0 ? '' : pair.slice(eq + 1)));
+  }
+  return fields.toFields();
+}
+
+function decodeComponent(text: string): string {
+  try {
+    // Unlike URLSearchParams, decodeURIComponent refuses escapes that are not UTF-8 instead of writing U+FFFD.
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    throw new HttpError(400, 'malformed_body', 'The form body has a percent escape that is not valid UTF-8.');
+  }
+}
+
+async function parseMultipart(raw: Buffer, contentTypeHeader: string, boundary: string | undefined): Promise<BodyFields> {
+  if (boundary === undefined || boundary === '') throw new HttpError(400, 'malformed_body', 'A multipart/form-data body needs a boundary in its Content-Type.');
+  let form: FormData;
+  try {
+    // The runtime's own parser (undici): no dependency, and it is what fetch uses.
+    form = await new Response(raw, { headers: { 'content-type': contentTypeHeader } }).formData();
+  } catch {
+    throw new HttpError(400, 'malformed_body', 'The multipart/form-data body could not be parsed.');
+  }
+  const fields = new FieldCollector();
+  for (const [name, value] of form) {
+    // Uploaded files have no place in a CRM lead; only text fields count.
+    if (typeof value === 'string') fields.add(name, value);
+  }
+  return fields.toFields();
+}
+
+function parseJson(text: string): BodyFields {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the body; it stays out of the answer and the logs.
+    throw new HttpError(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new HttpError(400, 'json_not_object', 'The JSON body must be an object of fields, such as {"email": "…"}.');
+  }
+  const fields = new FieldCollector();
+  const problems: FieldProblem[] = [];
+  for (const [name, value] of Object.entries(data)) {
+    // null is what JavaScript forms send for an empty input: treated as absent.
+    if (value === null) continue;
+    const values = Array.isArray(value) ? value : [value];
+    const texts = values.map(toText);
+    if (texts.some((t) => t === undefined)) {
+      problems.push({ code: 'unsupported_value', field: name, message: `Field "${name}" must be a string, number, boolean or a list of them.` });
+      continue;
+    }
+    if (texts.some((t) => !(t as string).isWellFormed())) {
+      // A lone surrogate (JSON allows "\ud800") cannot be sent on as UTF-8.
+      problems.push({ code: 'invalid_text', field: name, message: `Field "${name}" is not valid Unicode text.` });
+      continue;
+    }
+    if (Array.isArray(value)) fields.addAll(name, texts as string[]);
+    else fields.add(name, texts[0] as string);
+  }
+  if (problems.length > 0) throw new ValidationError(problems, 400);
+  return fields.toFields();
+}
+
+function toText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Collects repeated names into arrays; `Object.fromEntries` keeps a field named `__proto__` an ordinary field. */
+class FieldCollector {
+  private readonly values = new Map<string, string[]>();
+  private readonly lists = new Set<string>();
+
+  add(name: string, value: string): void {
+    const list = this.values.get(name);
+    if (list) list.push(value);
+    else this.values.set(name, [value]);
+  }
+
+  /** A JSON array stays an array, even with one element. */
+  addAll(name: string, values: string[]): void {
+    this.lists.add(name);
+    for (const value of values) this.add(name, value);
+    if (!this.values.has(name)) this.values.set(name, []);
+  }
+
+  toFields(): BodyFields {
+    return Object.fromEntries([...this.values].map(([name, list]) => [name, list.length === 1 && !this.lists.has(name) ? (list[0] as string) : list]));
+  }
+}
+
+function supportedTypes(): string {
+  return Object.values(BODY_TYPES).join(', ');
+}
+
+function quote(text: string): string {
+  return JSON.stringify(text.slice(0, 100));
+}

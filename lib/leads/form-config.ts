@@ -1,0 +1,59 @@
+import { processParameters, processSettings } from '../config/runtime.ts';
+import { HttpError } from '../http/errors.ts';
+import { readLocalJson } from '../inbound/local-file.ts';
+import { DEFAULT_FORM_NAME, DEFAULT_FORM_SETTINGS, FORM_NAME_PATTERN, parseFormSettings, type FormSettings } from '../mapping/form-settings.ts';
+
+/** The default name of the Turnstile secret under the SSM prefix; fetched in the same batch as the form. */
+export const TURNSTILE_SECRET = 'secrets/turnstile';
+
+export type FormConfig = { name: string; settings: FormSettings; turnstileSecret: string | undefined };
+
+/** The form named in the path (`POST /leads/{form}`), or the default form; a bad name is the sender's fault. */
+export function formNameOf(pathForm: string | undefined): string {
+  if (pathForm === undefined || pathForm === '') return DEFAULT_FORM_NAME;
+  if (!FORM_NAME_PATTERN.test(pathForm)) {
+    throw new HttpError(404, 'form_not_found', 'There is no such form: form names are lower-case letters, digits, "-" and "_".', { field: 'form' });
+  }
+  return pathForm;
+}
+
+const parsed = new Map<string, { json: unknown; settings: FormSettings }>();
+
+/**
+ * A form's settings: SSM `<prefix>forms/<form>` (JSON), or CSMART_FORMS_FILE locally. The form and the
+ * Turnstile secret come in one batched, cached SSM call: one per cold start, none while warm.
+ * A named form without settings does not exist (404); `default` falls back to the built-in settings.
+ */
+export async function loadFormConfig(name: string): Promise<FormConfig> {
+  const settings = processSettings();
+  let json: unknown;
+  let turnstileSecret: string | undefined;
+  if (settings.formsFile) {
+    json = readLocalJson(settings.formsFile)[name];
+    turnstileSecret = settings.secretsFile ? stringOrUndefined(readLocalJson(settings.secretsFile).turnstile) : undefined;
+  } else {
+    const formParameter = `${settings.ssmPrefix}forms/${name}`;
+    const secretParameter = `${settings.ssmPrefix}${TURNSTILE_SECRET}`;
+    const values = await processParameters().get([formParameter, secretParameter]);
+    json = values.get(formParameter);
+    turnstileSecret = values.get(secretParameter);
+  }
+  if (json === undefined) {
+    if (name === DEFAULT_FORM_NAME) return { name, settings: DEFAULT_FORM_SETTINGS, turnstileSecret };
+    throw new HttpError(404, 'form_not_found', `There is no form "${name}".`, { field: 'form' });
+  }
+  return { name, settings: cachedParse(name, json), turnstileSecret };
+}
+
+/** Parsing is cached per form while its JSON is unchanged; an invalid form fails loudly (FormSettingsError). */
+function cachedParse(name: string, json: unknown): FormSettings {
+  const hit = parsed.get(name);
+  if (hit && hit.json === json) return hit.settings;
+  const settings = parseFormSettings(name, json);
+  parsed.set(name, { json, settings });
+  return settings;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

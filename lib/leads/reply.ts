@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { json, redirect, type HttpAnswer } from '../http/answers.ts';
+import { HttpError } from '../http/errors.ts';
+import { header } from '../http/event.ts';
+import type { FormSettings } from '../mapping/form-settings.ts';
+import { errorAnswer } from '../http/answers.ts';
+import { count, METRIC } from '../observability/metrics.ts';
+import type { LeadReceipt } from './accept-lead.ts';
+
+/** JSON for `fetch` and API callers; pages and redirects for a plain HTML form post. */
+export function wantsJson(event: APIGatewayProxyEventV2): boolean {
+  const type = header(event, 'content-type') ?? '';
+  const accept = header(event, 'accept') ?? '';
+  return /^application\/([\w.+-]+\+)?json/i.test(type) || (/application\/json/i.test(accept) && !/text\/html/i.test(accept));
+}
+
+/**
+ * Runs the accepting work and answers it the way the sender understands: 202 JSON, or for an HTML
+ * post a 303 to the form's configured thank-you or error URL — only configured URLs, never one taken
+ * from the request, so the endpoint cannot be used as an open redirect.
+ */
+export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSettings, cors: Record<string, string>, work: () => Promise<LeadReceipt>): Promise<HttpAnswer> {
+  const asJson = wantsJson(event);
+  try {
+    const { id } = await work();
+    if (asJson) return json(202, { status: 'accepted', id }, cors);
+    return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    if (error.status < 500) count(METRIC.rejected);
+    if (asJson) {
+      const answer = errorAnswer(error);
+      return { ...answer, headers: { ...answer.headers, ...cors } };
+    }
+    if (settings.errorUrl) {
+      const target = new URL(settings.errorUrl);
+      target.searchParams.set('error', error.code);
+      if (error.field) target.searchParams.set('field', error.field);
+      return redirect(target.href, { ...error.headers, ...cors });
+    }
+    const problems = error.problems.length > 0 ? error.problems.map((p) => p.message) : [error.message];
+    return page(error.status, 'Please check the form', problems.join('\n'), { ...error.headers, ...cors });
+  }
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A minimal page for forms without thank-you/error URLs; it names each problem so a person can fix it. */
+function page(statusCode: number, title: string, text: string, headers: Record<string, string>): HttpAnswer {
+  const items = text.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('');
+  const body = `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${items}<p><a href="javascript:history.back()">Back</a></p></html>`;
+  return { statusCode, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body };
+}

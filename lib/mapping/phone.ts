@@ -1,0 +1,30 @@
+import type { Checked } from './checked.ts';
+import { accepted, refused } from './checked.ts';
+
+/**
+ * Polish mobile numbering ranges (UKE plan), as international prefixes; what `phone_mobile` is chosen for.
+ * Forms can replace the list (`mobilePrefixes`), e.g. to add other countries' mobile ranges.
+ */
+export const POLISH_MOBILE_PREFIXES = ['45', '50', '51', '53', '57', '60', '66', '69', '72', '73', '78', '79', '88'].map((p) => `+48${p}`);
+
+/**
+ * `600 123 456`, `(+48) 600-123-456`, `0048600123456` → `+48600123456` (E.164 for Polish numbers);
+ * others keep their digits and a leading `+`.
+ */
+export function normalisePhone(input: string): Checked {
+  let phone = input.trim().replace(/[\s().\-–/]/g, '');
+  if (phone.startsWith('00')) phone = `+${phone.slice(2)}`;
+  if (!/^\+?\d+$/.test(phone)) return refused('phone_invalid', 'phone may contain only digits, spaces, dashes, brackets and a leading +.');
+  const digits = phone.replace('+', '');
+  if (digits.length < 6 || digits.length > 15) return refused('phone_invalid', 'phone must have between 6 and 15 digits.');
+  if (!phone.startsWith('+')) {
+    if (digits.length === 9) return accepted(`+48${digits}`);
+    if (digits.length === 11 && digits.startsWith('48')) return accepted(`+${digits}`);
+  }
+  return accepted(phone);
+}
+
+/** Whether a normalised number starts with one of the mobile prefixes. */
+export function isMobile(phone: string, mobilePrefixes: readonly string[]): boolean {
+  return mobilePrefixes.some((prefix) => phone.startsWith(prefix));
+}

@@ -1,0 +1,69 @@
+import type { FieldProblem } from '../http/errors.ts';
+import { ValidationError } from '../http/errors.ts';
+import type { Checked } from './checked.ts';
+import type { CollectedFields } from './collect-fields.ts';
+import { readConsents } from './consents.ts';
+import type { ConsentRecord } from './consents.ts';
+import { normaliseEmail } from './email.ts';
+import type { FormSettings } from './form-settings.ts';
+import { LEAD_FIELDS, CONSENT_PREFIX, UTM_PREFIX } from './lead-fields.ts';
+import type { LeadField } from './lead-fields.ts';
+import { normaliseNip } from './nip.ts';
+import { normalisePhone } from './phone.ts';
+import { normalisePostalCode } from './postal-code.ts';
+
+/** A submission that passed validation, with every value normalised. */
+export type Lead = {
+  fields: Partial<Record<LeadField, string>>;
+  /** The person's name: first and last name, else the full name as sent. */
+  person: string | undefined;
+  consents: ConsentRecord[];
+  utm: Array<[string, string]>;
+  other: Array<[string, string]>;
+};
+
+const NORMALISERS: Partial<Record<LeadField, (value: string, fields: ReadonlyMap<string, string>) => Checked>> = {
+  email: normaliseEmail,
+  nip: normaliseNip,
+  phone: normalisePhone,
+  postal_code: (value, fields) => normalisePostalCode(value, fields.get('country')),
+};
+
+/**
+ * Normalises and checks a submission's lead fields and the form's requirements. Collects every problem
+ * and throws one `ValidationError` (422) naming each field at fault.
+ */
+export function validateLead(collected: CollectedFields, settings: Pick<FormSettings, 'required' | 'consents'>): Lead {
+  const { values } = collected;
+  const problems: FieldProblem[] = [];
+  const fields: Partial<Record<LeadField, string>> = {};
+
+  for (const field of LEAD_FIELDS) {
+    const value = values.get(field);
+    if (value === undefined) continue;
+    const normalise = NORMALISERS[field];
+    const checked = normalise ? normalise(value, values) : ({ ok: true, value } as const);
+    if (checked.ok) fields[field] = checked.value;
+    else problems.push({ code: checked.code, message: checked.message, field });
+  }
+
+  const consents = readConsents(values, settings);
+  for (const group of settings.required) {
+    // A field that was sent but is invalid already has its problem; "required" would only repeat it.
+    const satisfied = group.some((field) => (field.startsWith(CONSENT_PREFIX)
+      ? consents.some((c) => c.given && `${CONSENT_PREFIX}${c.name}` === field)
+      : values.has(field)));
+    if (satisfied) continue;
+    const first = group[0] as string;
+    if (group.every((field) => field.startsWith(CONSENT_PREFIX))) {
+      problems.push({ code: 'consent_required', field: first, message: `${group.join(' or ')} must be ticked.` });
+    } else {
+      problems.push({ code: 'required', field: first, message: `${group.join(' or ')} is required.` });
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const utm = [...values].filter(([field]) => field.startsWith(UTM_PREFIX));
+  const person = [fields.first_name, fields.last_name].filter(Boolean).join(' ') || fields.name;
+  return { fields, person, consents, utm, other: collected.other };
+}

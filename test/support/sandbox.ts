@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { DEMO_USER, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.ts';
+
+export type DemoCredentials = { endpoint: string; domain: string; email: string; password: string };
+
+export type SandboxHandle = {
+  /** The running sandbox; only there inside tests and hooks (it starts in beforeAll). */
+  readonly current: Sandbox;
+  /** The demo login for the running sandbox, in the shape the client's credentials take. */
+  readonly demoCredentials: DemoCredentials;
+};
+
+/**
+ * One sandbox for the whole test file: started before all tests, reset before each (store re-seeded,
+ * log, faults, stats and tokens cleared), closed after all. Call it at the top of a test file.
+ */
+export function useSandbox(options?: SandboxOptions): SandboxHandle {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options);
+  });
+  beforeEach(() => {
+    sandbox?.reset();
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    sandbox = undefined;
+  });
+
+  const handle: SandboxHandle = {
+    get current() {
+      if (!sandbox) throw new Error('the sandbox runs only inside tests and hooks of the file that called useSandbox()');
+      return sandbox;
+    },
+    get demoCredentials() {
+      const user = options?.users?.[0] ?? DEMO_USER;
+      return { endpoint: handle.current.url, domain: user.domain, email: user.email, password: user.password };
+    },
+  };
+  return handle;
+}

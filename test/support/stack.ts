@@ -1,0 +1,141 @@
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { resetAwsClients } from '../../lib/config/aws.ts';
+import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { resetProcessClient } from '../../lib/csmart/process-client.ts';
+import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
+import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
+import { useLocalDynamo } from './local-dynamo.ts';
+import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
+import { startLocalSsm, type LocalSsm } from './local-ssm.ts';
+import { useSandbox } from './sandbox.ts';
+
+export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
+
+export const QUEUE = 'csmart-connect-test-deliveries.fifo';
+export const DLQ = 'csmart-connect-test-deliveries-dlq.fifo';
+export const SSM_PREFIX = '/csmart/test/';
+
+/**
+ * The whole delivery pipeline on loopback, for a test file: the CSMART sandbox, a local SQS (FIFO queue
+ * and DLQ with the template's redrive, on a clock the test moves), DynamoDB (dynalite, tables from
+ * serverless.yml) and SSM. The real SDK talks to all of them through AWS_ENDPOINT_URL_*.
+ */
+export function useDeliveryStack(options: StackOptions = {}) {
+  const sandbox = useSandbox();
+  const dynamo = useLocalDynamo();
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  let clock = Date.now();
+  let sqs: LocalSqs | undefined;
+  let ssm: LocalSsm | undefined;
+  let client: SQSClient | undefined;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    sqs = await startLocalSqs({ now: () => clock });
+    ssm = await startLocalSsm(options.parameters ?? {});
+    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true' });
+    const queueUrl = sqs.createQueue(QUEUE, {
+      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup',
+      RedrivePolicy: { deadLetterTargetArn: sqs.queue(DLQ).arn, maxReceiveCount },
+    });
+    client = localSqsClient(sqs.endpoint);
+    const { endpoint, domain, email, password } = sandbox.demoCredentials;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      AWS_MAX_ATTEMPTS: '1',
+      CSMART_STAGE: 'test',
+      CSMART_API_URL: endpoint,
+      CSMART_DOMAIN: domain,
+      CSMART_EMAIL: email,
+      CSMART_PASSWORD: password,
+      CSMART_QUEUE_URL: queueUrl,
+      CSMART_DLQ_URL: dlqUrl,
+      CSMART_LINK_TABLE: dynamo.tableName,
+      CSMART_MAX_RECEIVE_COUNT: String(maxReceiveCount),
+      CSMART_TIMEOUT_MS: '500',
+      CSMART_DELIVERY_MODE: 'queue',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      ...options.env,
+    });
+    resetAll();
+  });
+
+  // Every test starts from empty queues and an empty link table (the sandbox resets itself).
+  beforeEach(async () => {
+    resetAll();
+    sqs?.failSends(false);
+    for (const name of [QUEUE, DLQ]) await client?.send(new PurgeQueueCommand({ QueueUrl: sqs?.queue(name).url }));
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { Items = [] } = await dynamoClient.send(new ScanCommand({ TableName: dynamo.tableName }));
+    for (const item of Items) await dynamoClient.send(new DeleteItemCommand({ TableName: dynamo.tableName, Key: { pk: item.pk! } }));
+    dynamoClient.destroy();
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    resetAll();
+    await sqs?.close();
+    await ssm?.close();
+  });
+
+  function resetAll() {
+    resetProcessConfig();
+    resetProcessClient();
+    resetDeliveryRuntime();
+    resetAwsClients();
+    clearTokenCache();
+  }
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} runs only inside tests`);
+    return value;
+  };
+
+  return {
+    sandbox,
+    dynamo,
+    get sqs() { return need(sqs, 'the local SQS'); },
+    get ssm() { return need(ssm, 'the local SSM'); },
+    queue: () => need(sqs, 'the local SQS').queue(QUEUE),
+    dlq: () => need(sqs, 'the local SQS').queue(DLQ),
+    /** Moves the queue's clock: hidden messages come back once their visibility timeout has passed. */
+    advance(ms: number) { clock += ms; },
+    /**
+     * The event source mapping: receives up to 10 messages, invokes the worker with them as SQS hands
+     * them to Lambda, and deletes those the worker did not report as failed. Returns the worker's answer.
+     */
+    async pump(worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>): Promise<{ received: number; failed: number }> {
+      const sqsClient = need(client, 'the local SQS');
+      const url = need(sqs, 'the local SQS').queue(QUEUE).url;
+      const { Messages = [] } = await sqsClient.send(new ReceiveMessageCommand({
+        QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 0,
+      }));
+      if (Messages.length === 0) return { received: 0, failed: 0 };
+      const arn = need(sqs, 'the local SQS').queue(QUEUE).arn;
+      const response = await worker(sqsEvent(Messages.map((m) => sqsRecord(m, arn))), lambdaContext('worker'));
+      const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      for (const m of Messages) {
+        if (!failed.has(m.MessageId ?? '')) await sqsClient.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+      }
+      return { received: Messages.length, failed: failed.size };
+    },
+    /** Pumps until the queue is empty, moving the clock past each backoff; stops after `rounds`. */
+    async drain(worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>, rounds = 100): Promise<number> {
+      let pumps = 0;
+      for (let i = 0; i < rounds; i++) {
+        const { received } = await this.pump(worker);
+        pumps++;
+        if (received === 0) {
+          if (need(sqs, 'the local SQS').queue(QUEUE).counts().total === 0) break;
+          clock += 16 * 60 * 1000;
+        }
+      }
+      return pumps;
+    },
+  };
+}
