@@ -4,6 +4,7 @@ import { CsmartError } from '../lib/csmart/errors.ts';
 import { type CliIo, EXIT, println, UsageError } from './cli-io.ts';
 import { list, listHelp } from './commands/list.ts';
 import { login, loginHelp } from './commands/login.ts';
+import { dlq, dlqHelp, redrive, redriveHelp, status, statusHelp } from './commands/operations.ts';
 import { save, saveHelp } from './commands/save.ts';
 
 const HELP = `csmart — the csmart-connect command line
@@ -14,10 +15,14 @@ Commands:
   ${loginHelp}
   ${listHelp}
   ${saveHelp}
+  ${statusHelp}
+  ${dlqHelp}
+  ${redriveHelp}
 
 Configuration is the functions' own: CSMART_API_URL, and CSMART_DOMAIN + CSMART_EMAIL +
 CSMART_PASSWORD (or CSMART_PASSWORD_SHA1) for local use, else SSM under CSMART_SSM_PREFIX
-with the usual AWS credentials. See the README.
+with the usual AWS credentials. status, dlq and redrive use the stage's queues and link table
+(CSMART_STAGE, default dev; or CSMART_QUEUE_URL, CSMART_DLQ_URL, CSMART_LINK_TABLE). See the README.
 
 Exit codes: 0 done, 1 CSMART or AWS failed, 2 wrong command line, 3 configuration missing or invalid.`;
 
@@ -31,6 +36,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         format: { type: 'string' },
         id: { type: 'string' },
+        limit: { type: 'string' },
+        all: { type: 'boolean' },
       },
     });
     const [command, ...rest] = positionals;
@@ -42,6 +49,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'login': return await login(processClient(), io);
       case 'list': return await list(processClient(), io, { positionals: rest, format: values.format });
       case 'save': return await save(processClient(), io, { positionals: rest, id: values.id });
+      case 'status': return await status(io, { positionals: rest });
+      case 'dlq': return await dlq(io, { limit: values.limit });
+      case 'redrive': return await redrive(io, { ids: rest, all: values.all ?? false });
       default: throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {

@@ -51,11 +51,11 @@ export async function peekDeadLetters(sqs: Sqs, dlqUrl: string, max = 100): Prom
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
       QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5, MessageAttributeNames: ['All'], WaitTimeSeconds: 0,
     }));
+    // Give the peeked messages back at once, so a redrive right after sees them.
+    await Promise.all(Messages.map((m) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }))));
     const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
     if (fresh.length === 0) break;
     for (const m of fresh) seen.set(m.MessageId!, describeParked(m.MessageId!, m.Body, m.MessageAttributes));
-    // Give the peeked messages back at once, so a redrive right after sees them.
-    await Promise.all(Messages.map((m) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }))));
   }
   return [...seen.values()];
 }

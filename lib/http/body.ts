@@ -29,10 +29,18 @@ const UTF8_NAMES = new Set(['utf-8', 'utf8', 'us-ascii']);
  * 413 too large, 415 unsupported type or charset, 400 malformed.
  */
 export async function readBody(event: APIGatewayProxyEventV2, options: { maxBytes: number }): Promise<ReadBody> {
+  return parse(rawBodyOf(event, options), header(event, 'content-type'));
+}
+
+/**
+ * The exact bytes sent, base64 undone, within the size limit (413): what a webhook signature is
+ * computed over, before any parser may touch the body.
+ */
+export function rawBodyOf(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>, options: { maxBytes: number }): Buffer {
   // Lambda's 6 MB payload limit bounds what arrives here, so decoding before measuring is cheap.
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
   if (raw.length > options.maxBytes) throw new HttpError(413, 'payload_too_large', `The body is larger than ${options.maxBytes} bytes.`);
-  return parse(raw, header(event, 'content-type'));
+  return raw;
 }
 
 async function parse(raw: Buffer, contentTypeHeader: string | undefined): Promise<ReadBody> {
