@@ -84,6 +84,7 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
       fields.nip = account.nip;
     }
   }
+  if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps.accounts);
   const refs = [step.link, ...(step.aliases ?? [])];
   const found = await firstLinked(refs, deps.links);
   if (found) {
@@ -130,6 +131,18 @@ async function findMarked(module: RecordStep['module'], link: Link, deps: Delive
   const marker = markerLine(link.marker);
   const records = await deps.client.list(module);
   return records.find((r) => typeof r.description === 'string' && r.description.includes(marker))?.id;
+}
+
+/**
+ * CSMART refuses a task whose `nip` is not one of its clients. A sender's NIP of a client we do not
+ * know yet is kept in the description instead, so the task still lands.
+ */
+async function keepNipOnlyForKnownClient(fields: Record<string, string | undefined>, accounts: AccountDirectory): Promise<void> {
+  const nip = fields.nip!;
+  if ((await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }))) return;
+  delete fields.nip;
+  const note = `NIP: ${nip} (not a client in CSMART yet)`;
+  fields.description = fields.description ? `${fields.description}\n${note}` : note;
 }
 
 /** Empty values are left out: an update must never blank a field the CRM user filled in. */

@@ -119,11 +119,19 @@ describe('the delivery pipeline', () => {
   });
 
   it('sends work CSMART refuses straight to the DLQ with CSMART\'s reason', async () => {
-    const job = task('refused', { name: 'Telefon', nip: '1111111111' });
+    const job = record('refused', 'Opportunities', { name: 'Zamówienie', account_id: '999999' });
     await enqueueJob(sqsClient(), stack.queue().url, job);
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
-    expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toMatch(/^validation: CSMART Events\/Save refused: Nie znaleziono klienta/);
-    expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('Nie znaleziono klienta') });
+    expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toMatch(/^validation: CSMART Opportunities\/Save refused: /);
+    expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('validation') });
+  });
+
+  it('keeps a task whose NIP is not a CSMART client, with the NIP in its description', async () => {
+    await enqueueJob(sqsClient(), stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
+    await stack.drain(worker);
+    expect(events()).toEqual([expect.objectContaining({ name: 'Telefon', description: expect.stringContaining('NIP: 1111111111') })]);
+    expect(events()[0]?.nip).toBeUndefined();
+    expect(stack.dlq().counts().total).toBe(0);
   });
 
   it('finds the record a crashed attempt created instead of creating it twice', async () => {
@@ -147,9 +155,13 @@ describe('the delivery pipeline', () => {
 });
 
 function task(externalId: string, fields: Record<string, string>, aliases?: { source: string; externalId: string }[]): DeliveryJob {
+  return record(externalId, 'Events', fields, aliases);
+}
+
+function record(externalId: string, module: 'Events' | 'Opportunities', fields: Record<string, string>, aliases?: { source: string; externalId: string }[]): DeliveryJob {
   return {
     v: 1, id: `job-${externalId}-${Math.random().toString(36).slice(2)}`, source: 'test', kind: 'task', receivedAt: new Date().toISOString(),
     groupKey: externalId, dedupeKey: `${externalId}-${Math.random()}`,
-    steps: [{ kind: 'record', module: 'Events', fields, link: { source: 'test', externalId }, ...(aliases ? { aliases } : {}) }],
+    steps: [{ kind: 'record', module, fields, link: { source: 'test', externalId }, ...(aliases ? { aliases } : {}) }],
   };
 }

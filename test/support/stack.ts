@@ -68,6 +68,8 @@ export function useDeliveryStack(options: StackOptions = {}) {
   // Every test starts from empty queues and an empty link table (the sandbox resets itself).
   beforeEach(async () => {
     resetAll();
+    // Each test starts after the queue's five-minute dedupe window of the one before.
+    clock += 6 * 60 * 1000;
     sqs?.failSends(false);
     for (const name of [QUEUE, DLQ]) await client?.send(new PurgeQueueCommand({ QueueUrl: sqs?.queue(name).url }));
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

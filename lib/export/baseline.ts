@@ -1,0 +1,32 @@
+import type { ModuleName } from '../csmart/modules.ts';
+import { dateOfFolder, moduleFolder, snapshotKeys } from './layout.ts';
+import { decodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+
+/** The snapshot a run diffs against. */
+export type Baseline = { date: string; index: SnapshotIndex };
+
+/**
+ * The newest announced snapshot on or before `date`: the day's own index when the day already ran
+ * (so a rerun announces only what changed since), else the newest earlier day with an index. Days
+ * without a readable index (a run that failed before announcing) are skipped.
+ */
+export async function findBaseline(store: SnapshotStore, prefix: string, module: ModuleName, date: string): Promise<Baseline | undefined> {
+  const dates = (await store.listFolders(moduleFolder(prefix, module)))
+    .map(dateOfFolder)
+    .filter((day): day is string => day !== undefined && day <= date)
+    .sort()
+    .reverse();
+  for (const day of dates) {
+    const raw = await store.get(snapshotKeys(prefix, module, day).index);
+    if (!raw) continue;
+    let index: SnapshotIndex | undefined;
+    try {
+      index = decodeSnapshotIndex(raw);
+    } catch {
+      index = undefined;
+    }
+    if (index) return { date: day, index };
+  }
+  return undefined;
+}

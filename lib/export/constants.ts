@@ -1,0 +1,63 @@
+import type { ModuleName } from '../csmart/modules.ts';
+
+/** `source` of every change event. */
+export const EVENT_SOURCE = 'csmart';
+
+/** The record name used in change events' detail-type (`Account Created`), per module. */
+export const RECORD_NAMES = {
+  Accounts: 'Account',
+  Events: 'Event',
+  Opportunities: 'Opportunity',
+  Quotes: 'Quote',
+  SalesOrders: 'SalesOrder',
+  Invoices: 'Invoice',
+  Products: 'Product',
+} as const satisfies Record<ModuleName, string>;
+
+export const CHANGE_KINDS = ['Created', 'Updated', 'Deleted'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** EventBridge: at most 10 entries per PutEvents call. */
+export const MAX_ENTRIES_PER_PUT = 10;
+
+/** Entry size limits of EventBridge (and of one PutEvents request): 1 MB since January 2026, 256 KB before. */
+export const EVENT_SIZE_LIMITS = { current: 1_048_576, before2026: 262_144 } as const;
+
+/**
+ * Text is handed to gzip in chunks of this many bytes: one record at a time is ~6× slower, and each chunk
+ * is a round trip to the thread pool — 256 KB chunks stream about as fast as one `gzipSync` of the whole.
+ */
+export const GZIP_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Gzipped files are stored as `application/gzip` without `Content-Encoding`, so a download stays the
+ * `.gz` file its name promises instead of being unpacked by the browser under a `.gz` name.
+ */
+export const CONTENT_TYPES = { gzip: 'application/gzip', json: 'application/json' } as const;
+
+/** Defaults of every export setting; the caller passes what it wants to change. */
+export const DEFAULT_EXPORT_SETTINGS = {
+  prefix: 'csmart/',
+  eventBus: 'default',
+  /** A first snapshot of a module establishes the baseline silently instead of announcing every record. */
+  emitOnFirstRun: false,
+  maxEventBytes: EVENT_SIZE_LIMITS.current,
+  /** Longer than a Lambda can run (15 min), so a live run's lock never expires under it. */
+  lockTtlMs: 20 * 60 * 1000,
+  /** PutEvents calls in flight at once. */
+  publishConcurrency: 4,
+  /** Prefix `'` to text cells Excel would run as a formula (lead forms are filled in by strangers). */
+  csvFormulaGuard: true,
+  gzipLevel: 6,
+} as const;
+
+export type ExportSettings = {
+  prefix: string;
+  eventBus: string;
+  emitOnFirstRun: boolean;
+  maxEventBytes: number;
+  lockTtlMs: number;
+  publishConcurrency: number;
+  csvFormulaGuard: boolean;
+  gzipLevel: number;
+};

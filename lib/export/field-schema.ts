@@ -1,0 +1,43 @@
+import type { CsmartRecord } from '../csmart/modules.ts';
+
+export const VALUE_TYPES = ['string', 'number', 'boolean', 'null', 'object', 'array'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+/** One field seen in a list: its name, the JSON types of its values, and in how many records it appears. */
+export type FieldSchema = { name: string; types: ValueType[]; present: number };
+
+export function valueType(value: unknown): ValueType {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'array';
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return type;
+  if (type === 'bigint') return 'number';
+  return 'object';
+}
+
+const TYPE_BITS: Record<ValueType, number> = { string: 1, number: 2, boolean: 4, null: 8, object: 16, array: 32 };
+
+/**
+ * The union of the fields of all records, in first-seen order with `id` first, with the types seen.
+ * CSMART does not document its list fields, so the CSV header and the manifest are built from the data.
+ */
+export function describeFields(records: readonly CsmartRecord[]): FieldSchema[] {
+  const seen = new Map<string, { bits: number; present: number }>([['id', { bits: 0, present: 0 }]]);
+  for (const record of records) {
+    for (const name of Object.keys(record)) {
+      const bit = TYPE_BITS[valueType(record[name])];
+      const field = seen.get(name);
+      if (field) {
+        field.bits |= bit;
+        field.present += 1;
+      } else {
+        seen.set(name, { bits: bit, present: 1 });
+      }
+    }
+  }
+  return [...seen].map(([name, { bits, present }]) => ({
+    name,
+    types: VALUE_TYPES.filter((type) => (bits & TYPE_BITS[type]) !== 0),
+    present,
+  }));
+}

@@ -1,0 +1,63 @@
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { CsmartRecord } from '../csmart/modules.ts';
+import type { ChunkedGzipWriter } from './gzip-stream.ts';
+import { hashRecordLine } from './record-hash.ts';
+
+/** Ids and content hashes of a snapshot, in line order (line n of the NDJSON is position n). */
+export type RecordHashes = { ids: string[]; hashes: string[] };
+
+/**
+ * Writes records as NDJSON (one `JSON.stringify` per record, `\n` after each) and hashes every line on
+ * the way, so the diff needs no second pass. Does not end the writer.
+ */
+export async function writeNdjson(records: readonly CsmartRecord[], writer: ChunkedGzipWriter): Promise<RecordHashes> {
+  const ids = new Array<string>(records.length);
+  const hashes = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const waiting = writer.writeLine(JSON.stringify(record));
+    ids[i] = typeof record.id === 'string' ? record.id : String(record.id);
+    hashes[i] = hashRecordLine(writer.lastLine);
+    if (waiting) await waiting;
+  }
+  return { ids, hashes };
+}
+
+/**
+ * Reads chosen lines (0-based) of a gzipped NDJSON stream and parses only those; stops reading once all
+ * were found. Used to fetch the previous version of changed records without parsing the whole snapshot.
+ */
+export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>): Promise<Map<number, CsmartRecord>> {
+  const wanted = new Set(lines);
+  const found = new Map<number, CsmartRecord>();
+  if (wanted.size === 0) {
+    gzipped.destroy();
+    return found;
+  }
+  const gunzip = createGunzip();
+  gzipped.on('error', (error) => gunzip.destroy(error));
+  gzipped.pipe(gunzip);
+  let line = 0;
+  let carry: Buffer | undefined;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      let end = data.indexOf(0x0a, start);
+      while (end !== -1) {
+        if (wanted.has(line)) found.set(line, JSON.parse(data.toString('utf8', start, end)) as CsmartRecord);
+        line += 1;
+        start = end + 1;
+        end = data.indexOf(0x0a, start);
+      }
+      carry = start < data.length ? data.subarray(start) : undefined;
+      if (found.size === wanted.size) break;
+    }
+    if (carry && found.size < wanted.size && wanted.has(line)) found.set(line, JSON.parse(carry.toString('utf8')) as CsmartRecord);
+  } finally {
+    gzipped.destroy();
+    gunzip.destroy();
+  }
+  return found;
+}

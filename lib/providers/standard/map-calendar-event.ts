@@ -1,0 +1,49 @@
+import type { RecordStep, WorkPlan } from '../../delivery/job.ts';
+import { ValidationError } from '../../http/errors.ts';
+import { joinLines, line } from '../shared/description.ts';
+import { allDayEventFields, timedEventFields } from '../shared/event-times.ts';
+import { normalizeNip } from '../shared/nip.ts';
+import { compact } from '../shared/results.ts';
+import type { CalendarEventData, StandardEventType } from './events.ts';
+import type { StandardMapOptions } from './map-lead.ts';
+
+type CalendarEventType = Extract<StandardEventType, `calendar_event.${string}`>;
+
+/**
+ * calendar_event.created|updated|cancelled → one task (Events/Save) linked to the sender's event id.
+ * created opens it, cancelled closes it, updated leaves the status alone (an update never reopens).
+ */
+export function mapCalendarEvent(type: CalendarEventType, data: CalendarEventData, options: StandardMapOptions): WorkPlan {
+  const nip = data.nip === undefined ? undefined : normalizeNip(data.nip);
+  if (data.nip !== undefined && nip === undefined) {
+    throw new ValidationError([{ code: 'invalid_nip', field: 'data.nip', message: 'data.nip fails the NIP checksum.' }]);
+  }
+  const { settings } = options;
+  const times = data.all_day === true
+    ? data.start_date && data.end_date ? allDayEventFields(data.start_date, data.end_date) : undefined
+    : data.start && data.end ? timedEventFields(data.start, data.end, options.timeZone) : undefined;
+
+  const step: RecordStep = {
+    kind: 'record',
+    module: 'Events',
+    fields: compact({
+      name: data.title,
+      type: settings.taskType,
+      status: type === 'calendar_event.created' ? settings.openStatus : type === 'calendar_event.cancelled' ? settings.closedStatus : undefined,
+      // CSMART accepts a NIP on a task only for an existing client; the sender vouches for that.
+      nip,
+      ...times,
+      description: joinLines([data.description, line('Miejsce', data.location)]),
+    }),
+    link: { source: options.source, externalId: data.id },
+    // A bare cancel (id only) for an event we never saw has nothing to create.
+    ifMissing: data.title !== undefined && times !== undefined ? 'create' : 'skip',
+  };
+
+  return {
+    kind: type,
+    groupKey: `event:${data.id}`,
+    dedupeKey: options.webhookId,
+    steps: [step],
+  };
+}

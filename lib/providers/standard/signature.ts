@@ -1,0 +1,35 @@
+import { SignatureError } from '../errors.ts';
+import { anySignatureMatches, fromBase64 } from '../shared/hmac.ts';
+
+/** The signing key of a Standard Webhooks secret: the base64 after the `whsec_` prefix, decoded. */
+export function standardKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+}
+
+/**
+ * Standard Webhooks: `webhook-signature` holds space-separated `v1,<base64>` entries (several during
+ * the sender's rotation), each HMAC-SHA256(key, `id.timestamp.body`); `webhook-timestamp` must be
+ * within the tolerance of our clock. Returns the `webhook-id`, the sender's message id.
+ */
+export function verifyStandardSignature(
+  headers: Record<string, string | undefined>, rawBody: Buffer, secrets: readonly string[], now: Date, toleranceSeconds: number,
+): string {
+  const id = headers['webhook-id']?.trim();
+  const timestamp = headers['webhook-timestamp']?.trim();
+  const header = headers['webhook-signature']?.trim();
+  if (!id || !timestamp || !header) throw new SignatureError('signature_missing');
+  if (!/^\d{1,12}$/.test(timestamp)) throw new SignatureError('signature_invalid');
+
+  const signatures = header.split(/\s+/).flatMap((entry) => {
+    const comma = entry.indexOf(',');
+    // Other versions (v1a: asymmetric) are not ours to check; skip them as the spec says.
+    const bytes = comma > 0 && entry.slice(0, comma) === 'v1' ? fromBase64(entry.slice(comma + 1)) : undefined;
+    return bytes ? [bytes] : [];
+  });
+  const keys = secrets.map(standardKey);
+  if (signatures.length === 0 || !anySignatureMatches(keys, [id, '.', timestamp, '.', rawBody], signatures)) {
+    throw new SignatureError('signature_invalid');
+  }
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) throw new SignatureError('timestamp_stale');
+  return id;
+}

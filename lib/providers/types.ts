@@ -1,0 +1,33 @@
+import type { WorkPlan } from '../delivery/job.ts';
+import type { SourceSettings } from './settings.ts';
+
+/** One inbound delivery as the HTTP function hands it over: header names lower-case, the body already base64-decoded. */
+export type WebhookRequest = {
+  source: string;
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  contentType: string | undefined;
+};
+
+export type ProviderContext = {
+  /** The configured signing secrets; each value may itself hold several, separated by whitespace or commas. */
+  secrets: string[];
+  /** The CRM's IANA time zone: every task time is written as wall-clock time there. */
+  timeZone: string;
+  now: Date;
+  settings: SourceSettings;
+};
+
+export type ProviderResult =
+  | { outcome: 'work'; plan: WorkPlan }
+  /** Answered 200 and logged: an event type we do not handle, or one that needs no work. */
+  | { outcome: 'ignored'; reason: string }
+  /** Answered exactly 200 with nothing else (WooCommerce's unsigned creation ping). */
+  | { outcome: 'ping' };
+
+export type Provider = {
+  name: string;
+  needsSecret: boolean;
+  /** Verifies, then maps. Throws `SignatureError`, `ValidationError`, or `ProviderConfigError` when no secret is configured. */
+  handle(req: WebhookRequest, ctx: ProviderContext): ProviderResult;
+};

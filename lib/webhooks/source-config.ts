@@ -1,0 +1,55 @@
+import { processParameters, processSettings } from '../config/runtime.ts';
+import { HttpError } from '../http/errors.ts';
+import { readLocalJson } from '../inbound/local-file.ts';
+import { isValidSourceName, parseSourceSettings, type SourceSettings } from '../providers/index.ts';
+
+export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
+
+/** The source named in the path; anything that cannot name one is simply not found. */
+export function sourceNameOf(pathSource: string | undefined): string {
+  if (pathSource === undefined || !isValidSourceName(pathSource)) {
+    throw new HttpError(404, 'source_not_found', 'There is no such webhook source.', { field: 'source' });
+  }
+  return pathSource;
+}
+
+const parsed = new Map<string, { json: unknown; settings: SourceSettings }>();
+
+/**
+ * A source's signing secret (`<prefix>secrets/<source>`) and optional settings (`<prefix>webhooks/<source>`,
+ * JSON), in one batched, cached SSM call. A source without a secret is not configured: 404, so unsigned
+ * deliveries are never accepted and the endpoint does not reveal which senders exist.
+ */
+export async function loadSourceConfig(source: string): Promise<SourceConfig> {
+  const settings = processSettings();
+  let secret: string | undefined;
+  let json: string | undefined;
+  if (settings.secretsFile) {
+    const value = readLocalJson(settings.secretsFile)[source];
+    secret = typeof value === 'string' ? value : undefined;
+  } else {
+    const secretName = `${settings.ssmPrefix}secrets/${source}`;
+    const settingsName = `${settings.ssmPrefix}webhooks/${source}`;
+    const values = await processParameters().get([secretName, settingsName]);
+    secret = values.get(secretName);
+    json = values.get(settingsName);
+  }
+  if (!secret) throw new HttpError(404, 'source_not_found', `Webhook source "${source}" is not configured.`, { field: 'source' });
+  return { source, secrets: [secret], settings: cachedParse(source, json) };
+}
+
+function cachedParse(source: string, json: string | undefined): SourceSettings {
+  const hit = parsed.get(source);
+  if (hit && hit.json === json) return hit.settings;
+  let data: unknown = {};
+  if (json !== undefined) {
+    try {
+      data = JSON.parse(json);
+    } catch {
+      data = Symbol('invalid JSON');
+    }
+  }
+  const value = parseSourceSettings(source, data);
+  parsed.set(source, { json, settings: value });
+  return value;
+}

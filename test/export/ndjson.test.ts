@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { GZIP_CHUNK_BYTES } from '../../lib/export/constants.ts';
+import { ChunkedGzipWriter } from '../../lib/export/gzip-stream.ts';
+import { readNdjsonLines, writeNdjson } from '../../lib/export/ndjson.ts';
+import { hashRecordLine } from '../../lib/export/record-hash.ts';
+import { accounts } from './helpers.ts';
+
+async function gzipNdjson(records: ReturnType<typeof accounts>, chunkBytes?: number) {
+  const writer = new ChunkedGzipWriter(chunkBytes ? { chunkBytes } : {});
+  const collected = buffer(writer.output);
+  const hashes = await writeNdjson(records, writer);
+  const summary = await writer.end();
+  return { gzipped: await collected, hashes, summary, writer };
+}
+
+describe('NDJSON through chunked gzip', () => {
+  it('round-trips every record, one JSON per line, Polish letters intact', async () => {
+    const records = accounts(2000).map((r, i) => ({ ...r, description: i % 2 ? 'Zażółć\ngęślą "jaźń"' : null, tags: ['a', 'ą'] }));
+    const { gzipped } = await gzipNdjson(records);
+    const lines = gunzipSync(gzipped).toString('utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual(records);
+  });
+
+  it('reports the gzipped size and SHA-256 of exactly the bytes produced, and the text size', async () => {
+    const records = accounts(500);
+    const { gzipped, summary } = await gzipNdjson(records);
+    expect(summary.bytes).toBe(gzipped.length);
+    expect(summary.sha256).toBe(createHash('sha256').update(gzipped).digest('hex'));
+    expect(summary.uncompressedBytes).toBe(gunzipSync(gzipped).length);
+  });
+
+  it('hands gzip large chunks, never a record at a time', async () => {
+    const records = accounts(50_000);
+    const { writer, summary } = await gzipNdjson(records);
+    // Every chunk but the last is at least GZIP_CHUNK_BYTES (≥ 64 KB).
+    expect(writer.chunksWritten).toBeLessThanOrEqual(Math.floor(summary.uncompressedBytes / GZIP_CHUNK_BYTES) + 1);
+    expect(writer.chunksWritten).toBeGreaterThan(1);
+    expect(GZIP_CHUNK_BYTES).toBeGreaterThanOrEqual(64 * 1024);
+  });
+
+  it('hashes each line as written, in line order', async () => {
+    const records = accounts(3);
+    const { hashes } = await gzipNdjson(records);
+    expect(hashes.ids).toEqual(['1', '2', '3']);
+    expect(hashes.hashes).toEqual(records.map((r) => hashRecordLine(JSON.stringify(r))));
+  });
+
+  it('waits for a slow reader instead of buffering the whole file, and fails the wait when the reader fails', async () => {
+    const writer = new ChunkedGzipWriter({ chunkBytes: 1024, level: 0 });
+    writer.output.on('error', () => undefined);
+    let pending: Promise<void> | undefined;
+    let written = 0;
+    while (!pending && written < 10_000) {
+      pending = writer.write('x'.repeat(1024));
+      written += 1;
+    }
+    expect(pending).toBeDefined();
+    expect(written).toBeLessThan(100);
+    writer.destroy(new Error('upload failed'));
+    await expect(pending).rejects.toThrow('upload failed');
+  });
+
+  it('reads back only the chosen lines of a gzipped NDJSON', async () => {
+    const records = accounts(10_000);
+    const gzipped = gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const found = await readNdjsonLines(Readable.from([gzipped.subarray(0, 1000), gzipped.subarray(1000)]), [0, 4999, 9999]);
+    expect([...found.keys()].sort((a, b) => a - b)).toEqual([0, 4999, 9999]);
+    expect(found.get(4999)).toEqual(records[4999]);
+    expect(found.get(9999)).toEqual(records[9999]);
+  });
+
+  it('reads a last line that has no newline after it', async () => {
+    const gzipped = gzipSync('{"id":"1"}\n{"id":"2"}');
+    const found = await readNdjsonLines(Readable.from([gzipped]), [1]);
+    expect(found.get(1)).toEqual({ id: '2' });
+  });
+});
