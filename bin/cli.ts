@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { processClient } from '../lib/csmart/process-client.ts';
 import { CsmartError } from '../lib/csmart/errors.ts';
 import { type CliIo, EXIT, println, UsageError } from './cli-io.ts';
+import { exportCommand, exportHelp } from './commands/export.ts';
 import { list, listHelp } from './commands/list.ts';
 import { login, loginHelp } from './commands/login.ts';
 import { dlq, dlqHelp, redrive, redriveHelp, status, statusHelp } from './commands/operations.ts';
@@ -15,6 +16,7 @@ Commands:
   ${loginHelp}
   ${listHelp}
   ${saveHelp}
+  ${exportHelp}
   ${statusHelp}
   ${dlqHelp}
   ${redriveHelp}
@@ -38,6 +40,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         id: { type: 'string' },
         limit: { type: 'string' },
         all: { type: 'boolean' },
+        module: { type: 'string', multiple: true },
+        to: { type: 'string' },
+        date: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -49,6 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'login': return await login(processClient(), io);
       case 'list': return await list(processClient(), io, { positionals: rest, format: values.format });
       case 'save': return await save(processClient(), io, { positionals: rest, id: values.id });
+      case 'export': return await exportCommand(io, { modules: values.module ?? [], to: values.to, date: values.date });
       case 'status': return await status(io, { positionals: rest });
       case 'dlq': return await dlq(io, { limit: values.limit });
       case 'redrive': return await redrive(io, { ids: rest, all: values.all ?? false });

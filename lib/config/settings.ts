@@ -1,4 +1,5 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
 
 /**
@@ -25,6 +26,9 @@ export const SETTINGS = [
   { name: 'accountCacheSeconds', env: 'CSMART_ACCOUNT_CACHE_TTL', default: '30', description: 'How long the worker reuses the Accounts list for finding clients by NIP or e-mail, in seconds' },
   { name: 'formsFile', env: 'CSMART_FORMS_FILE', default: '', description: 'Local only: a JSON file of form settings `{ "<form>": {…} }` read instead of SSM `<prefix>forms/<form>`' },
   { name: 'secretsFile', env: 'CSMART_SECRETS_FILE', default: '', description: 'Local only: a JSON file `{ "<source>": "<secret>" }` read instead of SSM `<prefix>secrets/<source>`' },
+  { name: 'exportModules', env: 'CSMART_EXPORT_MODULES', default: '<all seven>', description: 'Comma-separated CSMART modules the export lists (Accounts,Events,…); `all` for the seven' },
+  { name: 'exportEmitOnFirstRun', env: 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', default: 'false', description: 'Whether a module\'s first snapshot announces every record as Created (`true`) or sets the baseline silently' },
+  { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
 ] as const;
 
@@ -53,6 +57,9 @@ export type Settings = {
   readonly accountCacheSeconds: number;
   readonly formsFile: string | undefined;
   readonly secretsFile: string | undefined;
+  readonly exportModules: readonly ModuleName[];
+  readonly exportEmitOnFirstRun: boolean;
+  readonly eventMaxBytes: number;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -130,7 +137,15 @@ export function readSettings(env: Environment = process.env): Settings {
   const maxReceiveCount = integer(raw('CSMART_MAX_RECEIVE_COUNT'), 8, 'CSMART_MAX_RECEIVE_COUNT', 1, 1000);
   const accountCacheSeconds = integer(raw('CSMART_ACCOUNT_CACHE_TTL'), 30, 'CSMART_ACCOUNT_CACHE_TTL', 0, MAX_TTL_SECONDS);
 
+  const modulesRaw = raw('CSMART_EXPORT_MODULES') ?? 'all';
+  const exportModules = modulesRaw === 'all' ? MODULE_NAMES : modulesRaw.split(',').map((m) => m.trim()).filter(Boolean);
+  check(exportModules.length > 0 && exportModules.every(isModuleName), 'CSMART_EXPORT_MODULES', `"all" or a comma-separated list of ${MODULE_NAMES.join(', ')}`);
+  const emitRaw = raw('CSMART_EXPORT_EMIT_ON_FIRST_RUN') ?? 'false';
+  check(emitRaw === 'true' || emitRaw === 'false', 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', '"true" or "false"');
+  const eventMaxBytes = integer(raw('CSMART_EVENT_MAX_BYTES'), 1_048_576, 'CSMART_EVENT_MAX_BYTES', 1024, 1_048_576);
+
   return {
+    exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
     queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,
     queueName, dlqName, deliveryMode: deliveryMode as 'queue' | 'inline', maxReceiveCount, accountCacheSeconds,

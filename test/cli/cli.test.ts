@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +97,23 @@ describe('csmart CLI', () => {
     const result = await cli(['login'], { CSMART_DOMAIN: 'demo', CSMART_EMAIL: '', CSMART_PASSWORD: '' , CSMART_API_URL: sandbox.demoCredentials.endpoint });
     expect(result.code).toBe(3);
     expect(result.err).toMatch(/CSMART_EMAIL/);
+  });
+
+  it('export writes snapshots to a folder with a progress line per module', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csmart-export-'));
+    await cli(['save', 'Accounts', 'name=Eksport Łódź']);
+    const result = await cli(['export', '--to', dir, '--module', 'Accounts', '--module', 'Products', '--date', '2026-11-28']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^Accounts: listing…\nAccounts: 1 records, [\d.]+ KB gzipped, first snapshot/m);
+    expect(result.out).toMatch(/^Products: \d+ records/m);
+    expect(result.out).toContain('Export of 2026-11-28: 2 of 2 modules written.');
+    expect(existsSync(join(dir, 'Accounts/dt=2026-11-28/manifest.json'))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('export refuses an unknown module and a bad date', async () => {
+    expect((await cli(['export', '--to', '/tmp/x', '--module', 'Clients'])).code).toBe(2);
+    expect((await cli(['export', '--to', '/tmp/x', '--date', '28.11.2026'])).code).toBe(2);
   });
 
   it('prints help', async () => {

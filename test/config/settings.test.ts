@@ -37,6 +37,9 @@ describe('readSettings', () => {
       accountCacheSeconds: 30,
       formsFile: undefined,
       secretsFile: undefined,
+      exportModules: ['Accounts', 'Events', 'Opportunities', 'Quotes', 'SalesOrders', 'Invoices', 'Products'],
+      exportEmitOnFirstRun: false,
+      eventMaxBytes: 1048576,
     });
   });
 
@@ -69,6 +72,9 @@ describe('readSettings', () => {
       CSMART_ACCOUNT_CACHE_TTL: '10',
       CSMART_FORMS_FILE: 'config/forms.json',
       CSMART_SECRETS_FILE: '/tmp/secrets.json',
+      CSMART_EXPORT_MODULES: 'Accounts, Invoices',
+      CSMART_EXPORT_EMIT_ON_FIRST_RUN: 'true',
+      CSMART_EVENT_MAX_BYTES: '262144',
     });
 
     expect(settings).toEqual({
@@ -92,6 +98,9 @@ describe('readSettings', () => {
       accountCacheSeconds: 10,
       formsFile: 'config/forms.json',
       secretsFile: '/tmp/secrets.json',
+      exportModules: ['Accounts', 'Invoices'],
+      exportEmitOnFirstRun: true,
+      eventMaxBytes: 262144,
     });
   });
 
@@ -139,6 +148,9 @@ describe('readSettings', () => {
     ['CSMART_DELIVERY_MODE', 'later'],
     ['CSMART_MAX_RECEIVE_COUNT', 'x9'],
     ['CSMART_FORMS_FILE', 's3://bucket/forms.json'],
+    ['CSMART_EXPORT_MODULES', 'Accounts,Clients'],
+    ['CSMART_EXPORT_EMIT_ON_FIRST_RUN', 'yes'],
+    ['CSMART_EVENT_MAX_BYTES', '2000000'],
   ])('rejects a bad %s, naming the variable but not the value (%s)', (variable, value) => {
     const error = configErrorOf(() => readSettings({ [variable]: value }));
 

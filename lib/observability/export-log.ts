@@ -1,0 +1,18 @@
+import type { ExportRunResult } from '../export/run-export.ts';
+import { logger } from './logger.ts';
+import { count, METRIC } from './metrics.ts';
+
+/** One log line and metrics per module, so a failed module is visible without reading the others. */
+export function reportExport(run: ExportRunResult): void {
+  for (const result of run.results) {
+    const { module, status, count: records, bytes, created, updated, deleted, events, durationMs, error } = result;
+    count(METRIC.exportRecords, records);
+    count(METRIC.exportChanges, created + updated + deleted);
+    if (status === 'failed') {
+      count(METRIC.exportModuleFailed);
+      logger.error('export module failed', { run: run.runId, date: run.date, module, code: error?.code, reason: error?.message });
+    } else {
+      logger.info('export module done', { run: run.runId, date: run.date, module, records, bytes, created, updated, deleted, events, durationMs });
+    }
+  }
+}
