@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start their own servers on port 0, so files can run side by side.
     pool: 'forks',
+    // Every file runs under the log guard, with the functions logging as they do on AWS.
+    setupFiles: ['test/support/log-guard.ts'],
+    env: { POWERTOOLS_LOG_LEVEL: 'INFO' },
   },
 });
