@@ -1,20 +1,10 @@
 import { Transform, type Readable } from 'node:stream';
 import {
   DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ExportConfigError } from './errors.ts';
 import type { ObjectLocation, SnapshotStore, VersionedObject } from './snapshot-store.ts';
-
-/**
- * S3 client settings from the environment. The SDK reads `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` itself;
- * a custom endpoint (a local S3 on an IP address) also needs path-style addressing.
- */
-export function s3ClientConfig(env: Record<string, string | undefined>): S3ClientConfig {
-  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
-  return endpoint ? { forcePathStyle: true } : {};
-}
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;

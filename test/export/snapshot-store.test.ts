@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3SnapshotStore, s3ClientConfig } from '../../lib/export/s3-snapshot-store.ts';
+import { createS3SnapshotStore } from '../../lib/export/s3-snapshot-store.ts';
 import type { SnapshotStore } from '../../lib/export/snapshot-store.ts';
 import { localS3Client, startLocalS3, type LocalS3 } from '../support/local-s3.ts';
 import { tempStore } from './helpers.ts';
@@ -128,12 +128,6 @@ describe('S3 snapshot store specifics', () => {
 
   it('refuses an empty bucket name', () => {
     expect(() => createS3SnapshotStore({ client: localS3Client(s3.endpoint), bucket: '' })).toThrow(/bucket/);
-  });
-
-  it('addresses a custom endpoint path-style', () => {
-    expect(s3ClientConfig({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' })).toEqual({ forcePathStyle: true });
-    expect(s3ClientConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toEqual({ forcePathStyle: true });
-    expect(s3ClientConfig({})).toEqual({});
   });
 
   it('references objects by bucket and key', () => {

@@ -19,7 +19,8 @@ describe('the log guard', () => {
     expect(scanLogLine(line)).toEqual([]);
   });
 
-  it('reads only structured log lines', () => {
-    expect(logLinesOf('plain text\n{"level":"INFO","message":"a"}\n{"not":"a log"}')).toEqual(['{"level":"INFO","message":"a"}']);
+  it('reads only structured log and metric lines', () => {
+    const metric = '{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"Accepted":1}';
+    expect(logLinesOf(`plain text\n{"level":"INFO","message":"a"}\n{"not":"a log"}\n${metric}`)).toEqual(['{"level":"INFO","message":"a"}', metric]);
   });
 });

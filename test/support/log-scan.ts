@@ -20,7 +20,7 @@ export function scanLogLine(line: string): string[] {
   return problems;
 }
 
-/** Structured JSON log lines (Powertools) in a chunk written to stdout or stderr. */
+/** Structured JSON log lines and metric (EMF) lines of Powertools in a chunk written to stdout or stderr. */
 export function logLinesOf(chunk: string): string[] {
-  return chunk.split('\n').filter((line) => line.startsWith('{') && line.includes('"level"'));
+  return chunk.split('\n').filter((line) => line.startsWith('{') && (line.includes('"level"') || line.startsWith('{"_aws"')));
 }
