@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { redact } from '../csmart/redact.ts';
 import { logger } from '../observability/logger.ts';
-import { metrics } from '../observability/metrics.ts';
+import { scrub } from '../observability/scrub.ts';
+import { countRejected, metrics } from '../observability/metrics.ts';
 import { errorAnswer, SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
 import { HttpError } from './errors.ts';
 
@@ -18,10 +18,11 @@ const answerErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>
   onError: (request) => {
     const { error } = request;
     if (error instanceof HttpError) {
+      if (error.status < 500) countRejected(error.code);
       logger.info('request refused', { status: error.status, code: error.code, field: error.field });
     } else {
       // Our own errors' messages name settings and parameters, never values; others are redacted anyway.
-      logger.error('request failed', { errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code, reason: redact(String((error as Error)?.message ?? '')) });
+      logger.error('request failed', { errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code, reason: scrub(String((error as Error)?.message ?? '')) });
     }
     const answer = errorAnswer(error);
     request.response = { ...answer, headers: { ...SECURITY_HEADERS, ...answer.headers } };

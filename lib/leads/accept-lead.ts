@@ -43,11 +43,11 @@ export async function acceptLead(input: { event: APIGatewayProxyEventV2; body: R
     await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn, reportWorkerEvent);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    logger.error('lead not stored', { form: form.name, submission: id, reason: error.message });
+    logger.error('lead not stored', { form: form.name, correlation_id: id, reason: error.message });
     throw new HttpError(503, 'unavailable', 'The enquiry could not be stored just now. Please try again in a minute.', { headers: { 'retry-after': '30' }, cause: error });
   }
   count(METRIC.accepted);
-  logger.info('lead accepted', { form: form.name, submission: id, steps: plan.steps.length });
+  logger.info('lead accepted', { form: form.name, correlation_id: id, steps: plan.steps.length });
   return { id };
 }
 
@@ -60,7 +60,6 @@ async function checkTurnstile(token: string | string[] | undefined, form: FormCo
     ...(form.settings.turnstile.verifyUrl ? { verifyUrl: form.settings.turnstile.verifyUrl } : {}),
   });
   if (!result.success) {
-    count(METRIC.rejected);
     logger.info('turnstile refused', { form: form.name, codes: result.errorCodes });
     throw new HttpError(403, 'turnstile_failed', 'The anti-spam check failed. Please try again.', { field: TURNSTILE_FIELD });
   }

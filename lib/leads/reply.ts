@@ -4,7 +4,7 @@ import { HttpError } from '../http/errors.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
 import { errorAnswer } from '../http/answers.ts';
-import { count, METRIC } from '../observability/metrics.ts';
+import { countRejected } from '../observability/metrics.ts';
 import type { LeadReceipt } from './accept-lead.ts';
 
 /** JSON for `fetch` and API callers; pages and redirects for a plain HTML form post. */
@@ -27,7 +27,7 @@ export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSetti
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    if (error.status < 500) count(METRIC.rejected);
+    if (error.status < 500) countRejected(error.code);
     if (asJson) {
       const answer = errorAnswer(error);
       return { ...answer, headers: { ...answer.headers, ...cors } };

@@ -1,5 +1,6 @@
 import type { ExportRunResult } from '../export/run-export.ts';
 import { logger } from './logger.ts';
+import { scrub } from './scrub.ts';
 import { count, METRIC } from './metrics.ts';
 
 /** One log line and metrics per module, so a failed module is visible without reading the others. */
@@ -10,7 +11,7 @@ export function reportExport(run: ExportRunResult): void {
     count(METRIC.exportChanges, created + updated + deleted);
     if (status === 'failed') {
       count(METRIC.exportModuleFailed);
-      logger.error('export module failed', { run: run.runId, date: run.date, module, code: error?.code, reason: error?.message });
+      logger.error('export module failed', { run: run.runId, date: run.date, module, code: error?.code, reason: scrub(error?.message ?? '') });
     } else {
       logger.info('export module done', { run: run.runId, date: run.date, module, records, bytes, created, updated, deleted, events, durationMs });
     }

@@ -22,3 +22,10 @@ export const METRIC = {
 export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
 }
+
+/** A refused request, counted with its reason (the error code) as a dimension. */
+export function countRejected(reason: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('reason', reason);
+  metric.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+}

@@ -33,10 +33,10 @@ export async function acceptWebhook(request: WebhookRequest, config: SourceConfi
     await acceptJob(job, invokedFunctionArn, reportWorkerEvent);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    logger.error('webhook not stored', { source: config.source, submission: job.id, reason: error.message });
+    logger.error('webhook not stored', { source: config.source, correlation_id: job.id, reason: error.message });
     throw new HttpError(503, 'unavailable', 'The delivery could not be stored just now; please retry.', { headers: { 'retry-after': '30' }, cause: error });
   }
   count(METRIC.accepted);
-  logger.info('webhook accepted', { source: config.source, kind: job.kind, submission: job.id });
+  logger.info('webhook accepted', { source: config.source, kind: job.kind, correlation_id: job.id });
   return json(200, { status: 'accepted', id: job.id });
 }

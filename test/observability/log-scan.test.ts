@@ -24,3 +24,12 @@ describe('the log guard', () => {
     expect(logLinesOf(`plain text\n{"level":"INFO","message":"a"}\n{"not":"a log"}\n${metric}`)).toEqual(['{"level":"INFO","message":"a"}', metric]);
   });
 });
+
+describe('scrubbing reasons for the logs', () => {
+  it('masks e-mail addresses, phone numbers and secrets a CSMART error text may quote', async () => {
+    const { scrub } = await import('../../lib/observability/scrub.ts');
+    const text = scrub('Klient jan.kowalski@example.pl (tel. +48 601 234 567) już istnieje; token=abcdef0123456789abcdef0123456789');
+    expect(text).toBe('Klient <e-mail> (tel. <phone>) już istnieje; token=***');
+    expect(scanLogLine(`{"level":"INFO","reason":${JSON.stringify(text)}}`)).toEqual([]);
+  });
+});
