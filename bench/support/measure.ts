@@ -18,14 +18,13 @@ export async function cpuOf(work: () => Promise<void>): Promise<number> {
   return used.user + used.system;
 }
 
-/** Bundles an entry as the functions are bundled (minified ESM for Node 24, SDK's ES module build). */
+/** Bundles an entry as serverless.yml bundles the functions (minified CommonJS for Node 24, the SDK's ES module build). */
 export async function bundle(entry: string, options: { external?: string[] } = {}): Promise<{ file: string; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-'));
-  const file = join(dir, 'handler.mjs');
+  const file = join(dir, 'handler.cjs');
   await build({
-    entryPoints: [entry], outfile: file, bundle: true, minify: true, platform: 'node', target: 'node24', format: 'esm',
+    entryPoints: [entry], outfile: file, bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node24', format: 'cjs',
     mainFields: ['module', 'main'], external: options.external ?? [], logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return { file, bytes: statSync(file).size };
 }

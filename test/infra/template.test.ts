@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -152,3 +152,34 @@ describe('osls package', () => {
     expect(routes).toEqual(['OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
   });
 });
+
+describe('osls invoke local', () => {
+  /** Runs a function's packaged bundle as `osls invoke local` does, on stage local with the local form settings. */
+  async function invokeLocal(fn: string, event: unknown) {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(),
+      AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
+      // Absolute: invoke local runs the bundle from its build folder.
+      CSMART_FORMS_FILE: resolve('config/local/forms.json'), CSMART_SECRETS_FILE: resolve('config/local/secrets.json'), POWERTOOLS_LOG_LEVEL: 'SILENT',
+      SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
+    };
+    // Stale bundles in .esbuild/ would be run instead of the current code.
+    await rm('.esbuild', { recursive: true, force: true });
+    const { stdout } = await run('npx', ['osls', 'invoke', 'local', '--stage', 'local', '-f', fn, '-d', JSON.stringify(event)], { env, timeout: 180_000 });
+    // The answer is printed last, pretty-printed; log and metric lines (one line each) come before it.
+    const answer = stdout.slice(stdout.lastIndexOf('\n{\n') + 1);
+    return JSON.parse(answer) as { statusCode: number; body: string };
+  }
+
+  it('runs the lead function\'s bundle: an invalid lead gets 422 naming the field', async () => {
+    const answer = await invokeLocal('leads', {
+      version: '2.0', routeKey: 'POST /leads', rawPath: '/leads', rawQueryString: '',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      requestContext: { http: { method: 'POST', path: '/leads', sourceIp: '127.0.0.1' } },
+      body: JSON.stringify({ email: 'not-an-email' }), isBase64Encoded: false,
+    });
+    expect(answer.statusCode).toBe(422);
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'email_invalid', field: 'email' });
+  }, 200_000);
+});
+
