@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { get } from 'node:http';
 
 export type SandboxProcess = { url: string; adminUrl: string; child: ChildProcess; stats(): Promise<Record<string, number>>; stop(): Promise<void> };
 
@@ -23,8 +24,15 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
     url,
     adminUrl,
     child,
-    async stats() {
-      return (await (await fetch(`${adminUrl}/stats`)).json()) as Record<string, number>;
+    /** Read on a connection of its own (not fetch's pool), so counting connections does not disturb them; it adds one itself. */
+    stats() {
+      return new Promise<Record<string, number>>((resolve, reject) => {
+        get(`${adminUrl}/stats`, { agent: false }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(JSON.parse(body) as Record<string, number>));
+        }).on('error', reject);
+      });
     },
     async stop() {
       child.kill('SIGTERM');

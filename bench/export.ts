@@ -1,0 +1,153 @@
+/**
+ * bench/export — the export of 100,000 and 300,000 synthetic clients served by the sandbox (run with
+ * `npm run bench -- export`): time of the NDJSON and CSV writers and of the whole run against
+ * `JSON.parse` + gzip of the same bytes, peak memory against the JSON received, and the diff's time.
+ * Prints ratios and counts, never asserts: machines are noisy.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { createCsmartClient } from '../lib/csmart/client.ts';
+import type { CsmartRecord } from '../lib/csmart/modules.ts';
+import { normaliseList } from '../lib/csmart/normalise.ts';
+import { resolveChanges } from '../lib/export/changes.ts';
+import { writeCsv } from '../lib/export/csv.ts';
+import { diffSnapshots } from '../lib/export/diff.ts';
+import { describeFields } from '../lib/export/field-schema.ts';
+import { ChunkedGzipWriter } from '../lib/export/gzip-stream.ts';
+import { createLocalSnapshotStore } from '../lib/export/local-snapshot-store.ts';
+import { readNdjsonLines, writeNdjson, type RecordHashes } from '../lib/export/ndjson.ts';
+import { runExport } from '../lib/export/run-export.ts';
+import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../lib/export/snapshot-index.ts';
+import { startBenchChild, type ChildMessage } from './support/child.ts';
+import { demoCredentials, fetchListBytes, withoutBom } from './support/csmart-list.ts';
+import type { ExportMemoryResult } from './support/export-memory.ts';
+import { median } from './support/measure.ts';
+import { startSandboxProcess } from './support/sandbox-process.ts';
+import { alternatingRounds, wallOf } from './support/timing.ts';
+
+const gzipAsync = promisify(gzip);
+const SIZES = [{ count: 100_000, rounds: 9 }, { count: 300_000, rounds: 5 }] as const;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+for (const { count, rounds } of SIZES) {
+  const sandbox = await startSandboxProcess({ SANDBOX_SYNTHETIC_ACCOUNTS: String(count) });
+  const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-export-'));
+  try {
+    // The first List makes the sandbox encode (and cache) its answer; these are the bytes every run receives.
+    const bytes = await fetchListBytes(sandbox.url, 'Accounts');
+    const text = withoutBom(bytes.toString('utf8'));
+    const records = normaliseList((JSON.parse(text) as { data: unknown }).data, 'Accounts');
+    const fields = describeFields(records).map((field) => field.name);
+    console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
+
+    const client = createCsmartClient({ credentials: async () => demoCredentials(sandbox.url) });
+    const store = createLocalSnapshotStore(dir);
+    let day = 1;
+    // Each run is the next night's, diffing against the one before (nothing changed: the nightly norm).
+    const nightlyRun = async () => {
+      const date = `2026-03-${String(day++).padStart(2, '0')}`;
+      const run = await runExport({ modules: ['Accounts'], list: (module) => client.list(module), store, date, domain: 'bench', now: () => new Date() });
+      if (run.results[0]?.status !== 'ok') throw new Error(`the export failed: ${JSON.stringify(run.results[0]?.error)}`);
+    };
+    const contenders = {
+      // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
+      'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
+      ndjson: () => intoNullSink((writer) => writeNdjson(records, writer)),
+      csv: () => intoNullSink((writer) => writeCsv(records, fields, writer)),
+      run: nightlyRun,
+    };
+    for (const warm of Object.values(contenders)) await warm();
+    const r = await alternatingRounds(rounds, 'parse+gzip', contenders);
+    const line = (label: string, key: keyof typeof contenders, goal: string) =>
+      console.log(`  ${label.padEnd(46)}${r[key].ratio.toFixed(2)}× (${r[key].ms.toFixed(0)} ms vs ${r['parse+gzip'].ms.toFixed(0)} ms)${goal}`);
+    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes (median of ${rounds} alternating rounds):`);
+    line('NDJSON writer (stringify, SHA-1 per line, gzip)', 'ndjson', '; goal ≤ 0.75');
+    line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
+    line('whole runExport into a folder (List included)', 'run', '');
+
+    const memory = await exportMemory(sandbox.url);
+    const growth = Math.max(memory.rssPeakList, memory.rssPeakExport) - memory.rssStart;
+    console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
+    console.log(`    RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}×`
+      + ` (while listing: +${mb(memory.rssPeakList - memory.rssStart)} = ${((memory.rssPeakList - memory.rssStart) / bytes.length).toFixed(2)}×;`
+      + ` records in hand: +${mb(memory.rssAtRecords - memory.rssStart)};`
+      + ` writing beyond them: +${mb(Math.max(0, memory.rssPeakExport - memory.rssAtRecords))} = ${(Math.max(0, memory.rssPeakExport - memory.rssAtRecords) / bytes.length).toFixed(2)}×)`);
+    console.log(`    V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${((memory.heapPeak - memory.heapStart) / bytes.length).toFixed(2)}×`);
+
+    if (count === 100_000) await diffTime(records);
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes through a ChunkedGzipWriter whose gzipped output is read and dropped. */
+async function intoNullSink(write: (writer: ChunkedGzipWriter) => Promise<unknown>): Promise<void> {
+  const writer = new ChunkedGzipWriter();
+  writer.output.resume();
+  await write(writer);
+  await writer.end();
+}
+
+/** One export's memory, in a fresh process per size so the figures are clean. */
+async function exportMemory(endpoint: string): Promise<ExportMemoryResult> {
+  const child = startBenchChild('bench/support/export-memory.ts', {
+    env: { ...process.env, BENCH_SANDBOX_URL: endpoint }, execArgv: ['--expose-gc'], stdout: 'inherit',
+  });
+  try {
+    return await child.next<ExportMemoryResult & ChildMessage>('result');
+  } finally {
+    await child.stop();
+  }
+}
+
+/**
+ * The diff stage of a nightly export of 100,000 records, 1% of them changed (1,000 updates): decoding
+ * yesterday's index, the hash diff, reading the 1,000 previous versions from yesterday's gzipped NDJSON,
+ * and resolving them into changes with the changed fields.
+ */
+async function diffTime(records: readonly CsmartRecord[]): Promise<void> {
+  const changed = records.map((record, i) => (i % 100 === 50 ? { ...record, city: `${String(record.city)} (zmiana)` } : record));
+  const [previousNdjson, previous] = await gzippedNdjson(records);
+  const current = await gzippedNdjson(changed).then(([, hashes]) => hashes);
+  const index: SnapshotIndex = { version: 1, module: 'Accounts', date: '2026-03-01', ndjson: 'prev.ndjson.gz', hash: 'sha1-base64url-of-ndjson-line', ...previous };
+  const encodedIndex = encodeSnapshotIndex(index).body;
+  const location = { bucket: 'bench', key: 'now.ndjson.gz' };
+
+  const samples = { decode: [] as number[], diff: [] as number[], read: [] as number[], resolve: [] as number[] };
+  let summary = '';
+  for (let i = 0; i < 11; i++) {
+    let decoded: SnapshotIndex | undefined;
+    samples.decode.push(await wallOf(async () => { decoded = decodeSnapshotIndex(encodedIndex); }));
+    let diff = diffSnapshots(decoded, current);
+    samples.diff.push(await wallOf(async () => { diff = diffSnapshots(decoded, current); }));
+    const lines = [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)];
+    let previousRecords = new Map<number, CsmartRecord>();
+    samples.read.push(await wallOf(async () => { previousRecords = await readNdjsonLines(Readable.from([previousNdjson]), lines); }));
+    let resolved: ReturnType<typeof resolveChanges> | undefined;
+    samples.resolve.push(await wallOf(async () => {
+      resolved = resolveChanges({ diff, records: changed, current, previous: decoded, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
+    }));
+    summary = `${resolved!.updated} updated, ${resolved!.created} created, ${resolved!.deleted} deleted, ${resolved!.unchanged} unchanged`;
+  }
+  const m = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)])) as Record<keyof typeof samples, number>;
+  const total = m.decode + m.diff + m.read + m.resolve;
+  console.log(`  diff of ${fmt(records.length)} records against a snapshot with 1% changed (${summary}; median of 11):`);
+  console.log(`    ${total.toFixed(0)} ms in all = index decode ${m.decode.toFixed(0)} ms + hash diff ${m.diff.toFixed(0)} ms`
+    + ` + reading the previous versions from yesterday's NDJSON ${m.read.toFixed(0)} ms + changed fields ${m.resolve.toFixed(1)} ms`);
+}
+
+/** The gzipped NDJSON of the records and their hashes, as the export writes them. */
+async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer, RecordHashes]> {
+  const writer = new ChunkedGzipWriter();
+  const chunks: Buffer[] = [];
+  writer.output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const hashes = await writeNdjson(records, writer);
+  await writer.end();
+  return [Buffer.concat(chunks), hashes];
+}

@@ -1,0 +1,84 @@
+/**
+ * Child entry of bench/export: memory of one Accounts export in a fresh process (started with
+ * --expose-gc), so nothing the bench itself holds is counted. The export runs once to set a baseline
+ * snapshot (the nightly case diffs against yesterday) and to warm the code; the second run is measured.
+ *
+ * RSS peaks come from the kernel (VmHWM, reset through /proc/self/clear_refs), which sees every peak,
+ * also inside a long synchronous JSON.parse; V8's heap + external memory is sampled every 2 ms, which
+ * cannot run during such a stretch, so it is a lower bound.
+ */
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCsmartClient } from '../../lib/csmart/client.ts';
+import type { ModuleName } from '../../lib/csmart/modules.ts';
+import { createLocalSnapshotStore } from '../../lib/export/local-snapshot-store.ts';
+import { runExport } from '../../lib/export/run-export.ts';
+import { tellParent } from './child.ts';
+import { demoCredentials } from './csmart-list.ts';
+
+export type ExportMemoryResult = {
+  type: 'result';
+  /** RSS when the measured run started (after a full GC). */
+  rssStart: number;
+  /** Highest RSS from the start until the List answer was parsed and returned. */
+  rssPeakList: number;
+  /** RSS when the records were in hand. */
+  rssAtRecords: number;
+  /** Highest RSS from then until the export finished (NDJSON, diff, CSV, index, manifest). */
+  rssPeakExport: number;
+  heapStart: number;
+  heapPeak: number;
+  count: number;
+};
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+// Writing 5 resets the peak RSS (VmHWM) to the current RSS (Linux ≥ 4.0).
+const resetPeak = () => writeFileSync('/proc/self/clear_refs', '5');
+const heapNow = () => {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+};
+
+const endpoint = process.env.BENCH_SANDBOX_URL ?? '';
+const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-export-'));
+const client = createCsmartClient({ credentials: async () => demoCredentials(endpoint) });
+const store = createLocalSnapshotStore(dir);
+const run = (date: string, list: (module: ModuleName) => Promise<Awaited<ReturnType<typeof client.list>>>) =>
+  runExport({ modules: ['Accounts'], list, store, date, domain: 'bench', now: () => new Date() });
+
+try {
+  await run('2026-03-01', (module) => client.list(module));
+
+  gc();
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const rssStart = process.memoryUsage().rss;
+  const heapStart = heapNow();
+  let heapPeak = heapStart;
+  const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, heapNow()); }, 2);
+  let rssPeakList = 0;
+  let rssAtRecords = 0;
+  resetPeak();
+  const measured = await run('2026-03-02', async (module) => {
+    const records = await client.list(module);
+    rssPeakList = kib('VmHWM');
+    rssAtRecords = process.memoryUsage().rss;
+    heapPeak = Math.max(heapPeak, heapNow());
+    resetPeak();
+    return records;
+  });
+  const rssPeakExport = kib('VmHWM');
+  heapPeak = Math.max(heapPeak, heapNow());
+  clearInterval(sampler);
+  const result = measured.results[0];
+  if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
+  const message: ExportMemoryResult = { type: 'result', rssStart, rssPeakList, rssAtRecords, rssPeakExport, heapStart, heapPeak, count: result.count };
+  await tellParent(message);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(0);
