@@ -5,4 +5,4 @@ import { withQueue } from '../lib/queue/with-queue.ts';
 
 /** Delivery queue → CSMART: each message alone (partial batch failures), at most one record per entity. */
 export const handler = withQueue(async (event, context) =>
-  processBatch(event.Records, workerDeps(context.invokedFunctionArn, reportWorkerEvent)));
+  processBatch(event.Records, workerDeps(context.invokedFunctionArn, reportWorkerEvent, () => context.getRemainingTimeInMillis())));

@@ -45,7 +45,7 @@ function processAccounts(): AccountDirectory {
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
-export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void): WorkerDeps {
+export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): WorkerDeps {
   const settings = processSettings();
   const sqs = sqsClient();
   const urls = resolveQueueUrls(settings, invokedFunctionArn);
@@ -57,6 +57,8 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),
     maxReceiveCount: settings.maxReceiveCount,
     onEvent,
+    // A delivery makes a few CSMART calls, each with up to three attempts of one timeout.
+    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 4 } : {}),
   };
 }
 

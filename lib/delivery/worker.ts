@@ -25,6 +25,10 @@ export type WorkerDeps = {
   /** The queue's redrive `maxReceiveCount`: the attempt after which SQS moves a message to the DLQ. */
   maxReceiveCount: number;
   onEvent?(event: WorkerEvent): void;
+  /** Time left in this invocation; messages not started while enough is left are handed back unharmed. */
+  remainingMs?(): number;
+  /** What one delivery may take at most (the CSMART calls with their retries). */
+  reserveMs?: number;
   now?(): Date;
   random?(): number;
 };
@@ -58,7 +62,8 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
     let job: DeliveryJob | undefined;
     try {
       job = parseJob(record.body);
-      if (blockedGroups.has(group)) {
+      // Starting a delivery the invocation cannot finish would let Lambda kill it mid-way: hand it back instead.
+      if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < (deps.reserveMs ?? 0))) {
         emit({ type: 'held', job, messageId: record.messageId });
         failed.push({ itemIdentifier: record.messageId });
         continue;

@@ -24,7 +24,7 @@ export function reportWorkerEvent(event: WorkerEvent): void {
       logger.error('delivery failed for good; parked in the DLQ', { correlation_id: submission, messageId: event.messageId, attempt: event.attempt, code: event.code, reason: scrub(event.message), by: event.by });
       break;
     case 'held':
-      logger.info('held back behind a failed message of the same group', { correlation_id: submission, messageId: event.messageId });
+      logger.info('handed back untried: an earlier message of its group failed, or the invocation is running out of time', { correlation_id: submission, messageId: event.messageId });
       break;
   }
 }

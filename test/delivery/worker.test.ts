@@ -1,0 +1,73 @@
+import type { SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { CsmartUpstreamError, CsmartValidationError } from '../../lib/csmart/errors.ts';
+import { encodeJob } from '../../lib/delivery/job-codec.ts';
+import type { DeliveryJob } from '../../lib/delivery/job.ts';
+import { processBatch, retryDelaySeconds, type WorkerDeps } from '../../lib/delivery/worker.ts';
+
+const job = (id: string): DeliveryJob => ({ v: 1, id, source: 'test', kind: 'task', receivedAt: '2026-11-29T00:00:00Z', groupKey: id, dedupeKey: id, steps: [] });
+const record = (id: string, group = id, attempt = 1): SQSRecord => ({
+  messageId: `m-${id}`, receiptHandle: `r-${id}`, body: encodeJob(job(id)),
+  attributes: { ApproximateReceiveCount: String(attempt), SentTimestamp: '0', SenderId: 's', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: group },
+  messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-central-1:1:q.fifo', awsRegion: 'eu-central-1',
+});
+
+/** Worker dependencies that record what the worker asked for; delivery outcomes are scripted per job id. */
+function deps(outcomes: Record<string, Error | undefined> = {}, extra: Partial<WorkerDeps> = {}) {
+  const calls = { delivered: [] as string[], parked: [] as string[], postponed: [] as [string, number][] };
+  const d: WorkerDeps = {
+    async deliver(j) {
+      calls.delivered.push(j.id);
+      const outcome = outcomes[j.id];
+      if (outcome) throw outcome;
+      return { duplicate: false, records: [] };
+    },
+    links: { markDelivered: async () => {}, putStatus: async () => {} },
+    async deadLetter(r) { calls.parked.push(r.messageId); },
+    async postpone(r, seconds) { calls.postponed.push([r.messageId, seconds]); },
+    maxReceiveCount: 3,
+    random: () => 0.5,
+    ...extra,
+  };
+  return { d, calls };
+}
+
+describe('the worker', () => {
+  it('fails a transient failure alone and postpones it with backoff', async () => {
+    const { d, calls } = deps({ b: new CsmartUpstreamError('down') });
+    const result = await processBatch([record('a'), record('b'), record('c')], d);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
+    expect(calls.delivered).toEqual(['a', 'b', 'c']);
+    expect(calls.postponed).toEqual([['m-b', 23]]);
+  });
+
+  it('holds back the later messages of a failed message\'s group, keeping its order', async () => {
+    const { d, calls } = deps({ a: new CsmartUpstreamError('down') });
+    const result = await processBatch([record('a', 'g'), record('b', 'g'), record('c', 'h')], d);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-a', 'm-b']);
+    expect(calls.delivered).toEqual(['a', 'c']);
+  });
+
+  it('parks what CSMART refuses in the DLQ and lets it leave the queue', async () => {
+    const { d, calls } = deps({ a: new CsmartValidationError('refused') });
+    const result = await processBatch([record('a')], d);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(calls.parked).toEqual(['m-a']);
+  });
+
+  it('hands messages back untried when the invocation is running out of time', async () => {
+    let left = 10_000;
+    const { d, calls } = deps({}, { remainingMs: () => left, reserveMs: 5_000 });
+    const slow = { ...d, deliver: async (j: DeliveryJob, id: string) => { left -= 6_000; return d.deliver(j, id); } };
+    const result = await processBatch([record('a'), record('b'), record('c')], slow);
+    expect(calls.delivered).toEqual(['a']);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-b', 'm-c']);
+  });
+
+  it('backs off exponentially from 30 s to at most 15 minutes, with jitter', () => {
+    expect(retryDelaySeconds(1, () => 0)).toBe(15);
+    expect(retryDelaySeconds(1, () => 1)).toBe(30);
+    expect(retryDelaySeconds(3, () => 1)).toBe(120);
+    expect(retryDelaySeconds(12, () => 1)).toBe(900);
+  });
+});
