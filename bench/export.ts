@@ -58,19 +58,29 @@ for (const { count, rounds } of SIZES) {
       // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
       'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
       ndjson: () => intoNullSink((writer) => writeNdjson(records, writer)),
+      // The same writer without the per-line content hash: shows what the hash (needed by the diff) costs.
+      unhashed: () => intoNullSink(async (writer) => {
+        for (const record of records) {
+          const waiting = writer.writeLine(JSON.stringify(record));
+          if (waiting) await waiting;
+        }
+      }),
       csv: () => intoNullSink((writer) => writeCsv(records, fields, writer)),
       run: nightlyRun,
     };
     for (const warm of Object.values(contenders)) await warm();
     const r = await alternatingRounds(rounds, 'parse+gzip', contenders);
+    const base = r['parse+gzip'];
     const line = (label: string, key: keyof typeof contenders, goal: string) =>
-      console.log(`  ${label.padEnd(46)}${r[key].ratio.toFixed(2)}× (${r[key].ms.toFixed(0)} ms vs ${r['parse+gzip'].ms.toFixed(0)} ms)${goal}`);
-    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes (median of ${rounds} alternating rounds):`);
+      console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
+        + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
+    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds):`);
     line('NDJSON writer (stringify, SHA-1 per line, gzip)', 'ndjson', '; goal ≤ 0.75');
+    line('  the same without the SHA-1 per line (reference)', 'unhashed', '');
     line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
     line('whole runExport into a folder (List included)', 'run', '');
 
-    const memory = await exportMemory(sandbox.url);
+    const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day).padStart(2, '0')}`);
     const growth = Math.max(memory.rssPeakList, memory.rssPeakExport) - memory.rssStart;
     console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
     console.log(`    RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}×`
@@ -94,10 +104,11 @@ async function intoNullSink(write: (writer: ChunkedGzipWriter) => Promise<unknow
   await writer.end();
 }
 
-/** One export's memory, in a fresh process per size so the figures are clean. */
-async function exportMemory(endpoint: string): Promise<ExportMemoryResult> {
+/** One nightly export's memory, in a fresh process per size so the figures are clean. */
+async function exportMemory(endpoint: string, dir: string, date: string): Promise<ExportMemoryResult> {
   const child = startBenchChild('bench/support/export-memory.ts', {
-    env: { ...process.env, BENCH_SANDBOX_URL: endpoint }, execArgv: ['--expose-gc'], stdout: 'inherit',
+    env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_DATE: date },
+    execArgv: ['--expose-gc'], stdout: 'inherit',
   });
   try {
     return await child.next<ExportMemoryResult & ChildMessage>('result');

@@ -1,15 +1,14 @@
 /**
  * Child entry of bench/export: memory of one Accounts export in a fresh process (started with
- * --expose-gc), so nothing the bench itself holds is counted. The export runs once to set a baseline
- * snapshot (the nightly case diffs against yesterday) and to warm the code; the second run is measured.
+ * --expose-gc), so nothing the bench itself holds, and no heap an earlier run grew, is counted. The
+ * export goes into the bench's folder, which holds earlier nights' snapshots: it diffs against the last
+ * one, as the nightly run does.
  *
  * RSS peaks come from the kernel (VmHWM, reset through /proc/self/clear_refs), which sees every peak,
  * also inside a long synchronous JSON.parse; V8's heap + external memory is sampled every 2 ms, which
  * cannot run during such a stretch, so it is a lower bound.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createCsmartClient } from '../../lib/csmart/client.ts';
 import type { ModuleName } from '../../lib/csmart/modules.ts';
 import { createLocalSnapshotStore } from '../../lib/export/local-snapshot-store.ts';
@@ -44,41 +43,35 @@ const heapNow = () => {
 };
 
 const endpoint = process.env.BENCH_SANDBOX_URL ?? '';
-const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-export-'));
 const client = createCsmartClient({ credentials: async () => demoCredentials(endpoint) });
-const store = createLocalSnapshotStore(dir);
-const run = (date: string, list: (module: ModuleName) => Promise<Awaited<ReturnType<typeof client.list>>>) =>
-  runExport({ modules: ['Accounts'], list, store, date, domain: 'bench', now: () => new Date() });
+const store = createLocalSnapshotStore(process.env.BENCH_EXPORT_DIR ?? '');
 
-try {
-  await run('2026-03-01', (module) => client.list(module));
-
-  gc();
-  gc();
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const rssStart = process.memoryUsage().rss;
-  const heapStart = heapNow();
-  let heapPeak = heapStart;
-  const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, heapNow()); }, 2);
-  let rssPeakList = 0;
-  let rssAtRecords = 0;
-  resetPeak();
-  const measured = await run('2026-03-02', async (module) => {
+gc();
+await new Promise((resolve) => setTimeout(resolve, 50));
+const rssStart = process.memoryUsage().rss;
+const heapStart = heapNow();
+let heapPeak = heapStart;
+const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, heapNow()); }, 2);
+let rssPeakList = 0;
+let rssAtRecords = 0;
+resetPeak();
+const run = await runExport({
+  modules: ['Accounts'],
+  list: async (module: ModuleName) => {
     const records = await client.list(module);
     rssPeakList = kib('VmHWM');
     rssAtRecords = process.memoryUsage().rss;
     heapPeak = Math.max(heapPeak, heapNow());
     resetPeak();
     return records;
-  });
-  const rssPeakExport = kib('VmHWM');
-  heapPeak = Math.max(heapPeak, heapNow());
-  clearInterval(sampler);
-  const result = measured.results[0];
-  if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
-  const message: ExportMemoryResult = { type: 'result', rssStart, rssPeakList, rssAtRecords, rssPeakExport, heapStart, heapPeak, count: result.count };
-  await tellParent(message);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+  },
+  store, date: process.env.BENCH_EXPORT_DATE ?? '', domain: 'bench', now: () => new Date(),
+});
+const rssPeakExport = kib('VmHWM');
+heapPeak = Math.max(heapPeak, heapNow());
+clearInterval(sampler);
+const result = run.results[0];
+if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
+const message: ExportMemoryResult = { type: 'result', rssStart, rssPeakList, rssAtRecords, rssPeakExport, heapStart, heapPeak, count: result.count };
+await tellParent(message);
 process.exit(0);

@@ -1,5 +1,5 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { bundle, scratchModule } from './measure.ts';
 
 /** The AWS SDK packages each function uses (what its IAM role and imports name). */
@@ -38,7 +38,7 @@ export type Variant = keyof typeof VARIANTS;
 export type BuiltBundle = { file: string; bytes: number };
 
 /**
- * Bundles entries as serverless.yml does and keeps the output in one scratch folder inside the project,
+ * Bundles entries as serverless.yml does (measure.ts `bundle()`) and keeps the output in one scratch folder inside the project,
  * so that a bundle with the SDK left external finds it in node_modules, as it would in the runtime.
  */
 export class BundleFolder {
@@ -47,7 +47,7 @@ export class BundleFolder {
 
   async build(name: string, entry: string, variant: Variant): Promise<BuiltBundle> {
     const built = await bundle(entry, { external: [...VARIANTS[variant].external] });
-    const file = join(this.#dir, `${name}.${variant}.mjs`);
+    const file = join(this.#dir, `${name}.${variant}${extname(built.file)}`);
     copyFileSync(built.file, file);
     rmSync(dirname(built.file), { recursive: true, force: true });
     return { file, bytes: built.bytes };

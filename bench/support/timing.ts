@@ -7,26 +7,49 @@ export async function wallOf(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+export type Timing = {
+  /** Median wall time, ms. */
+  ms: number;
+  /** Median of the per-round ratios of wall time to the baseline's. */
+  ratio: number;
+  /** Median CPU time of this process (all threads: zlib's thread pool too), ms. */
+  cpuMs: number;
+  cpuRatio: number;
+};
+
 /**
- * Runs every contender once per round, rotating who goes first, and answers each one's median wall time
- * (ms) and its median ratio to `baseline` (ratios taken within a round, so drift between rounds cancels).
+ * Runs every contender once per round, rotating who goes first, and answers each one's median wall and
+ * CPU time and their median ratios to `baseline` (taken within a round, so drift between rounds cancels).
+ * Wall time shows what overlaps (compression on the thread pool beside serialising); CPU time is the
+ * steadier figure when other work shares the machine's cores.
  */
 export async function alternatingRounds<K extends string>(
   rounds: number, baseline: NoInfer<K>, contenders: Record<K, () => Promise<unknown>>,
-): Promise<Record<K, { ms: number; ratio: number }>> {
+): Promise<Record<K, Timing>> {
   const names = Object.keys(contenders) as K[];
-  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
-  const ratios = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const series = () => Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const wall = series();
+  const cpu = series();
+  const wallRatios = series();
+  const cpuRatios = series();
   for (let round = 0; round < rounds; round++) {
     const ms = {} as Record<K, number>;
+    const cpuMs = {} as Record<K, number>;
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length]!;
+      const startCpu = process.cpuUsage();
       ms[name] = await wallOf(contenders[name]);
+      const used = process.cpuUsage(startCpu);
+      cpuMs[name] = (used.user + used.system) / 1000;
     }
     for (const name of names) {
-      times[name].push(ms[name]);
-      ratios[name].push(ms[name] / ms[baseline]);
+      wall[name].push(ms[name]);
+      cpu[name].push(cpuMs[name]);
+      wallRatios[name].push(ms[name] / ms[baseline]);
+      cpuRatios[name].push(cpuMs[name] / cpuMs[baseline]);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, { ms: median(times[name]), ratio: median(ratios[name]) }])) as Record<K, { ms: number; ratio: number }>;
+  return Object.fromEntries(names.map((name) => [name, {
+    ms: median(wall[name]), ratio: median(wallRatios[name]), cpuMs: median(cpu[name]), cpuRatio: median(cpuRatios[name]),
+  }])) as Record<K, Timing>;
 }

@@ -1,36 +1,16 @@
-import type { SQSRecord } from 'aws-lambda';
 import { dynamoClient } from '../config/aws/dynamodb.ts';
 import { sqsClient } from '../config/aws/sqs.ts';
 import { processSettings } from '../config/runtime.ts';
-import type { Settings } from '../config/settings.ts';
 import { CsmartConfigError } from '../csmart/errors.ts';
 import { processClient } from '../csmart/process-client.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
-import { QueueUnavailableError } from './errors.ts';
-import { encodeJob } from './job-codec.ts';
-import type { DeliveryJob } from './job.ts';
-import { messageDeduplicationId, messageGroupId } from './keys.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
-import { deadLetterMessage, enqueueJob, postponeMessage } from './queue.ts';
-import { processBatch, type WorkerDeps, type WorkerEvent } from './worker.ts';
+import { deadLetterMessage, postponeMessage } from './queue.ts';
+import { resolveQueueUrls } from './queue-urls.ts';
+import type { WorkerDeps, WorkerEvent } from './worker.ts';
 
-/** Builds a queue URL from its name and the account and region in the function's own ARN (no Ref needed). */
-export function queueUrlFromName(name: string, invokedFunctionArn: string): string {
-  const [, partition, , region, account] = invokedFunctionArn.split(':');
-  const host = partition === 'aws-cn' ? `sqs.${region}.amazonaws.com.cn` : `sqs.${region}.amazonaws.com`;
-  return `https://${host}/${account}/${name}`;
-}
-
-export function resolveQueueUrls(settings: Settings, invokedFunctionArn: string | undefined): { queueUrl: string; dlqUrl: string } {
-  const build = (url: string | undefined, name: string | undefined, variable: string) => {
-    if (url) return url;
-    if (name && invokedFunctionArn) return queueUrlFromName(name, invokedFunctionArn);
-    throw new CsmartConfigError(`${variable} (or its queue name) is not set`, { field: variable });
-  };
-  return { queueUrl: build(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_URL'), dlqUrl: build(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_URL') };
-}
-
+/** The worker's side of the process: the link store, the account directory and the worker's dependencies. */
 let links: LinkStore | undefined;
 let accounts: AccountDirectory | undefined;
 
@@ -40,7 +20,7 @@ export function processLinks(): LinkStore {
   return (links ??= createLinkStore({ dynamo: dynamoClient(), tableName: settings.linkTable }));
 }
 
-function processAccounts(): AccountDirectory {
+export function processAccounts(): AccountDirectory {
   return (accounts ??= createAccountDirectory({ client: processClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
 }
 
@@ -60,63 +40,6 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     // A delivery makes a few CSMART calls, each with up to three attempts of one timeout.
     ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 4 } : {}),
   };
-}
-
-const INLINE_ATTEMPTS = 3;
-
-/**
- * Local mode (`serverless offline` has no SQS): the job is handed to the worker's own batch code
- * in-process, as SQS would hand it, with a few quick retries. If they all fail the submission is
- * refused (503), so nothing is acknowledged that was not delivered.
- */
-export async function deliverInline(job: DeliveryJob, onEvent: (event: WorkerEvent) => void): Promise<void> {
-  const linkStore = processLinks();
-  let parked: string | undefined;
-  const deps: WorkerDeps = {
-    deliver: (j, dedupeId) => deliverJob(j, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId),
-    links: linkStore,
-    deadLetter: async (_record, reason) => { parked = `${reason.code}: ${reason.message}`; },
-    postpone: (_record, seconds) => new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 1) * 200)),
-    maxReceiveCount: INLINE_ATTEMPTS,
-    onEvent,
-  };
-  for (let attempt = 1; attempt <= INLINE_ATTEMPTS; attempt++) {
-    const { batchItemFailures } = await processBatch([inlineRecord(job, attempt)], deps);
-    if (parked) throw new QueueUnavailableError(`CSMART refused the submission (${parked})`);
-    if (batchItemFailures.length === 0) return;
-  }
-  throw new QueueUnavailableError('CSMART could not be reached; the submission was not accepted');
-}
-
-/** An SQS record as the event source mapping would deliver it. */
-function inlineRecord(job: DeliveryJob, attempt: number): SQSRecord {
-  const now = String(Date.now());
-  return {
-    messageId: job.id,
-    receiptHandle: `inline-${job.id}-${attempt}`,
-    body: encodeJob(job),
-    attributes: {
-      ApproximateReceiveCount: String(attempt),
-      SentTimestamp: now,
-      SenderId: 'inline',
-      ApproximateFirstReceiveTimestamp: now,
-      MessageGroupId: messageGroupId(job.source, job.groupKey),
-      MessageDeduplicationId: messageDeduplicationId(job.source, job.dedupeKey),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:inline.fifo',
-    awsRegion: 'local',
-  };
-}
-
-/** Stores an accepted job: on the queue (AWS), or delivered in-process (local mode). */
-export async function acceptJob(job: DeliveryJob, invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void): Promise<void> {
-  const settings = processSettings();
-  if (settings.deliveryMode === 'inline') return deliverInline(job, onEvent);
-  const { queueUrl } = resolveQueueUrls(settings, invokedFunctionArn);
-  await enqueueJob(sqsClient(), queueUrl, job);
 }
 
 /** For tests: forget the process's link store and account cache. */

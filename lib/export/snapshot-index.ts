@@ -18,7 +18,8 @@ export type SnapshotIndex = RecordHashes & {
 /** The gzipped JSON of an index, and the size of the JSON before compression. */
 export function encodeSnapshotIndex(index: SnapshotIndex): { body: Buffer; uncompressedBytes: number } {
   const json = Buffer.from(JSON.stringify(index), 'utf8');
-  return { body: gzipSync(json), uncompressedBytes: json.length };
+  // Level 1: the hashes do not compress anyway, and the default level costs twice the time for the same size.
+  return { body: gzipSync(json, { level: 1 }), uncompressedBytes: json.length };
 }
 
 /** Decodes a stored index; undefined when it is not one this code wrote (then there is no usable baseline). */

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { processSettings } from '../config/runtime.ts';
 import { QueueUnavailableError } from '../delivery/errors.ts';
 import { bodyDedupeKey } from '../delivery/keys.ts';
-import { acceptJob } from '../delivery/runtime.ts';
+import { acceptJob } from '../delivery/accept-job.ts';
 import type { ReadBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { header } from '../http/event.ts';

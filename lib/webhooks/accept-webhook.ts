@@ -1,7 +1,7 @@
 import { processSettings } from '../config/runtime.ts';
 import { QueueUnavailableError } from '../delivery/errors.ts';
 import { bodyDedupeKey } from '../delivery/keys.ts';
-import { acceptJob } from '../delivery/runtime.ts';
+import { acceptJob } from '../delivery/accept-job.ts';
 import { empty, json, type HttpAnswer } from '../http/answers.ts';
 import { HttpError } from '../http/errors.ts';
 import { toJob } from '../inbound/submission.ts';
