@@ -25,13 +25,13 @@ export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
  * clients are found by link, NIP or e-mail before one is created, and every other record is
  * created under a claimed link and edited ever after.
  */
-export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string): Promise<DeliveryOutcome> {
+export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string, attempt = 1): Promise<DeliveryOutcome> {
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
   const records: DeliveredRecord[] = [];
   let account: AccountContext | undefined;
   for (const step of job.steps) {
     if (step.kind === 'account') {
-      const result = await deliverAccount(step, job, deps);
+      const result = await deliverAccount(step, job, deps, attempt);
       account = result.account;
       records.push(result.record);
     } else {
@@ -41,13 +41,14 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
   return { duplicate: false, records };
 }
 
-async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps) {
+async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
   const fields = nonEmpty(step.fields);
   const linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
   let existing: CsmartRecord | undefined;
   if (!existingId && (step.match.nip || step.match.email)) {
-    existing = await deps.accounts.find(step.match);
+    // On a retry the client may have been stored by an attempt whose answer was lost: only a fresh list shows it.
+    existing = await deps.accounts.find(step.match, { fresh: attempt > 1 });
     existingId = existing?.id;
   }
   let action: DeliveredRecord['action'];

@@ -19,7 +19,7 @@ export async function deliverInline(job: DeliveryJob, onEvent: (event: WorkerEve
   const linkStore = processLinks();
   let parked: string | undefined;
   const deps: WorkerDeps = {
-    deliver: (j, dedupeId) => deliverJob(j, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId),
+    deliver: (j, dedupeId, attempt) => deliverJob(j, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId, attempt),
     links: linkStore,
     deadLetter: async (_record, reason) => { parked = `${reason.code}: ${reason.message}`; },
     postpone: (_record, seconds) => new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 1) * 200)),

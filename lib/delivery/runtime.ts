@@ -31,7 +31,7 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
   const urls = resolveQueueUrls(settings, invokedFunctionArn);
   const linkStore = processLinks();
   return {
-    deliver: (job, dedupeId) => deliverJob(job, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId),
+    deliver: (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId, attempt),
     links: linkStore,
     deadLetter: (record, reason) => deadLetterMessage(sqs, urls.dlqUrl, record, reason),
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),

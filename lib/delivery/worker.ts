@@ -16,7 +16,8 @@ export type WorkerEvent =
   | { type: 'held'; job: DeliveryJob; messageId: string };
 
 export type WorkerDeps = {
-  deliver(job: DeliveryJob, dedupeId: string): Promise<DeliveryOutcome>;
+  /** `attempt` is SQS's receive count: from the second on, an earlier attempt may have stored records already. */
+  deliver(job: DeliveryJob, dedupeId: string, attempt: number): Promise<DeliveryOutcome>;
   links: Pick<LinkStore, 'markDelivered' | 'putStatus'>;
   /** Parks a message that can never succeed in the DLQ, with the reason. */
   deadLetter(record: SQSRecord, reason: { code: string; message: string }): Promise<void>;
@@ -69,8 +70,10 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
         continue;
       }
       const dedupeId = messageDeduplicationId(job.source, job.dedupeKey);
-      const outcome = await deps.deliver(job, dedupeId);
+      const outcome = await deps.deliver(job, dedupeId, attempt);
       if (outcome.duplicate) {
+        // The work was done under an earlier submission of the same delivery: this one is settled too.
+        await deps.links.putStatus(statusOf(job, 'delivered', attempt, now(), { records: [], reason: 'duplicate of an earlier delivery; nothing was written again' }));
         emit({ type: 'duplicate', job });
         continue;
       }

@@ -58,7 +58,7 @@ describe('the worker', () => {
   it('hands messages back untried when the invocation is running out of time', async () => {
     let left = 10_000;
     const { d, calls } = deps({}, { remainingMs: () => left, reserveMs: 5_000 });
-    const slow = { ...d, deliver: async (j: DeliveryJob, id: string) => { left -= 6_000; return d.deliver(j, id); } };
+    const slow = { ...d, deliver: async (j: DeliveryJob, id: string, attempt: number) => { left -= 6_000; return d.deliver(j, id, attempt); } };
     const result = await processBatch([record('a'), record('b'), record('c')], slow);
     expect(calls.delivered).toEqual(['a']);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-b', 'm-c']);
