@@ -15,11 +15,20 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+// formatToParts is the slow part of a lead's mapping; the same minute is asked for several times per request.
+const recent = new Map<string, WallClock>();
+
 /** Converts an instant to the wall-clock date and time of an IANA zone (DST handled by the zone rules). */
 export function toWallClock(instant: Date, timeZone: string): WallClock {
+  const key = `${timeZone} ${Math.floor(instant.getTime() / 60_000)}`;
+  const hit = recent.get(key);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  const value = { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  if (recent.size >= 256) recent.clear();
+  recent.set(key, value);
+  return { ...value };
 }
 
 /** Whether a string names a time zone this runtime knows. */
