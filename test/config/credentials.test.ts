@@ -5,6 +5,7 @@ import { createParameterCache } from '../../lib/config/parameter-cache.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { CsmartConfigError } from '../../lib/csmart/errors.ts';
 import { localSsmClient, startLocalSsm } from '../support/local-ssm.ts';
+import { thrown } from '../support/thrown.ts';
 import type { LocalSsm } from '../support/local-ssm.ts';
 
 const settings = readSettings({ CSMART_STAGE: 'test', CSMART_API_URL: 'http://127.0.0.1:8787/app/api.php' });
@@ -12,15 +13,7 @@ const PASSWORD = 'Zażółć-gęślą-jaźń-1';
 // SHA-1 of the UTF-8 bytes, computed independently (printf '%s' 'Zażółć-gęślą-jaźń-1' | sha1sum).
 const PASSWORD_SHA1 = 'f0e73cfd2dd5f7a1f863aebf8ea9fcf2f18c8e1b';
 
-function configError(act: () => unknown): CsmartConfigError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsmartConfigError);
-    return error as CsmartConfigError;
-  }
-  throw new Error('expected a CsmartConfigError');
-}
+const configError = (act: () => unknown) => thrown(CsmartConfigError, act);
 
 describe('sha1Hex', () => {
   it('hashes the UTF-8 bytes into lower-case hex', () => {

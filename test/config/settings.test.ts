@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CsmartConfigError } from '../../lib/csmart/errors.ts';
 import { readSettings, SETTINGS } from '../../lib/config/settings.ts';
+import { thrown } from '../support/thrown.ts';
 
-function configErrorOf(act: () => unknown): CsmartConfigError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsmartConfigError);
-    return error as CsmartConfigError;
-  }
-  throw new Error('expected a CsmartConfigError');
-}
+const configErrorOf = (act: () => unknown) => thrown(CsmartConfigError, act);
 
 describe('readSettings', () => {
   it('gives the documented defaults when nothing is set', () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FormSettingsError } from '../../lib/mapping/errors.ts';
 import { DEFAULT_FORM_SETTINGS, isOriginAllowed, parseFormSettings } from '../../lib/mapping/form-settings.ts';
+import { thrown } from '../support/thrown.ts';
 
-function settingsError(json: unknown): FormSettingsError {
-  try {
-    parseFormSettings('contact', json);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FormSettingsError);
-    return error as FormSettingsError;
-  }
-  throw new Error('the settings were accepted');
-}
+const settingsError = (json: unknown) => thrown(FormSettingsError, () => parseFormSettings('contact', json));
 
 describe('parseFormSettings', () => {
   it('fills in the defaults for an empty object', () => {
