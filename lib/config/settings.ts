@@ -22,7 +22,7 @@ export const SETTINGS = [
   { name: 'queueName', env: 'CSMART_QUEUE_NAME', default: '', description: 'Name of the delivery queue; on Lambda its URL is built from the region and account (serverless.yml passes it)' },
   { name: 'dlqName', env: 'CSMART_DLQ_NAME', default: '', description: 'Name of the delivery dead-letter queue (serverless.yml passes it)' },
   { name: 'deliveryMode', env: 'CSMART_DELIVERY_MODE', default: 'queue', description: '`queue` (SQS FIFO, on AWS) or `inline` (local: the worker runs in-process after the HTTP function)' },
-  { name: 'maxReceiveCount', env: 'CSMART_MAX_RECEIVE_COUNT', default: '8', description: 'Delivery attempts before SQS moves a message to the DLQ; keep equal to the queue\'s redrive policy' },
+  { name: 'maxReceiveCount', env: 'CSMART_MAX_RECEIVE_COUNT', default: '10', description: 'Delivery attempts before SQS moves a message to the DLQ; keep equal to the queue\'s redrive policy' },
   { name: 'accountCacheSeconds', env: 'CSMART_ACCOUNT_CACHE_TTL', default: '30', description: 'How long the worker reuses the Accounts list for finding clients by NIP or e-mail, in seconds' },
   { name: 'formsFile', env: 'CSMART_FORMS_FILE', default: '', description: 'Local only: a JSON file of form settings `{ "<form>": {…} }` read instead of SSM `<prefix>forms/<form>`' },
   { name: 'secretsFile', env: 'CSMART_SECRETS_FILE', default: '', description: 'Local only: a JSON file `{ "<source>": "<secret>" }` read instead of SSM `<prefix>secrets/<source>`' },
@@ -134,7 +134,7 @@ export function readSettings(env: Environment = process.env): Settings {
   const deliveryMode = raw('CSMART_DELIVERY_MODE') ?? 'queue';
   check(deliveryMode === 'queue' || deliveryMode === 'inline', 'CSMART_DELIVERY_MODE', '"queue" or "inline"');
 
-  const maxReceiveCount = integer(raw('CSMART_MAX_RECEIVE_COUNT'), 8, 'CSMART_MAX_RECEIVE_COUNT', 1, 1000);
+  const maxReceiveCount = integer(raw('CSMART_MAX_RECEIVE_COUNT'), 10, 'CSMART_MAX_RECEIVE_COUNT', 1, 1000);
   const accountCacheSeconds = integer(raw('CSMART_ACCOUNT_CACHE_TTL'), 30, 'CSMART_ACCOUNT_CACHE_TTL', 0, MAX_TTL_SECONDS);
 
   const modulesRaw = raw('CSMART_EXPORT_MODULES') ?? 'all';

@@ -2,6 +2,7 @@ import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import { normaliseNip } from './account-directory.ts';
+import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
@@ -56,7 +57,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   if (existingId) {
     id = existingId;
     if (step.onMatch === 'update') {
-      await deps.client.save('Accounts', fields, { id });
+      await deps.client.save('Accounts', keepingDescription(fields, existing), { id });
       action = 'updated';
     } else {
       action = 'kept';
@@ -68,7 +69,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
-  const nip = normaliseNip(merged.nip) || undefined;
+  const nip = normaliseNip(merged.nip ?? fields.nip) || undefined;
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
@@ -99,8 +100,8 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (claim.link.owner !== job.id) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
-    // Our own earlier attempt claimed it and stopped: the record may exist. Look for its marker.
+    else if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
   }
   let action: DeliveredRecord['action'] = 'updated';
@@ -109,7 +110,13 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   } else {
     const marker = markerLine(claim.link.marker);
     const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
-    id = await deps.client.save(step.module, { ...fields, description } as SaveFields<typeof step.module>);
+    try {
+      id = await deps.client.save(step.module, { ...fields, description } as SaveFields<typeof step.module>);
+    } catch (error) {
+      // CSMART refused it, so nothing was stored: free the link, or every later update of the entity would wait on it.
+      if (error instanceof CsmartValidationError) await deps.links.forget(step.link);
+      throw error;
+    }
     action = 'created';
   }
   await linkAll(refs, step.module, id, job.id, deps.links);
@@ -144,6 +151,25 @@ async function keepNipOnlyForKnownClient(fields: Record<string, string | undefin
   delete fields.nip;
   const note = `NIP: ${nip} (not a client in CSMART yet)`;
   fields.description = fields.description ? `${fields.description}\n${note}` : note;
+}
+
+/** A claim older than any worker invocation can run belongs to an attempt that stopped. */
+const STALE_CLAIM_MS = 15 * 60 * 1000;
+function isStale(link: Link): boolean {
+  return link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS;
+}
+
+/**
+ * An update never blanks what sales staff wrote: the new description is added below the client's
+ * own (which also holds earlier leads' consent records), or left out when the client was found by
+ * link and its description is not at hand.
+ */
+function keepingDescription(fields: SaveFields<'Accounts'>, existing: CsmartRecord | undefined): SaveFields<'Accounts'> {
+  if (!fields.description) return fields;
+  const { description, ...rest } = fields;
+  if (!existing) return rest;
+  const before = typeof existing.description === 'string' ? existing.description.trim() : '';
+  return { ...rest, description: before ? `${before}\n\n${description}` : description };
 }
 
 /** Empty values are left out: an update must never blank a field the CRM user filled in. */

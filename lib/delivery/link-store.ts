@@ -5,7 +5,7 @@ import type { LinkRef } from './job.ts';
 import { linkMarker } from './keys.ts';
 
 /** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
-export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string };
+export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined };
 
 /** Where a submission is, for `csmart status`. */
 export type SubmissionStatus = {
@@ -55,6 +55,7 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     state: text(item, 'state') === 'linked' ? 'linked' : 'pending',
     owner: text(item, 'owner') ?? '',
     marker: text(item, 'marker') ?? '',
+    updatedAt: text(item, 'updatedAt'),
   });
 
   return {
@@ -64,11 +65,11 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     },
     async claim(ref, module, owner) {
       const pk = linkKey(ref);
-      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: linkMarker(pk) };
+      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: linkMarker(pk), updatedAt: now().toISOString() };
       try {
         await dynamo.send(new PutItemCommand({
           TableName: tableName,
-          Item: { pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(now().toISOString()) },
+          Item: { pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }));
         return { claimed: true, link };

@@ -47,17 +47,23 @@ export type ParkedMessage = { messageId: string; jobId: string | undefined; sour
 /** Reads (without removing) up to `max` DLQ messages, for `csmart dlq` and `csmart status`. */
 export async function peekDeadLetters(sqs: Sqs, dlqUrl: string, max = 100): Promise<ParkedMessage[]> {
   const seen = new Map<string, ParkedMessage>();
-  while (seen.size < max) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5, MessageAttributeNames: ['All'], WaitTimeSeconds: 0,
-    }));
-    // Give the peeked messages back at once, so a redrive right after sees them.
-    await Promise.all(Messages.map((m) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }))));
-    const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
-    if (fresh.length === 0) break;
-    for (const m of fresh) seen.set(m.MessageId!, describeParked(m.MessageId!, m.Body, m.MessageAttributes));
+  const handles: string[] = [];
+  try {
+    while (seen.size < max) {
+      // Peeked messages stay hidden while paging, so each receive brings the next ones.
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
+        QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, MessageAttributeNames: ['All'], WaitTimeSeconds: 0,
+      }));
+      for (const m of Messages) if (m.ReceiptHandle) handles.push(m.ReceiptHandle);
+      const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
+      if (fresh.length === 0) break;
+      for (const m of fresh) seen.set(m.MessageId!, describeParked(m.MessageId!, m.Body, m.MessageAttributes));
+    }
+  } finally {
+    // Give them all back at once, so a redrive right after sees them.
+    await Promise.all(handles.map((handle) => sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }))));
   }
-  return [...seen.values()];
+  return [...seen.values()].slice(0, max);
 }
 
 export type RedriveResult = { moved: ParkedMessage[]; remaining: number };

@@ -37,8 +37,8 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),
     maxReceiveCount: settings.maxReceiveCount,
     onEvent,
-    // A delivery makes a few CSMART calls, each with up to three attempts of one timeout.
-    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 4 } : {}),
+    // The longest delivery: an Accounts List (three attempts) and three Saves, each up to one timeout.
+    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 6 } : {}),
   };
 }
 

@@ -34,9 +34,12 @@ export type WorkerDeps = {
   random?(): number;
 };
 
-/** Seconds a failed message stays hidden before its next attempt: exponential with jitter, at most 15 min. */
+/**
+ * Seconds a failed message stays hidden before its next attempt: from 1 minute doubling to 2 hours,
+ * with jitter (half to all of it). With the queue's 10 receives that outlasts a CSMART outage of 3 to 6 hours.
+ */
 export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(7200, 60 * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
@@ -65,8 +68,14 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
       job = parseJob(record.body);
       // Starting a delivery the invocation cannot finish would let Lambda kill it mid-way: hand it back instead.
       if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < (deps.reserveMs ?? 0))) {
-        emit({ type: 'held', job, messageId: record.messageId });
         failed.push({ itemIdentifier: record.messageId });
+        if (attempt >= deps.maxReceiveCount) {
+          // Held back on its last receive: SQS parks it now, untried. Say so, as for any parked message.
+          await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: 'held: an earlier message of the same entity kept failing' })).catch(() => undefined);
+          emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, code: 'held', message: 'an earlier message of the same entity kept failing', by: 'queue' });
+        } else {
+          emit({ type: 'held', job, messageId: record.messageId });
+        }
         continue;
       }
       const dedupeId = messageDeduplicationId(job.source, job.dedupeKey);
@@ -81,12 +90,12 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
       emit({ type: 'delivered', job, outcome });
     } catch (error) {
       const reason = describe(error);
-      if (isPermanent(error)) {
-        await deps.deadLetter(record, reason);
-        if (job) await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: `${reason.code}: ${reason.message}` }));
+      if (isPermanent(error) && (await deps.deadLetter(record, reason).then(() => true, () => false))) {
+        if (job) await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: `${reason.code}: ${reason.message}` })).catch(() => undefined);
         emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, ...reason, by: 'worker' });
         continue;
       }
+      // Transient, or permanent but the DLQ did not take it: the queue keeps it and tries again.
       failed.push({ itemIdentifier: record.messageId });
       blockedGroups.add(group);
       const last = attempt >= deps.maxReceiveCount;

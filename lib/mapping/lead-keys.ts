@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Lead } from './validate-lead.ts';
 
-// SQS FIFO ids: up to 128 characters of ASCII letters, digits and punctuation.
-const SQS_ID = /^[\x21-\x7e]{1,128}$/;
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
 /**
- * Keeps one person's submissions in order (SQS MessageGroupId): the normalised e-mail, else the NIP, else the
- * phone. A key SQS would refuse (an e-mail with Unicode, over 128 characters) is hashed instead.
+ * Keeps the submissions for one client in order (the queue's message group; lib/delivery hashes it):
+ * the NIP, else the e-mail, else the phone — the order in which the worker matches clients, so two
+ * leads that would match the same client are never delivered side by side.
  */
 export function leadGroupKey(lead: Lead, submissionId: string): string {
-  const key = lead.fields.email ?? lead.fields.nip ?? lead.fields.phone ?? submissionId;
-  return SQS_ID.test(key) ? key : `lead:${sha256(key).slice(0, 40)}`;
+  return lead.fields.nip ?? lead.fields.email ?? lead.fields.phone ?? submissionId;
 }
 
 /**

@@ -26,7 +26,7 @@ describe('readSettings', () => {
       queueName: undefined,
       dlqName: undefined,
       deliveryMode: 'queue',
-      maxReceiveCount: 8,
+      maxReceiveCount: 10,
       accountCacheSeconds: 30,
       formsFile: undefined,
       secretsFile: undefined,

@@ -126,6 +126,33 @@ describe('the delivery pipeline', () => {
     expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('validation') });
   });
 
+  it('frees the link of a create CSMART refused, so a later update of the same entity is not blocked', async () => {
+    await enqueueJob(sqsClient(), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie', account_id: '999999' }));
+    await stack.drain(worker);
+    expect(stack.dlq().counts().total).toBe(1);
+    await enqueueJob(sqsClient(), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie, poprawione' }));
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Opportunities')).toEqual([expect.objectContaining({ name: 'Zamówienie, poprawione' })]);
+    expect(stack.dlq().counts().total).toBe(1);
+  });
+
+  it('adds to an updated client\'s description instead of replacing what is there', async () => {
+    const existing = stack.sandbox.current.store.put('Accounts', { name: 'Klient', email: 'stary@example.pl', description: 'Notatka handlowca' });
+    await enqueueJob(sqsClient(), stack.queue().url, account('stary@example.pl', { name: 'Klient', email: 'stary@example.pl', description: 'Zgoda RODO: tak' }));
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.get('Accounts', existing.id)?.description).toBe('Notatka handlowca\n\nZgoda RODO: tak');
+  });
+
+  it('attaches the task to a client found through the link table by its NIP', async () => {
+    const lead = { company: 'Firma z NIP', email: 'nip@example.pl', nip: '5260250274' };
+    await post(jsonPost('/leads', { ...lead, message: 'Pierwsze' }));
+    await stack.drain(worker);
+    await post(jsonPost('/leads', { ...lead, message: 'Drugie' }));
+    await stack.drain(worker);
+    expect(accounts()).toHaveLength(1);
+    expect(events().map((e) => e.nip)).toEqual(['5260250274', '5260250274']);
+  });
+
   it('keeps a task whose NIP is not a CSMART client, with the NIP in its description', async () => {
     await enqueueJob(sqsClient(), stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
     await stack.drain(worker);
@@ -156,6 +183,14 @@ describe('the delivery pipeline', () => {
 
 function task(externalId: string, fields: Record<string, string>, aliases?: { source: string; externalId: string }[]): DeliveryJob {
   return record(externalId, 'Events', fields, aliases);
+}
+
+function account(email: string, fields: Record<string, string>): DeliveryJob {
+  return {
+    v: 1, id: `job-client-${Math.random().toString(36).slice(2)}`, source: 'test', kind: 'client', receivedAt: new Date().toISOString(),
+    groupKey: email, dedupeKey: `${email}-${Math.random()}`,
+    steps: [{ kind: 'account', fields, match: { email }, onMatch: 'update' }],
+  };
 }
 
 function record(externalId: string, module: 'Events' | 'Opportunities', fields: Record<string, string>, aliases?: { source: string; externalId: string }[]): DeliveryJob {

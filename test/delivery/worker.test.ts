@@ -38,7 +38,7 @@ describe('the worker', () => {
     const result = await processBatch([record('a'), record('b'), record('c')], d);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-b' }]);
     expect(calls.delivered).toEqual(['a', 'b', 'c']);
-    expect(calls.postponed).toEqual([['m-b', 23]]);
+    expect(calls.postponed).toEqual([['m-b', 45]]);
   });
 
   it('holds back the later messages of a failed message\'s group, keeping its order', async () => {
@@ -64,10 +64,24 @@ describe('the worker', () => {
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-b', 'm-c']);
   });
 
-  it('backs off exponentially from 30 s to at most 15 minutes, with jitter', () => {
-    expect(retryDelaySeconds(1, () => 0)).toBe(15);
-    expect(retryDelaySeconds(1, () => 1)).toBe(30);
-    expect(retryDelaySeconds(3, () => 1)).toBe(120);
-    expect(retryDelaySeconds(12, () => 1)).toBe(900);
+  it('backs off exponentially from 1 minute to at most 2 hours, with jitter', () => {
+    expect(retryDelaySeconds(1, () => 0)).toBe(30);
+    expect(retryDelaySeconds(1, () => 1)).toBe(60);
+    expect(retryDelaySeconds(3, () => 1)).toBe(240);
+    expect(retryDelaySeconds(12, () => 1)).toBe(7200);
+  });
+
+  it('reports a message held back on its last receive as parked', async () => {
+    const { d } = deps({ a: new CsmartUpstreamError('down') });
+    const events: string[] = [];
+    const result = await processBatch([record('a', 'g', 3), record('b', 'g', 3)], { ...d, onEvent: (e) => events.push(`${e.type} ${'job' in e ? e.job?.id : ''}`) });
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-a', 'm-b']);
+    expect(events).toEqual(['dead-lettered a', 'dead-lettered b']);
+  });
+
+  it('keeps a refused message on the queue when the DLQ does not take it', async () => {
+    const { d } = deps({ a: new CsmartValidationError('refused') }, { deadLetter: async () => { throw new Error('SQS down'); } });
+    const result = await processBatch([record('a')], d);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-a' }]);
   });
 });

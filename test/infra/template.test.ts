@@ -66,10 +66,10 @@ describe('osls package', () => {
   it('has a FIFO delivery queue whose redrive moves failures to a FIFO DLQ after the worker\'s attempts', () => {
     const queue = resource('DeliveryQueue').Properties;
     expect(queue).toMatchObject({ FifoQueue: true, ContentBasedDeduplication: false });
-    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 8 });
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 10 });
     expect(resource('DeadLetterQueue').Properties.FifoQueue).toBe(true);
     // The worker's own setting must agree with the queue, or its "last attempt" bookkeeping is wrong.
-    expect(String(resource('WorkerLambdaFunction').Properties.Environment.Variables.CSMART_MAX_RECEIVE_COUNT)).toBe('8');
+    expect(String(resource('WorkerLambdaFunction').Properties.Environment.Variables.CSMART_MAX_RECEIVE_COUNT)).toBe('10');
   });
 
   it('raises an alarm as soon as the DLQ is not empty', () => {

@@ -96,8 +96,9 @@ describe('group and dedupe keys', () => {
     ]).toEqual(['jan@example.pl', '1234563218', '+48600123456']);
   });
 
-  it('hashes a group key SQS would refuse (non-ASCII)', () => {
-    expect(planFor({ email: 'biuro@łódź.pl' }).groupKey).toMatch(/^lead:[0-9a-f]{40}$/);
+  it('groups by NIP first, the key clients are matched by first, then e-mail, then phone', () => {
+    expect(planFor({ email: 'biuro@example.pl', nip: '5260250274' }).groupKey).toBe('5260250274');
+    expect(planFor({ email: 'biuro@example.pl' }).groupKey).toBe('biuro@example.pl');
   });
 
   it('gives a double-click the same dedupe key, whatever the page-load time and captcha token', () => {

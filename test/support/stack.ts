@@ -134,7 +134,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
         pumps++;
         if (received === 0) {
           if (need(sqs, 'the local SQS').queue(QUEUE).counts().total === 0) break;
-          clock += 16 * 60 * 1000;
+          clock += 121 * 60 * 1000; // past the longest backoff (2 h)
         }
       }
       return pumps;

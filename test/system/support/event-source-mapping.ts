@@ -36,7 +36,7 @@ export type EventSourceMapping = {
  * (the visibility timeout is longer than the function's timeout).
  */
 export function startEventSourceMapping(options: EventSourceMappingOptions): EventSourceMapping {
-  const jumpMs = options.jumpMs ?? 16 * 60 * 1000;
+  const jumpMs = options.jumpMs ?? 121 * 60 * 1000; // past the worker's longest backoff (2 h)
   let running = true;
   let busy = 0;
   let invocations = 0;
