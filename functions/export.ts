@@ -1,7 +1,11 @@
+import { observeClient } from '../lib/csmart/process-client.ts';
 import { runConfiguredExport } from '../lib/export/configured-export.ts';
 import { assertExportSucceeded } from '../lib/export/run-export.ts';
+import { reportClientEvent } from '../lib/observability/client-log.ts';
 import { reportExport } from '../lib/observability/export-log.ts';
 import { withSchedule } from '../lib/schedule/with-schedule.ts';
+
+observeClient(reportClientEvent);
 
 /** An EventBridge Scheduler invocation; a manual run may name the day (`{"date":"2026-11-28"}`). */
 type ExportEvent = { date?: string } | undefined;

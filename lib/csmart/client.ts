@@ -1,6 +1,6 @@
 import { createAuthErrorMatcher } from './auth-pattern.ts';
 import {
-  CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartValidationError,
+  CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
@@ -90,6 +90,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const envelope = parseReply(body, { ...where, status: response.status, secrets });
     if (envelope.error === '') return envelope.data;
     const message = `CSMART ${module}/${action} refused: ${redact(envelope.error, secrets)}`;
+    // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
+    if (response.status >= 500 || response.status === 429) throw new CsmartUpstreamError(message, { ...where, status: response.status });
     if (isAuthMessage(envelope.error)) throw new CsmartAuthError(message, where);
     throw new CsmartValidationError(message, where);
   }

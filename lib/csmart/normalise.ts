@@ -8,14 +8,11 @@ import type { CsmartRecord } from './modules.ts';
 export function normaliseList(data: unknown, module: string): CsmartRecord[] {
   if (data === null || data === undefined || data === '' || data === false) return [];
   if (Array.isArray(data)) return normaliseArray(data, module);
-  const entries: [string | undefined, unknown][] = Array.isArray(data)
-    ? data.map((record) => [undefined, record])
-    : typeof data === 'object'
-      ? Object.entries(data)
-      : [];
-  if (entries.length === 0 && !Array.isArray(data) && typeof data !== 'object') {
+  if (typeof data !== 'object') {
     throw new CsmartProtocolError(`CSMART ${module}/List answered data of type ${typeof data}, not a list`, { module, action: 'List' });
   }
+  // An id-keyed object (PHP's associative array): the key is the id when the record has none.
+  const entries = Object.entries(data);
   const records: CsmartRecord[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const [key, record] = entries[i]!;

@@ -1,5 +1,5 @@
 /** Stable codes of export failures; callers and logs branch on `code`, never on the message. */
-export const EXPORT_ERROR_CODES = ['config', 'locked', 'lock_lost', 'store', 'publish', 'event_too_large', 'failed'] as const;
+export const EXPORT_ERROR_CODES = ['config', 'locked', 'lock_lost', 'store', 'publish', 'event_too_large', 'empty_list', 'failed'] as const;
 export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number];
 
 /** Base of every export error. Messages name modules and keys, never credentials. */

@@ -7,6 +7,7 @@ import { CONTENT_TYPES, type ExportSettings } from './constants.ts';
 import { writeCsv } from './csv.ts';
 import { diffSnapshots } from './diff.ts';
 import { publishInBatches, type PublishEvents } from './event-publisher.ts';
+import { ExportError } from './errors.ts';
 import { describeFields } from './field-schema.ts';
 import { beginGzipUpload, type GzipUpload, type StoredFile } from './gzip-stream.ts';
 import { snapshotKeys } from './layout.ts';
@@ -63,6 +64,11 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const fields = describeFields(records);
   const baseline = await findBaseline(store, settings.prefix, module, date);
   const previousIndex: SnapshotIndex | undefined = baseline?.index;
+  // CSMART answering an empty list for a module that had records is far likelier a glitch than a mass
+  // deletion: announcing every record as deleted (and re-created tomorrow) would mislead every consumer.
+  if (records.length === 0 && previousIndex && previousIndex.ids.length > 0) {
+    throw new ExportError('empty_list', `${module}: CSMART listed no records, but the snapshot of ${baseline?.date} has ${previousIndex.ids.length}; nothing was written`);
+  }
 
   const ndjson = beginGzipUpload(store, keys.ndjson, CONTENT_TYPES.gzip, gzip);
   const { current, resolved } = await streamInto(ndjson, async () => {

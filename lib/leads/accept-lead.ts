@@ -13,6 +13,7 @@ import { checkSpam } from '../mapping/spam.ts';
 import { TURNSTILE_FIELD, verifyTurnstile } from '../mapping/turnstile.ts';
 import { reportWorkerEvent } from '../observability/delivery-log.ts';
 import { logger } from '../observability/logger.ts';
+import { scrub } from '../observability/scrub.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 import type { FormConfig } from './form-config.ts';
 
@@ -31,19 +32,19 @@ export async function acceptLead(input: { event: APIGatewayProxyEventV2; body: R
     logger.info('spam dropped', { form: form.name, reason: spam.reason });
     return { id: randomUUID() };
   }
-  if (form.settings.turnstile.enabled) await checkTurnstile(fields[TURNSTILE_FIELD], form, event);
-
   const id = randomUUID();
   const idempotencyKey = header(event, 'idempotency-key');
+  // Fields first: a Turnstile token is single-use, and a visitor who fixes a field must not fail the check.
   const { plan } = mapLead({
     form: form.name, fields, settings: form.settings, now, timeZone: processSettings().timeZone, submissionId: id,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   });
+  if (form.settings.turnstile.enabled) await checkTurnstile(fields[TURNSTILE_FIELD], form, event);
   try {
     await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn, reportWorkerEvent);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    logger.error('lead not stored', { form: form.name, correlation_id: id, reason: error.message });
+    logger.error('lead not stored', { form: form.name, correlation_id: id, reason: scrub(error.message) });
     throw new HttpError(503, 'unavailable', 'The enquiry could not be stored just now. Please try again in a minute.', { headers: { 'retry-after': '30' }, cause: error });
   }
   count(METRIC.accepted);
@@ -59,6 +60,11 @@ async function checkTurnstile(token: string | string[] | undefined, form: FormCo
     token: value, secret: form.turnstileSecret, remoteIp: event.requestContext.http.sourceIp,
     ...(form.settings.turnstile.verifyUrl ? { verifyUrl: form.settings.turnstile.verifyUrl } : {}),
   });
+  if (!result.success && result.errorCodes.includes('internal-error')) {
+    // Cloudflare could not be asked: the visitor did nothing wrong, so they are asked to retry, not refused.
+    logger.warn('turnstile unavailable', { form: form.name });
+    throw new HttpError(503, 'unavailable', 'The anti-spam check is unavailable just now. Please try again in a minute.', { headers: { 'retry-after': '30' } });
+  }
   if (!result.success) {
     logger.info('turnstile refused', { form: form.name, codes: result.errorCodes });
     throw new HttpError(403, 'turnstile_failed', 'The anti-spam check failed. Please try again.', { field: TURNSTILE_FIELD });

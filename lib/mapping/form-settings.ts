@@ -123,10 +123,8 @@ const FormSettingsSchema = v.strictObject({
   matchPolicy: v.optional(v.picklist(['update', 'keep'], 'must be update or keep'), 'keep'),
   turnstile: v.optional(v.strictObject({
     enabled: v.optional(flag, false),
-    /** The SSM parameter holding the Turnstile secret key. */
-    secretParameter: v.optional(nonEmptyText),
     verifyUrl: v.optional(webUrl),
-  }, 'must be an object with enabled and secretParameter'), {}),
+  }, 'must be an object with enabled and verifyUrl (the secret is SSM <prefix>secrets/turnstile)'), {}),
   /** CSMART's values for Accounts `type` are not documented ("Osoba/firma"); empty text leaves `type` unset. */
   typeValues: v.optional(v.strictObject({ company: v.optional(text, 'firma'), person: v.optional(text, 'osoba') }, 'must be an object with company and person'), {}),
   /** International prefixes of mobile numbers, which go to phone_mobile instead of phone_office. */

@@ -8,6 +8,7 @@ import { toJob } from '../inbound/submission.ts';
 import { providerFor, type WebhookRequest } from '../providers/index.ts';
 import { reportWorkerEvent } from '../observability/delivery-log.ts';
 import { logger } from '../observability/logger.ts';
+import { scrub } from '../observability/scrub.ts';
 import { count, METRIC } from '../observability/metrics.ts';
 import type { SourceConfig } from './source-config.ts';
 
@@ -33,7 +34,7 @@ export async function acceptWebhook(request: WebhookRequest, config: SourceConfi
     await acceptJob(job, invokedFunctionArn, reportWorkerEvent);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
-    logger.error('webhook not stored', { source: config.source, correlation_id: job.id, reason: error.message });
+    logger.error('webhook not stored', { source: config.source, correlation_id: job.id, reason: scrub(error.message) });
     throw new HttpError(503, 'unavailable', 'The delivery could not be stored just now; please retry.', { headers: { 'retry-after': '30' }, cause: error });
   }
   count(METRIC.accepted);

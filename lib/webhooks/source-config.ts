@@ -6,8 +6,12 @@ import { isValidSourceName, parseSourceSettings, type SourceSettings } from '../
 export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
 
 /** The source named in the path; anything that cannot name one is simply not found. */
+/** Names under `secrets/` that belong to something else than a webhook sender. */
+const RESERVED = new Set(['turnstile']);
+
 export function sourceNameOf(pathSource: string | undefined): string {
-  if (pathSource === undefined || !isValidSourceName(pathSource)) {
+  // `turnstile` is the lead forms' secret: it must never verify a webhook.
+  if (pathSource === undefined || !isValidSourceName(pathSource) || RESERVED.has(pathSource)) {
     throw new HttpError(404, 'source_not_found', 'There is no such webhook source.', { field: 'source' });
   }
   return pathSource;

@@ -211,6 +211,20 @@ describe('faults', () => {
     expect(callsTo('Products', 'List')).toBe(ATTEMPTS);
   });
 
+  it('treats an error text answered with HTTP 503 (maintenance) as CSMART being down, so the work is retried', async () => {
+    let lists = 0;
+    const maintenance: typeof fetch = async (url, init) => {
+      if (String(url).includes('module=Login')) return fetch(url, init);
+      lists++;
+      return new Response('\uFEFF{"error":"Przerwa techniczna","data":null}', { status: 503, headers: { 'content-type': 'text/html' } });
+    };
+    const { client } = setup({ fetch: maintenance });
+    const error = await failureOf(client.list('Products'));
+    expect(error).toBeInstanceOf(CsmartUpstreamError);
+    expect(error.transient).toBe(true);
+    expect(lists).toBe(ATTEMPTS);
+  });
+
   it('recovers when a List fault passes before the attempts run out', async () => {
     const { client, events } = setup();
     await client.login();

@@ -82,6 +82,15 @@ describe('the export function', () => {
     expect(events()).toHaveLength(0); // the same day twice announces nothing twice
   });
 
+  it('refuses to announce every record as deleted when CSMART suddenly lists none', async () => {
+    sandbox.current.store.put('Accounts', { name: 'Jedyny klient' });
+    await run('2026-11-20');
+    sandbox.current.store.clear();
+    await expect(run('2026-11-21')).rejects.toThrow(/Accounts/);
+    expect(events()).toHaveLength(0);
+    expect(object('csmart/Accounts/dt=2026-11-21/manifest.json')).toBeUndefined();
+  });
+
   it('writes the other modules when one fails, and fails the run at the end', async () => {
     await fetch(`${sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 503, module: 'Invoices', action: 'List', count: -1 }) });
     await expect(run('2026-11-29')).rejects.toThrow(/Invoices/);

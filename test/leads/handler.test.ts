@@ -34,6 +34,11 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const params = new URLSearchParams(body);
+      if (params.get('response') === 'outage') {
+        res.statusCode = 500;
+        res.end('upstream down');
+        return;
+      }
       const ok = params.get('response') === 'good' && params.get('secret') === 'turnstile-secret-value';
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ success: ok, 'error-codes': ok ? [] : ['invalid-input-response'] }));
@@ -119,10 +124,10 @@ describe('POST /leads', () => {
   });
 
   it.each([
-    ['the honeypot is filled in', { _gotcha: 'http://spam.example' }],
-    ['it is sent a second after the page loaded', { _ts: String(Date.now() - 1_000) }],
+    ['the honeypot is filled in', () => ({ _gotcha: 'http://spam.example' })],
+    ['it is sent a second after the page loaded', () => ({ _ts: String(Date.now() - 1_000) })],
   ])('answers spam like a lead but stores nothing when %s', async (_why, extra) => {
-    const answer = await invoke(jsonPost('/leads', { email: 'bot@example.pl', ...extra }));
+    const answer = await invoke(jsonPost('/leads', { email: 'bot@example.pl', ...extra() }));
     expect(answer.statusCode).toBe(202);
     expect(JSON.parse(String(answer.body))).toMatchObject({ status: 'accepted' });
     expect(queued()).toHaveLength(0);
@@ -185,6 +190,15 @@ describe('POST /leads', () => {
     expect((await post('forged')).statusCode).toBe(403);
     expect((await post('good')).statusCode).toBe(202);
     expect(queued()).toHaveLength(1);
+  });
+
+  it('checks the fields before Turnstile, whose token is single-use, and asks to retry when Cloudflare is down', async () => {
+    const post = (fields: Record<string, string>) => invoke(jsonPost('/leads/guarded', fields, { routeKey: 'POST /leads/{form}', pathParameters: { form: 'guarded' } }));
+    const invalid = await post({ email: 'bad', 'cf-turnstile-response': 'good' });
+    expect(JSON.parse(String(invalid.body)).error.code).toBe('email_invalid');
+    const down = await post({ email: 'a@example.pl', 'cf-turnstile-response': 'outage' });
+    expect(down.statusCode).toBe(503);
+    expect(down.headers['retry-after']).toBe('30');
   });
 
   it('fetches the form and its secret from SSM in one call per cold start and none while warm', async () => {

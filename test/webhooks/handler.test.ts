@@ -17,7 +17,10 @@ const SECRETS = {
   erp: `whsec_${Buffer.from('erp-standard-webhooks-key-01').toString('base64')}`,
 };
 const stack = useDeliveryStack({
-  parameters: Object.fromEntries(Object.entries(SECRETS).map(([source, secret]) => [`${SSM_PREFIX}secrets/${source}`, secret])),
+  parameters: {
+    ...Object.fromEntries(Object.entries(SECRETS).map(([source, secret]) => [`${SSM_PREFIX}secrets/${source}`, secret])),
+    [`${SSM_PREFIX}secrets/turnstile`]: 'turnstile-secret-value',
+  },
 });
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -101,6 +104,8 @@ describe('POST /webhooks/{source}', () => {
     const body = Buffer.from('{}');
     expect((await invoke(webhook('unknown-sender', body, {}))).statusCode).toBe(404);
     expect((await invoke(webhook('Bad_Name!', body, {}))).statusCode).toBe(404);
+    // The lead forms' Turnstile secret lives under secrets/ too: it must never verify a webhook.
+    expect((await invoke(webhook('turnstile', body, {}))).statusCode).toBe(404);
   });
 
   it('answers WooCommerce\'s unsigned creation ping with exactly 200 and nothing else', async () => {
