@@ -70,9 +70,14 @@ function reportFailure(error: unknown, io: CliIo): number {
     println(io.err, `csmart: ${(error as Error).message}\nRun "csmart --help" for usage.`);
     return EXIT.usage;
   }
+  // Configuration errors come from several areas (settings, credentials, the export); they share the code.
+  if ((error as { code?: unknown })?.code === 'config') {
+    println(io.err, `csmart: ${(error as Error).message}`);
+    return EXIT.config;
+  }
   if (error instanceof CsmartError) {
     println(io.err, `csmart: ${error.message}`);
-    return error.code === 'config' ? EXIT.config : EXIT.failed;
+    return EXIT.failed;
   }
   println(io.err, `csmart: ${(error as Error)?.message ?? String(error)}`);
   return EXIT.failed;

@@ -35,6 +35,7 @@ export async function startSandboxProcess(env: Record<string, string> = {}): Pro
       });
     },
     async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },

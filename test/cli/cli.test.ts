@@ -111,6 +111,12 @@ describe('csmart CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('export without a bucket or --to is a configuration error (exit code 3)', async () => {
+    const result = await cli(['export', '--module', 'Accounts']);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('CSMART_EXPORT_BUCKET is not set');
+  });
+
   it('export refuses an unknown module and a bad date', async () => {
     expect((await cli(['export', '--to', '/tmp/x', '--module', 'Clients'])).code).toBe(2);
     expect((await cli(['export', '--to', '/tmp/x', '--date', '28.11.2026'])).code).toBe(2);

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 let child: ChildProcessWithoutNullStreams | undefined;
 let directory: string | undefined;
@@ -20,7 +19,8 @@ afterEach(() => {
 
 /** Starts `npm run sandbox` (tsx sandbox/main.ts) and waits for the line with the credentials. */
 async function startMain(env: Record<string, string>): Promise<{ output: () => string; env: Map<string, string> }> {
-  child = spawn(process.execPath, [TSX, 'sandbox/main.ts'], { cwd: ROOT, env: { ...process.env, ...env } });
+  // tsx as a loader in this very process (not its CLI, which runs the script in a child of its own), so killing it stops the sandbox.
+  child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { cwd: ROOT, env: { ...process.env, ...env } });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const ready = new Promise<string>((resolve, reject) => {

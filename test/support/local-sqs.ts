@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-// The server lives in scripts/local so `npm start` and other scripts can use it too.
+// The server lives in scripts/local beside the DynamoDB starter; tests and benchmarks use it (npm start delivers in-process, without SQS).
 export {
   FIFO_DEDUPE_WINDOW_MS, LOCAL_SQS_ACCOUNT, LOCAL_SQS_OPERATIONS, LOCAL_SQS_REGION, LocalSqsFault, localQueueArn, md5OfMessageAttributes, startLocalSqs,
 } from '../../scripts/local/sqs-server.ts';

@@ -20,8 +20,12 @@ for (const stream of [process.stdout, process.stderr]) {
       for (const problem of scanLogLine(line)) violations.push(`${problem} in ${line.slice(0, 300)}`);
     }
     if (logs.length > 0 && !process.env.LOG_ECHO) {
-      const rest = text.split('\n').filter((line) => !logs.includes(line)).join('\n');
-      return rest.trim() === '' ? true : write(rest, ...rest);
+      const other = text.split('\n').filter((line) => !logs.includes(line)).join('\n');
+      if (other.trim() !== '') return write(other, ...rest);
+      // Swallowed whole: still tell a waiting writer that it is done.
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
     }
     return write(chunk, ...rest);
   }) as typeof stream.write;

@@ -19,7 +19,12 @@ export function useSandbox(options?: SandboxOptions): SandboxHandle {
   beforeAll(async () => {
     sandbox = await startSandbox(options);
   });
-  beforeEach(() => {
+  beforeEach(async () => {
+    // A slow call of the test before (a latency fault) must not land in this test's fresh store or log.
+    sandbox?.faults.clear();
+    for (let waited = 0; sandbox && sandbox.stats.inFlight > 0 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     sandbox?.reset();
   });
   afterAll(async () => {
