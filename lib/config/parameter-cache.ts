@@ -25,6 +25,8 @@ export type ParameterCache = {
   clear(): void;
   /** GetParameters calls made, and how many of them failed. */
   readonly stats: ParameterCacheStats;
+  /** Names held, values and absences. */
+  readonly size: number;
 };
 
 /** `undefined` value: SSM answered that the parameter does not exist (`InvalidParameters`). */
@@ -41,6 +43,9 @@ const BATCH_SIZE = 10;
  * decrypted `GetParameters` call shared by concurrent callers. A failed refresh keeps the last good
  * values; only a name with no value at all makes `get` reject, with a `ParameterStoreUnavailableError`.
  */
+/** Entries kept before expired ones are dropped. */
+const MAX_ENTRIES = 500;
+
 export function createParameterCache(options: ParameterCacheOptions): ParameterCache {
   const { ssm, ttlMs, now = Date.now, onError } = options;
   const failureBackoffMs = options.failureBackoffMs ?? Math.min(ttlMs, 10_000);
@@ -58,6 +63,7 @@ export function createParameterCache(options: ParameterCacheOptions): ParameterC
         if (parameter.Name !== undefined && parameter.Value !== undefined) found.set(parameter.Name, parameter.Value);
       }
       // Anything not returned is absent, whether or not SSM listed it in InvalidParameters.
+      if (entries.size + names.length > MAX_ENTRIES) forgetExpired();
       for (const name of names) entries.set(name, { value: found.get(name), expiresAt });
       return {};
     } catch (thrown) {
@@ -74,6 +80,15 @@ export function createParameterCache(options: ParameterCacheOptions): ParameterC
         // A failing error reporter must not turn a served stale value into a failure.
       }
       return { error };
+    }
+  }
+
+  // Requests name forms and webhook sources: made-up names must not pile up. Expired absent names go;
+  // real values stay (they are served stale when SSM is down), fresh ones may be about to be read.
+  function forgetExpired(): void {
+    const at = now();
+    for (const [name, entry] of entries) {
+      if (entry.value === undefined && entry.expiresAt <= at && !inFlight.has(name)) entries.delete(name);
     }
   }
 
@@ -125,6 +140,9 @@ export function createParameterCache(options: ParameterCacheOptions): ParameterC
       inFlight.clear();
     },
     stats,
+    get size() {
+      return entries.size;
+    },
   };
 }
 

@@ -28,6 +28,18 @@ describe('parameter cache', () => {
     await ssm.close();
   });
 
+  it('forgets made-up names once they expire, instead of growing without bound, and keeps real values', async () => {
+    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    await cache.get([DOMAIN]);
+    for (let i = 0; i < 60; i++) await cache.get(Array.from({ length: 10 }, (_, k) => `/csmart/test/forms/made-up-${i}-${k}`));
+    expect(cache.size).toBe(601);
+    clock += TTL_MS + 1;
+    await cache.get(['/csmart/test/forms/one-more']);
+    expect(cache.size).toBe(2);
+    ssm.failAll(true);
+    expect(Object.fromEntries(await cache.get([DOMAIN]))).toEqual({ [DOMAIN]: 'acme.csmart.pl' });
+  });
+
   it('fetches all names in one decrypted GetParameters call', async () => {
     const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
 
