@@ -9,8 +9,9 @@ import type { CsmartRecord } from '../csmart/modules.ts';
 const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
 const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
 
-export const normaliseNip = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
-export const normaliseEmail = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+/** Matching keys, not validation (lib/mapping validates): a NIP's digits, an e-mail in lower case. */
+export const nipDigits = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
+export const emailKey = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
 
 export type AccountMatch = { nip?: string; email?: string };
 export type AccountDirectory = {
@@ -28,8 +29,8 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   const stats = { lists: 0 };
 
   const add = (idx: Index, record: CsmartRecord) => {
-    for (const field of NIP_FIELDS) { const nip = normaliseNip(record[field]); if (nip) idx.byNip.set(nip, record); }
-    for (const field of EMAIL_FIELDS) { const email = normaliseEmail(record[field]); if (email) idx.byEmail.set(email, record); }
+    for (const field of NIP_FIELDS) { const nip = nipDigits(record[field]); if (nip) idx.byNip.set(nip, record); }
+    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(email, record); }
   };
 
   async function load(): Promise<Index> {
@@ -56,8 +57,8 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     stats,
     async find(match, findOptions = {}) {
       const idx = await current(findOptions.fresh ?? false);
-      const nip = normaliseNip(match.nip);
-      const email = normaliseEmail(match.email);
+      const nip = nipDigits(match.nip);
+      const email = emailKey(match.email);
       return (nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined);
     },
     remember(record) {

@@ -1,7 +1,7 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
-import { normaliseNip } from './account-directory.ts';
+import { nipDigits } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
@@ -69,7 +69,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
-  const nip = normaliseNip(merged.nip ?? fields.nip) || undefined;
+  const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
