@@ -79,6 +79,24 @@ describe('osls package', () => {
     expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
+  it('sends every alarm to the alarm topic: DLQ not empty, export failed for good, worker failing', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.map(([name]) => name).sort()).toEqual(['DeadLetterQueueNotEmptyAlarm', 'ExportFailedAlarm', 'WorkerErrorsAlarm']);
+    for (const [name, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
+      expect(alarm.Properties.TreatMissingData, name).toBe('notBreaching');
+      expect(String(alarm.Properties.AlarmDescription).length, name).toBeGreaterThan(40);
+    }
+    expect(json(resource('ExportFailedAlarm').Properties.Dimensions)).toContain('ExportDeadLetterQueue');
+    expect(json(resource('WorkerErrorsAlarm').Properties.Dimensions)).toContain('csmart-connect-prod-worker');
+  });
+
+  it('keeps every queue encrypted, the DLQs for 14 days, and the delivery queue\'s visibility at six worker timeouts', () => {
+    for (const name of ['DeliveryQueue', 'DeadLetterQueue', 'ExportDeadLetterQueue']) expect(resource(name).Properties.SqsManagedSseEnabled).toBe(true);
+    for (const name of ['DeadLetterQueue', 'ExportDeadLetterQueue']) expect(resource(name).Properties.MessageRetentionPeriod).toBe(1209600);
+    expect(resource('DeliveryQueue').Properties.VisibilityTimeout).toBe(6 * resource('WorkerLambdaFunction').Properties.Timeout);
+  });
+
   it('caps the worker\'s concurrency and reports batch item failures', () => {
     const mapping = resource('WorkerEventSourceMappingSQSDeliveryQueue').Properties;
     expect(mapping.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
