@@ -17,17 +17,23 @@ const answerErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>
   },
   onError: (request) => {
     const { error } = request;
-    if (error instanceof HttpError) {
-      if (error.status < 500) countRejected(error.code);
-      logger.info('request refused', { status: error.status, code: error.code, field: error.field });
-    } else {
-      // Our own errors' messages name settings and parameters, never values; others are redacted anyway.
-      logger.error('request failed', { errorName: (error as Error)?.name, code: (error as { code?: unknown })?.code, reason: scrub(String((error as Error)?.message ?? '')) });
-    }
+    reportRequestError(error);
     const answer = errorAnswer(error);
     request.response = { ...answer, headers: { ...SECURITY_HEADERS, ...answer.headers } };
   },
 });
+
+/** Logs and counts an error that becomes an answer: a refusal (4xx) briefly, our own failure in full. */
+export function reportRequestError(error: unknown): void {
+  if (error instanceof HttpError && error.status < 500) {
+    countRejected(error.code);
+    logger.info('request refused', { status: error.status, code: error.code, field: error.field });
+    return;
+  }
+  const cause = error instanceof HttpError && error.code === 'internal' ? error.cause : error;
+  // Our own errors' messages name settings and parameters, never values; others are scrubbed anyway.
+  logger.error('request failed', { errorName: (cause as Error)?.name, code: (cause as { code?: unknown })?.code, reason: scrub(String((cause as Error)?.message ?? '')) });
+}
 
 /** The middy stack of every HTTP function: context in the logs, metrics flushed, errors answered. */
 export function withHttp(handler: HttpHandler) {

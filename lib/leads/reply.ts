@@ -3,8 +3,8 @@ import { json, redirect, type HttpAnswer } from '../http/answers.ts';
 import { HttpError } from '../http/errors.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
-import { errorAnswer } from '../http/answers.ts';
-import { countRejected } from '../observability/metrics.ts';
+import { errorAnswer, internalError } from '../http/answers.ts';
+import { reportRequestError } from '../http/with-http.ts';
 import type { LeadReceipt } from './accept-lead.ts';
 
 /** JSON for `fetch` and API callers; pages and redirects for a plain HTML form post. */
@@ -25,9 +25,10 @@ export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSetti
     const { id } = await work();
     if (asJson) return json(202, { status: 'accepted', id }, cors);
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    if (error.status < 500) countRejected(error.code);
+  } catch (thrown) {
+    // Our own failures too are answered here, so the browser can read them (CORS) and a plain form lands on its error page.
+    const error = thrown instanceof HttpError ? thrown : internalError(thrown);
+    reportRequestError(error);
     if (asJson) {
       const answer = errorAnswer(error);
       return { ...answer, headers: { ...answer.headers, ...cors } };

@@ -201,6 +201,19 @@ describe('POST /leads', () => {
     expect(down.headers['retry-after']).toBe('30');
   });
 
+  it('answers its own failure as a readable 500 (CORS headers kept) or the error page, without details', async () => {
+    delete stack.ssm.params[`${SSM_PREFIX}secrets/turnstile`];
+    try {
+      const answer = await invoke(jsonPost('/leads/guarded', { email: 'a@example.pl', 'cf-turnstile-response': 'good' }, { routeKey: 'POST /leads/{form}', pathParameters: { form: 'guarded' } }));
+      expect(answer.statusCode).toBe(500);
+      expect(answer.headers['access-control-allow-origin']).toBe('https://www.example.pl');
+      expect(JSON.parse(String(answer.body)).error.code).toBe('internal');
+      expect(String(answer.body)).not.toContain('Turnstile');
+    } finally {
+      stack.ssm.params[`${SSM_PREFIX}secrets/turnstile`] = 'turnstile-secret-value';
+    }
+  });
+
   it('fetches the form and its secret from SSM in one call per cold start and none while warm', async () => {
     const before = stack.ssm.calls.GetParameters;
     await invoke(contact(lead));
