@@ -1,7 +1,7 @@
 import { processParameters, processSettings } from '../config/runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { readLocalJson } from '../inbound/local-file.ts';
-import { isValidSourceName, parseSourceSettings, type SourceSettings } from '../providers/index.ts';
+import { isValidSourceName, parseSourceSettings, ProviderConfigError, type SourceSettings } from '../providers/index.ts';
 
 export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
 
@@ -50,7 +50,7 @@ function cachedParse(source: string, json: string | undefined): SourceSettings {
     try {
       data = JSON.parse(json);
     } catch {
-      data = Symbol('invalid JSON');
+      throw new ProviderConfigError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
     }
   }
   const value = parseSourceSettings(source, data);
