@@ -16,12 +16,14 @@ export const emailKey = (value: unknown) => (typeof value === 'string' ? value.t
 export type AccountMatch = { nip?: string; email?: string };
 export type AccountDirectory = {
   find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
+  /** The client with this id, if CSMART still lists it. */
+  byId(id: string, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
   remember(record: CsmartRecord): void;
   clear(): void;
   readonly stats: { lists: number };
 };
 
-type Index = { at: number; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord> };
+type Index = { at: number; byId: Map<string, CsmartRecord>; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord> };
 
 export function createAccountDirectory(options: { client: Pick<CsmartClient, 'list'>; ttlMs: number; now?: () => number }): AccountDirectory {
   const now = options.now ?? Date.now;
@@ -29,6 +31,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   const stats = { lists: 0 };
 
   const add = (idx: Index, record: CsmartRecord) => {
+    idx.byId.set(record.id, record);
     for (const field of NIP_FIELDS) { const nip = nipDigits(record[field]); if (nip) idx.byNip.set(nip, record); }
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(email, record); }
   };
@@ -36,7 +39,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   async function load(): Promise<Index> {
     stats.lists++;
     const records = await options.client.list('Accounts');
-    const idx: Index = { at: now(), byNip: new Map(), byEmail: new Map() };
+    const idx: Index = { at: now(), byId: new Map(), byNip: new Map(), byEmail: new Map() };
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
     for (const record of records) add(idx, record);
     return idx;
@@ -60,6 +63,9 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
       return (nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined);
+    },
+    async byId(id, findOptions = {}) {
+      return (await current(findOptions.fresh ?? false)).byId.get(id);
     },
     remember(record) {
       void index?.then((idx) => add(idx, record), () => undefined);

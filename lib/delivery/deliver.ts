@@ -1,7 +1,7 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
-import { nipDigits } from './account-directory.ts';
+import { emailKey, nipDigits } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
@@ -44,13 +44,25 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
 
 async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
   const fields = nonEmpty(step.fields);
-  const linked = step.link ? await deps.links.get(step.link) : undefined;
+  let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
   let existing: CsmartRecord | undefined;
+  if (existingId && step.link && !(await stillListed(existingId, deps.accounts))) {
+    // The linked client was deleted or merged in CSMART: find or create it again rather than fail on its id.
+    await deps.links.forget(step.link);
+    linked = undefined;
+    existingId = undefined;
+  }
   if (!existingId && (step.match.nip || step.match.email)) {
     // On a retry the client may have been stored by an attempt whose answer was lost: only a fresh list shows it.
     existing = await deps.accounts.find(step.match, { fresh: attempt > 1 });
     existingId = existing?.id;
+  }
+  const identities = existingId ? [] : clientIdentities(step.match);
+  if (identities.length > 0) {
+    const claimed = await claimClient(identities, step, job, deps);
+    existing = claimed.existing;
+    existingId = claimed.id;
   }
   let action: DeliveredRecord['action'];
   let id: string;
@@ -63,9 +75,16 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
       action = 'kept';
     }
   } else {
-    id = await deps.client.save('Accounts', fields);
+    try {
+      id = await deps.client.save('Accounts', fields);
+    } catch (error) {
+      // Refused, so nothing was stored: free the identities for the next delivery of this client.
+      if (error instanceof CsmartValidationError) for (const ref of identities) await deps.links.forget(ref);
+      throw error;
+    }
     action = 'created';
   }
+  for (const ref of identities) await deps.links.set(ref, 'Accounts', id, job.id);
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
@@ -74,6 +93,46 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
   };
+}
+
+async function stillListed(id: string, accounts: AccountDirectory): Promise<boolean> {
+  return (await accounts.byId(id)) !== undefined || (await accounts.byId(id, { fresh: true })) !== undefined;
+}
+
+/** The identities a new client is claimed under, so deliveries from any source never create it twice. */
+function clientIdentities(match: AccountStep['match']): LinkRef[] {
+  const refs: LinkRef[] = [];
+  const nip = nipDigits(match.nip);
+  const email = emailKey(match.email);
+  if (nip) refs.push({ source: 'client', externalId: `nip:${nip}` });
+  if (email) refs.push({ source: 'client', externalId: `email:${email}` });
+  return refs;
+}
+
+/**
+ * Claims a client's identities before it is created. Another delivery's finished create answers with
+ * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim of
+ * our own earlier attempt, or one left long ago, means the client may exist: a fresh list decides.
+ */
+async function claimClient(identities: LinkRef[], step: AccountStep, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+  let recheck = false;
+  for (const ref of identities) {
+    let claim = await deps.links.claim(ref, 'Accounts', job.id);
+    if (claim.claimed) continue;
+    if (claim.link.state === 'linked' && claim.link.recordId) {
+      const record = await deps.accounts.byId(claim.link.recordId, { fresh: true });
+      if (record) return { id: record.id, existing: record };
+      // Linked to a client CSMART no longer lists (deleted or merged by a person): start over.
+      await deps.links.forget(ref);
+      claim = await deps.links.claim(ref, 'Accounts', job.id);
+      if (claim.claimed) continue;
+    }
+    if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
+    recheck = true;
+  }
+  if (!recheck) return { id: undefined, existing: undefined };
+  const existing = await deps.accounts.find(step.match, { fresh: true });
+  return { id: existing?.id, existing };
 }
 
 async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {

@@ -4,9 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { markerLine } from '../../lib/delivery/deliver.ts';
+import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
+import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
+import { LinkBusyError } from '../../lib/delivery/errors.ts';
+import { processClient } from '../../lib/csmart/process-client.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
-import { processLinks } from '../../lib/delivery/runtime.ts';
+import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
@@ -153,6 +156,36 @@ describe('the delivery pipeline', () => {
     expect(events().map((e) => e.nip)).toEqual(['5260250274', '5260250274']);
   });
 
+  it('makes one client when two sources create the same new client at the same moment', async () => {
+    const client = processClient();
+    // Two worker processes, each with its own Accounts cache, whose creates overlap in time.
+    const slow = { list: client.list, save: async (...args: Parameters<typeof client.save>) => { await new Promise((r) => setTimeout(r, 150)); return client.save(...args); } };
+    const deps = () => ({ client: slow, links: processLinks(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
+    const fromLead = account('same@example.pl', { name: 'Ta sama firma', email: 'same@example.pl', nip: '5260250274' }, '5260250274');
+    const fromShop = account('same@example.pl', { name: 'Ta sama firma', email: 'same@example.pl' });
+    const [a, b] = await Promise.allSettled([deliverJob(fromLead, deps(), 'd-lead'), deliverJob(fromShop, deps(), 'd-shop')]);
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const busy = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(busy.reason).toBeInstanceOf(LinkBusyError);
+    // The queue retries the one that waited: it finds the client the other created.
+    await deliverJob(a.status === 'rejected' ? fromLead : fromShop, deps(), 'd-retry', 2);
+    expect(accounts()).toHaveLength(1);
+  });
+
+  it('creates the client again when the one linked was deleted in CSMART, instead of failing on its id', async () => {
+    await post(jsonPost('/leads', { ...leadOf(40), message: 'Pierwsze' }));
+    await stack.drain(worker);
+    const [first] = accounts();
+    stack.sandbox.current.store.delete('Accounts', first!.id);
+    // Some time later: the worker's Accounts list (kept 30 s) no longer has the client.
+    processAccounts().clear();
+    await post(jsonPost('/leads', { ...leadOf(40), message: 'Drugie' }));
+    await stack.drain(worker);
+    expect(accounts()).toEqual([expect.objectContaining({ email: 'lead40@example.pl' })]);
+    expect(accounts()[0]?.id).not.toBe(first!.id);
+    expect(stack.dlq().counts().total).toBe(0);
+  });
+
   it('keeps a task whose NIP is not a CSMART client, with the NIP in its description', async () => {
     await enqueueJob(sqsClient(), stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
     await stack.drain(worker);
@@ -185,11 +218,11 @@ function task(externalId: string, fields: Record<string, string>, aliases?: { so
   return record(externalId, 'Events', fields, aliases);
 }
 
-function account(email: string, fields: Record<string, string>): DeliveryJob {
+function account(email: string, fields: Record<string, string>, nip?: string): DeliveryJob {
   return {
     v: 1, id: `job-client-${Math.random().toString(36).slice(2)}`, source: 'test', kind: 'client', receivedAt: new Date().toISOString(),
     groupKey: email, dedupeKey: `${email}-${Math.random()}`,
-    steps: [{ kind: 'account', fields, match: { email }, onMatch: 'update' }],
+    steps: [{ kind: 'account', fields, match: { email, ...(nip ? { nip } : {}) }, onMatch: 'update' }],
   };
 }
 
