@@ -1,11 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
-import { processClient } from '../csmart/process-client.ts';
-import { deliverJob } from './deliver.ts';
 import { QueueUnavailableError } from './errors.ts';
 import { encodeJob } from './job-codec.ts';
 import type { DeliveryJob } from './job.ts';
 import { messageDeduplicationId, messageGroupId } from './keys.ts';
-import { processAccounts, processLinks } from './runtime.ts';
+import { processDeliver, processLinks } from './runtime.ts';
 import { processBatch, type WorkerDeps, type WorkerEvent } from './worker.ts';
 
 const INLINE_ATTEMPTS = 3;
@@ -19,7 +17,7 @@ export async function deliverInline(job: DeliveryJob, onEvent: (event: WorkerEve
   const linkStore = processLinks();
   let parked: string | undefined;
   const deps: WorkerDeps = {
-    deliver: (j, dedupeId, attempt) => deliverJob(j, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId, attempt),
+    deliver: processDeliver(),
     links: linkStore,
     deadLetter: async (_record, reason) => { parked = `${reason.code}: ${reason.message}`; },
     postpone: (_record, seconds) => new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 1) * 200)),

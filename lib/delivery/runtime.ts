@@ -24,6 +24,12 @@ export function processAccounts(): AccountDirectory {
   return (accounts ??= createAccountDirectory({ client: processClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
 }
 
+/** Delivers one job with this process's CSMART client, link store and account directory. */
+export function processDeliver(): WorkerDeps['deliver'] {
+  const links = processLinks();
+  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+}
+
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
 export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): WorkerDeps {
   const settings = processSettings();
@@ -31,7 +37,7 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
   const urls = resolveQueueUrls(settings, invokedFunctionArn);
   const linkStore = processLinks();
   return {
-    deliver: (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links: linkStore, accounts: processAccounts() }, dedupeId, attempt),
+    deliver: processDeliver(),
     links: linkStore,
     deadLetter: (record, reason) => deadLetterMessage(sqs, urls.dlqUrl, record, reason),
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),

@@ -1,10 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
-import { countRejected, metrics } from '../observability/metrics.ts';
+import { countRejected } from '../observability/metrics.ts';
+import { withObservability } from '../observability/with-observability.ts';
 import { errorAnswer, SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
 import { HttpError } from './errors.ts';
 
@@ -37,8 +36,5 @@ export function reportRequestError(error: unknown): void {
 
 /** The middy stack of every HTTP function: context in the logs, metrics flushed, errors answered. */
 export function withHttp(handler: HttpHandler) {
-  return middy<APIGatewayProxyEventV2, HttpAnswer>(handler)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(answerErrors());
+  return withObservability(handler).use(answerErrors());
 }

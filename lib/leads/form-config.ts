@@ -1,6 +1,7 @@
 import { processParameters, processSettings } from '../config/runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { readLocalJson } from '../inbound/local-file.ts';
+import { parsedOnce } from '../inbound/parsed-once.ts';
 import { DEFAULT_FORM_NAME, DEFAULT_FORM_SETTINGS, FORM_NAME_PATTERN, parseFormSettings, type FormSettings } from '../mapping/form-settings.ts';
 
 /** The default name of the Turnstile secret under the SSM prefix; fetched in the same batch as the form. */
@@ -16,8 +17,6 @@ export function formNameOf(pathForm: string | undefined): string {
   }
   return pathForm;
 }
-
-const parsed = new Map<string, { json: unknown; settings: FormSettings }>();
 
 /**
  * A form's settings: SSM `<prefix>forms/<form>` (JSON), or CSMART_FORMS_FILE locally. The form and the
@@ -46,13 +45,7 @@ export async function loadFormConfig(name: string): Promise<FormConfig> {
 }
 
 /** Parsing is cached per form while its JSON is unchanged; an invalid form fails loudly (FormSettingsError). */
-function cachedParse(name: string, json: unknown): FormSettings {
-  const hit = parsed.get(name);
-  if (hit && hit.json === json) return hit.settings;
-  const settings = parseFormSettings(name, json);
-  parsed.set(name, { json, settings });
-  return settings;
-}
+const cachedParse = parsedOnce<unknown, FormSettings>(parseFormSettings);
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,6 +1,7 @@
 import { processParameters, processSettings } from '../config/runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { readLocalJson } from '../inbound/local-file.ts';
+import { parsedOnce } from '../inbound/parsed-once.ts';
 import { isValidSourceName, parseSourceSettings, ProviderConfigError, type SourceSettings } from '../providers/index.ts';
 
 export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
@@ -16,8 +17,6 @@ export function sourceNameOf(pathSource: string | undefined): string {
   }
   return pathSource;
 }
-
-const parsed = new Map<string, { json: unknown; settings: SourceSettings }>();
 
 /**
  * A source's signing secret (`<prefix>secrets/<source>`) and optional settings (`<prefix>webhooks/<source>`,
@@ -42,9 +41,7 @@ export async function loadSourceConfig(source: string): Promise<SourceConfig> {
   return { source, secrets: [secret], settings: cachedParse(source, json) };
 }
 
-function cachedParse(source: string, json: string | undefined): SourceSettings {
-  const hit = parsed.get(source);
-  if (hit && hit.json === json) return hit.settings;
+const cachedParse = parsedOnce((source: string, json: string | undefined): SourceSettings => {
   let data: unknown = {};
   if (json !== undefined) {
     try {
@@ -53,7 +50,5 @@ function cachedParse(source: string, json: string | undefined): SourceSettings {
       throw new ProviderConfigError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
     }
   }
-  const value = parseSourceSettings(source, data);
-  parsed.set(source, { json, settings: value });
-  return value;
-}
+  return parseSourceSettings(source, data);
+});
