@@ -1,4 +1,6 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { isEditMode, type EditMode } from '../csmart/edit-mode.ts';
+import { parseFieldNames, type FieldNames } from '../csmart/field-names.ts';
 import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
 
@@ -30,6 +32,9 @@ export const SETTINGS = [
   { name: 'exportEmitOnFirstRun', env: 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', default: 'false', description: 'Whether a module\'s first snapshot announces every record as Created (`true`) or sets the baseline silently' },
   { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
+  { name: 'editMode', env: 'CSMART_EDIT_MODE', default: 'merge', description: 'How CSMART treats an edit that sends only some fields: `merge` (leaves the others alone) or `replace` (every edit then reads the record and sends it whole); `csmart doctor --write` tells' },
+  { name: 'fieldNames', env: 'CSMART_FIELD_NAMES', default: '{}', description: 'JSON object of our List field names to the ones your CSMART uses (`{"nip":"NIP_klienta"}`); `csmart doctor` tells' },
+  { name: 'nipComparison', env: 'CSMART_NIP_COMPARISON', default: 'digits', description: 'How CSMART matches a task\'s `nip` to a client: `digits` (any form of the number) or `text` (exactly as stored: tasks then carry the client\'s NIP as CSMART holds it); `csmart doctor --write` tells' },
 ] as const;
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -60,6 +65,9 @@ export type Settings = {
   readonly exportModules: readonly ModuleName[];
   readonly exportEmitOnFirstRun: boolean;
   readonly eventMaxBytes: number;
+  readonly editMode: EditMode;
+  readonly fieldNames: FieldNames;
+  readonly nipComparison: 'digits' | 'text';
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -144,7 +152,15 @@ export function readSettings(env: Environment = process.env): Settings {
   check(emitRaw === 'true' || emitRaw === 'false', 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', '"true" or "false"');
   const eventMaxBytes = integer(raw('CSMART_EVENT_MAX_BYTES'), 1_048_576, 'CSMART_EVENT_MAX_BYTES', 1024, 1_048_576);
 
+  const editMode = raw('CSMART_EDIT_MODE') ?? 'merge';
+  check(isEditMode(editMode), 'CSMART_EDIT_MODE', '"merge" or "replace"');
+  const fieldNames = parseFieldNames(raw('CSMART_FIELD_NAMES') ?? '{}');
+  if (typeof fieldNames === 'string') throw new CsmartConfigError(`CSMART_FIELD_NAMES must be ${fieldNames}`, { field: 'CSMART_FIELD_NAMES' });
+  const nipComparison = raw('CSMART_NIP_COMPARISON') ?? 'digits';
+  check(nipComparison === 'digits' || nipComparison === 'text', 'CSMART_NIP_COMPARISON', '"digits" or "text"');
+
   return {
+    editMode: editMode as EditMode, fieldNames, nipComparison: nipComparison as 'digits' | 'text',
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
     queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,

@@ -14,6 +14,8 @@ export type DeliveryDeps = {
   client: Pick<CsmartClient, 'save' | 'list'>;
   links: LinkStore;
   accounts: AccountDirectory;
+  /** How CSMART matches a task's `nip` to a client (`CSMART_NIP_COMPARISON`); default `digits`. */
+  nipComparison?: 'digits' | 'text';
 };
 
 type AccountContext = { id: string; name: string | undefined; nip: string | undefined };
@@ -88,7 +90,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
-  const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
+  const nip = taskNip(merged.nip ?? fields.nip, deps.nipComparison);
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
@@ -145,7 +147,7 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
       fields.nip = account.nip;
     }
   }
-  if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps.accounts);
+  if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps);
   const refs = [step.link, ...(step.aliases ?? [])];
   const found = await firstLinked(refs, deps.links);
   if (found) {
@@ -204,12 +206,25 @@ async function findMarked(module: RecordStep['module'], link: Link, deps: Delive
  * CSMART refuses a task whose `nip` is not one of its clients. A sender's NIP of a client we do not
  * know yet is kept in the description instead, so the task still lands.
  */
-async function keepNipOnlyForKnownClient(fields: Record<string, string | undefined>, accounts: AccountDirectory): Promise<void> {
+async function keepNipOnlyForKnownClient(fields: Record<string, string | undefined>, deps: DeliveryDeps): Promise<void> {
   const nip = fields.nip!;
-  if ((await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }))) return;
+  const client = (await deps.accounts.find({ nip })) ?? (await deps.accounts.find({ nip }, { fresh: true }));
+  if (client) {
+    if (deps.nipComparison === 'text') fields.nip = taskNip(client.nip, 'text') ?? nip;
+    return;
+  }
   delete fields.nip;
   const note = `NIP: ${nip} (not a client in CSMART yet)`;
   fields.description = fields.description ? `${fields.description}\n${note}` : note;
+}
+
+/**
+ * The `nip` a task names its client by. CSMART may compare the digits or the text as stored ("PL
+ * 526-025-02-74"): under `text` the task carries the client's NIP exactly as CSMART holds it.
+ */
+function taskNip(stored: unknown, comparison: DeliveryDeps['nipComparison']): string | undefined {
+  if (comparison === 'text' && (typeof stored === 'string' || typeof stored === 'number')) return String(stored).trim() || undefined;
+  return nipDigits(stored) || undefined;
 }
 
 /** A claim older than any worker invocation can run belongs to an attempt that stopped. */

@@ -27,7 +27,7 @@ export function processAccounts(): AccountDirectory {
 /** Delivers one job with this process's CSMART client, link store and account directory. */
 export function processDeliver(): WorkerDeps['deliver'] {
   const links = processLinks();
-  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts(), nipComparison: processSettings().nipComparison }, dedupeId, attempt);
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
