@@ -151,8 +151,13 @@ export class SandboxStore {
     return this.count('Accounts', domain);
   }
 
-  /** Whether the domain has a client whose NIP equals this one, digits only. */
-  hasAccountWithNip(nip: string, domain = this.defaultDomain): boolean {
+  /** Whether the domain has a client whose NIP equals this one: digits only, or (`text`) exactly as stored. */
+  hasAccountWithNip(nip: string, domain = this.defaultDomain, comparison: 'digits' | 'text' = 'digits'): boolean {
+    if (comparison === 'text') {
+      const text = nip.trim();
+      for (const record of this.records('Accounts', domain)) if (record.nip !== undefined && String(record.nip).trim() === text) return true;
+      return false;
+    }
     const key = normaliseNip(nip);
     if (key === '') return false;
     if ((this.nipCounts.get(domain)?.get(key) ?? 0) > 0) return true;

@@ -12,6 +12,7 @@ import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
 import { startLocalSsm, type LocalSsm } from './local-ssm.ts';
 import { useSandbox } from './sandbox.ts';
+import { modeFromEnv } from './sandbox-modes.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
 
@@ -60,6 +61,8 @@ export function useDeliveryStack(options: StackOptions = {}) {
       CSMART_TIMEOUT_MS: '250',
       CSMART_DELIVERY_MODE: 'queue',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      // Under SANDBOX_MODE the integration runs with the settings that adapt it to that mode.
+      ...modeFromEnv()?.settings,
       ...options.env,
     });
     resetAll();
