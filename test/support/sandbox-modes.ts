@@ -1,3 +1,4 @@
+import { DEFAULT_AUTH_ERROR_PATTERN } from '../../lib/csmart/auth-pattern.ts';
 import { ALTERNATIVE_FIELD_NAMES, type SandboxBehaviour } from '../../sandbox/behaviour.ts';
 
 /**
@@ -12,7 +13,7 @@ export const SANDBOX_MODES: readonly SandboxMode[] = [
   { name: 'replace-on-edit', behaviour: { editMode: 'replace' }, settings: { CSMART_EDIT_MODE: 'replace' } },
   { name: 'other-field-names', behaviour: { fieldNames: { ...ALTERNATIVE_FIELD_NAMES } }, settings: { CSMART_FIELD_NAMES: JSON.stringify(ALTERNATIVE_FIELD_NAMES) } },
   { name: 'strict-nip-text', behaviour: { nipComparison: 'text' }, settings: { CSMART_NIP_COMPARISON: 'text' } },
-  { name: 'other-error-texts', behaviour: { errorTexts: 'alternative' }, settings: { CSMART_AUTH_ERROR_PATTERN: 'odmowa dostepu' } },
+  { name: 'other-error-texts', behaviour: { errorTexts: 'alternative' }, settings: { CSMART_AUTH_ERROR_PATTERN: `${DEFAULT_AUTH_ERROR_PATTERN}|odmowa dostepu \\(kod 401\\)\\.` } },
 ];
 
 /** The mode `SANDBOX_MODE` names, if any; an unknown name is a mistake worth stopping for. */
