@@ -1,0 +1,128 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../bin/cli.ts';
+import type { DoctorReport } from '../../bin/doctor/report.ts';
+import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { resetProcessClient } from '../../lib/csmart/process-client.ts';
+import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { useSandbox } from '../support/sandbox.ts';
+import { SANDBOX_MODES } from '../support/sandbox-modes.ts';
+import { sha1 } from '../sandbox/wire-client.ts';
+
+const sandbox = useSandbox({ behaviour: {} });
+
+async function doctor(args: string[], env: Record<string, string> = {}) {
+  const { endpoint, domain, email, password } = sandbox.demoCredentials;
+  const saved = { ...process.env };
+  Object.assign(process.env, { CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password, ...env });
+  resetProcessConfig();
+  resetProcessClient();
+  clearTokenCache();
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: '', err: '' };
+  out.on('data', (c) => (chunks.out += c));
+  err.on('data', (c) => (chunks.err += c));
+  try {
+    const code = await runCli(['doctor', ...args], { out, err, env: process.env });
+    return { code, ...chunks };
+  } finally {
+    process.env = saved;
+  }
+}
+afterEach(() => { resetProcessConfig(); resetProcessClient(); });
+
+const saves = () => sandbox.current.requests.filter((r) => r.action === 'Save');
+
+describe('csmart doctor', () => {
+  it('read-only: lists every module with count, time, bytes, shape, BOM, content type and fields, and saves nothing', async () => {
+    sandbox.current.store.put('Accounts', { name: 'Gęś i Syn', nip: '5260250274', email: 'gesi@example.pl', description: 'x' });
+
+    const { code, out } = await doctor([]);
+
+    expect(code).toBe(0);
+    expect(out).toMatch(/Login: ok in \d+ ms \(HTTP 200, text\/html; charset=UTF-8, with BOM\), domain answered: "demo"/);
+    expect(out).toMatch(/Accounts +1 records +\d+ ms +\d+ bytes +array +HTTP 200 +text\/html; charset=UTF-8 +BOM/);
+    expect(out).toContain('fields: id:number, name:string, nip:string, email:string, description:string');
+    expect(out).toContain('read by the integration: id ok, name ok, nip ok, email ok, description ok');
+    for (const module of ['Events', 'Opportunities', 'Quotes', 'SalesOrders', 'Invoices', 'Products']) expect(out).toMatch(new RegExp(`${module} +\\d+ records`));
+    expect(out).toMatch(/\[unknown\] An edit .*\n.*\n.*csmart doctor --write --yes/);
+    expect(saves()).toEqual([]);
+  });
+
+  it('--write without --yes says that CSMART documents no delete, and creates nothing', async () => {
+    const { code, err } = await doctor(['--write']);
+
+    expect(code).toBe(2);
+    expect(err).toContain('CSMART documents no');
+    expect(err).toContain('--write --yes');
+    expect(sandbox.current.requests).toEqual([]);
+  });
+
+  it('--write --yes under the assumed behaviour: every assumption holds but the unprovokable error texts, and no setting is asked for', async () => {
+    const { code, out } = await doctor(['--write', '--yes', '--json']);
+    const report = JSON.parse(out) as DoctorReport;
+
+    expect(code).toBe(0);
+    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts']);
+    expect(report.settings).toEqual([]);
+    expect(report.write?.created.map((r) => r.module)).toEqual(['Accounts', 'Events', 'Opportunities']);
+    expect(report.write?.edits.map((e) => e.verdict)).toEqual(['merge', 'merge', 'merge']);
+    expect(report.write?.longText).toEqual({ sent: 70_000, kept: 70_000 });
+    expect(report.errorTextsLine?.line).toMatch(/^CSMART_ERROR_TEXTS='\{"auth":\["Nieprawidłowy lub wygasły token/);
+    expect(sandbox.current.store.list('Accounts').filter((a) => String(a.name).startsWith('csmart-connect doctor test'))).toHaveLength(1);
+  });
+
+  const deviations: Record<string, string> = {
+    'replace-on-edit': 'An edit (Save with id and only some fields) leaves the other fields alone',
+    'other-field-names': 'List records carry id, name, nip, email and description under exactly those names',
+    'strict-nip-text': "A task's nip matches its client by the digits, whatever form the client's NIP is stored in",
+    'other-error-texts': "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)",
+  };
+  it.each(SANDBOX_MODES.map((m) => [m.name, m] as const))('in mode %s, names the deviation and prints the settings line', async (name, mode) => {
+    Object.assign(sandbox.current.settings, mode.behaviour);
+
+    const { code, out } = await doctor(['--write', '--yes']);
+
+    expect(code).toBe(0);
+    expect(out).toContain(`[DOES NOT HOLD] ${deviations[name]}`);
+    expect(out.match(/\[DOES NOT HOLD\]/g)).toHaveLength(1);
+    for (const [env, value] of Object.entries(mode.settings)) {
+      const line = /^[A-Za-z0-9_.,:/@+-]*$/.test(value) ? `${env}=${value}` : `${env}='${value}'`;
+      expect(out).toContain(`      setting: ${line}`);
+      expect(out).toMatch(new RegExp(`Settings for this CSMART.*\\n(  .*\\n)*  ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+    }
+  });
+
+  it('finds other List field names read-only, by name, when there are records to look at', async () => {
+    sandbox.current.store.put('Accounts', { name: 'Gęś i Syn', nip: '5260250274', email: 'gesi@example.pl', description: 'x' });
+    Object.assign(sandbox.current.settings, SANDBOX_MODES.find((m) => m.name === 'other-field-names')!.behaviour);
+
+    const report = JSON.parse((await doctor(['--json'])).out) as DoctorReport;
+
+    expect(report.checks.find((c) => c.id === 'field-names')).toMatchObject({ status: 'does not hold', settings: [{ env: 'CSMART_FIELD_NAMES', value: '{"name":"nazwa","nip":"nip_klienta","email":"adres_email","description":"opis"}' }] });
+  });
+
+  it('says "already set" once the setting is applied', async () => {
+    sandbox.current.settings.editMode = 'replace';
+    const { out } = await doctor(['--write', '--yes'], { CSMART_EDIT_MODE: 'replace' });
+    expect(out).toContain('change: Already set: CSMART replaces a record on edit');
+  });
+
+  it('fails with exit code 1 and the login refusal when the password is wrong, never printing secrets', async () => {
+    const { code, out, err } = await doctor([], { CSMART_PASSWORD: 'wrong-password' });
+
+    expect(code).toBe(1);
+    expect(out).toContain('Login: FAILED — Nieprawidłowy login lub hasło.');
+    expect(out + err).not.toContain('wrong-password');
+    expect(out + err).not.toContain(sha1('wrong-password'));
+  });
+
+  it('never prints the password, its hash or the token', async () => {
+    const { out, err } = await doctor(['--write', '--yes', '--json']);
+    const text = out + err;
+    expect(text).not.toContain(sandbox.demoCredentials.password);
+    expect(text).not.toContain(sha1(sandbox.demoCredentials.password));
+    expect(text).not.toMatch(/[0-9a-f]{32,}/);
+  });
+});
