@@ -33,7 +33,7 @@ export const SETTINGS = [
   { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
   { name: 'editMode', env: 'CSMART_EDIT_MODE', default: 'merge', description: 'How CSMART treats an edit that sends only some fields: `merge` (leaves the others alone) or `replace` (every edit then reads the record and sends it whole); `csmart doctor --write` tells' },
-  { name: 'fieldNames', env: 'CSMART_FIELD_NAMES', default: '{}', description: 'JSON object of our List field names to the ones your CSMART uses (`{"nip":"NIP_klienta"}`); `csmart doctor` tells' },
+  { name: 'fieldNames', env: 'CSMART_FIELD_NAMES', default: '', description: 'JSON object of our List field names to the ones your CSMART uses (`{"nip":"NIP_klienta"}`); `csmart doctor` tells' },
   { name: 'nipComparison', env: 'CSMART_NIP_COMPARISON', default: 'digits', description: 'How CSMART matches a task\'s `nip` to a client: `digits` (any form of the number) or `text` (exactly as stored: tasks then carry the client\'s NIP as CSMART holds it); `csmart doctor --write` tells' },
 ] as const;
 

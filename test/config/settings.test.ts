@@ -33,6 +33,9 @@ describe('readSettings', () => {
       exportModules: ['Accounts', 'Events', 'Opportunities', 'Quotes', 'SalesOrders', 'Invoices', 'Products'],
       exportEmitOnFirstRun: false,
       eventMaxBytes: 1048576,
+      editMode: 'merge',
+      fieldNames: {},
+      nipComparison: 'digits',
     });
   });
 
@@ -68,6 +71,9 @@ describe('readSettings', () => {
       CSMART_EXPORT_MODULES: 'Accounts, Invoices',
       CSMART_EXPORT_EMIT_ON_FIRST_RUN: 'true',
       CSMART_EVENT_MAX_BYTES: '262144',
+      CSMART_EDIT_MODE: 'replace',
+      CSMART_FIELD_NAMES: '{"nip":"NIP_klienta"}',
+      CSMART_NIP_COMPARISON: 'text',
     });
 
     expect(settings).toEqual({
@@ -94,6 +100,9 @@ describe('readSettings', () => {
       exportModules: ['Accounts', 'Invoices'],
       exportEmitOnFirstRun: true,
       eventMaxBytes: 262144,
+      editMode: 'replace',
+      fieldNames: { nip: 'NIP_klienta' },
+      nipComparison: 'text',
     });
   });
 
@@ -144,6 +153,10 @@ describe('readSettings', () => {
     ['CSMART_EXPORT_MODULES', 'Accounts,Clients'],
     ['CSMART_EXPORT_EMIT_ON_FIRST_RUN', 'yes'],
     ['CSMART_EVENT_MAX_BYTES', '2000000'],
+    ['CSMART_EDIT_MODE', 'overwrite'],
+    ['CSMART_FIELD_NAMES', '{"nip":42}'],
+    ['CSMART_FIELD_NAMES', 'nip=NIP_klienta'],
+    ['CSMART_NIP_COMPARISON', 'exact'],
   ])('rejects a bad %s, naming the variable but not the value (%s)', (variable, value) => {
     const error = configErrorOf(() => readSettings({ [variable]: value }));
 
