@@ -169,16 +169,18 @@ describe.each(SANDBOX_MODES.map((mode) => [mode.name, mode] as const))('in mode 
 });
 
 /** What goes wrong in each mode without its settings: the reason the settings exist. */
-const BREAKS: Record<string, number> = {
-  'replace-on-edit': 0, // the update blanks the client's phone and address
-  'other-field-names': 0, // the client is not found by NIP or e-mail and is created twice
-  'strict-nip-text': 1, // the task's NIP in digits matches no client: parked
-  'other-error-texts': 4, // the expired token reads as refused data: parked
+const BREAKS: Record<string, { scenario: number; symptom: string; shows: () => boolean }> = {
+  'replace-on-edit': { scenario: 0, symptom: 'the update blanks the phone and address sales staff typed in', shows: () => store().list('Accounts')[0]?.phone_office === undefined && store().list('Accounts')[0]?.address === undefined },
+  'other-field-names': { scenario: 0, symptom: 'the client is not found by NIP or e-mail and is created twice', shows: () => store().list('Accounts').length === 2 },
+  'strict-nip-text': { scenario: 1, symptom: "the task's NIP in digits matches no client and the delivery is parked", shows: () => stack.dlq().counts().total === 1 && store().list('Events').length === 0 },
+  'other-error-texts': { scenario: 4, symptom: 'the expired token reads as refused data and the delivery is parked', shows: () => stack.dlq().counts().total === 1 && store().list('Accounts').length === 1 },
 };
 describe.each(SANDBOX_MODES.map((mode) => [mode.name, mode] as const))('in mode %s, without those settings', (_name, mode) => {
-  it('a representative delivery goes wrong', async () => {
+  const broken = BREAKS[mode.name]!;
+  it(`a representative delivery goes wrong: ${broken.symptom}`, async () => {
     await enterMode(mode, false);
-    const [name, scenario] = SCENARIOS[BREAKS[mode.name]!]!;
+    const [name, scenario] = SCENARIOS[broken.scenario]!;
     await expect(scenario(), name).rejects.toThrow();
+    expect(broken.shows()).toBe(true);
   });
 });
