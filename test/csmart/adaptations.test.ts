@@ -47,6 +47,16 @@ describe('CSMART_EDIT_MODE at the client', () => {
     expect(sandbox.current.store.get('Events', id)).toMatchObject({ name: 'Oddzwonić', date_start: '2027-01-04', time_start: '09:00', status: 'zamknięte' });
   });
 
+  it('under replace with other List field names, the record read back is sent under the Save names', async () => {
+    Object.assign(sandbox.current.settings, { editMode: 'replace', fieldNames: { ...ALTERNATIVE_FIELD_NAMES } });
+    const csmart = client({ editMode: 'replace', fieldNames: ALTERNATIVE_FIELD_NAMES });
+    const id = await csmart.save('Accounts', { name: 'Gęś i Syn', nip: '5260250274', description: 'Notatka' });
+
+    await csmart.save('Accounts', { city: 'Łódź' }, { id });
+
+    expect(sandbox.current.store.get('Accounts', id)).toEqual({ id: Number(id), name: 'Gęś i Syn', nip: '5260250274', description: 'Notatka', city: 'Łódź' });
+  });
+
   it('takes only Save fields of the current record, as text, with the changes over them', () => {
     expect(replacementFields('Accounts', { id: '7', name: 'A', payment_days: 14, created_at: '2026-01-01', city: null as never, nip: '1' }, { nip: '2', email: undefined }))
       .toEqual({ name: 'A', payment_days: '14', nip: '2' });

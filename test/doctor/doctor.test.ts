@@ -73,6 +73,25 @@ describe('csmart doctor', () => {
     expect(sandbox.current.store.list('Accounts').filter((a) => String(a.name).startsWith('csmart-connect doctor test'))).toHaveLength(1);
   });
 
+  it('reads id-keyed lists with string ids as the same behaviour', async () => {
+    Object.assign(sandbox.current.settings, { listShape: 'object', idType: 'string' });
+
+    const report = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
+
+    expect(report.modules.find((m) => m.module === 'Accounts')).toMatchObject({ shape: 'object', read: { id: 'present' } });
+    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts']);
+  });
+
+  it('finds several deviations at once, with every settings line', async () => {
+    Object.assign(sandbox.current.settings, { editMode: 'replace', fieldNames: { name: 'nazwa', nip: 'nip_klienta' }, nipComparison: 'text' });
+
+    const report = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
+
+    expect(Object.fromEntries(report.settings.map((x) => [x.env, x.value]))).toEqual({
+      CSMART_FIELD_NAMES: '{"name":"nazwa","nip":"nip_klienta"}', CSMART_EDIT_MODE: 'replace', CSMART_NIP_COMPARISON: 'text',
+    });
+  });
+
   const deviations: Record<string, string> = {
     'replace-on-edit': 'An edit (Save with id and only some fields) leaves the other fields alone',
     'other-field-names': 'List records carry id, name, nip, email and description under exactly those names',
