@@ -171,3 +171,25 @@ export function wireCheck(surveys: readonly ModuleSurvey[], report: DoctorReport
     found: `content type ${types || 'none'}; HTTP ${statuses}; ${bom ? 'with' : 'without'} a BOM`,
   };
 }
+
+/** The values the integration sends by default for the vocabulary fields, and where to change them. */
+const OUR_VALUES: readonly { module: string; field: string; ours: readonly string[]; setting: string }[] = [
+  { module: 'Accounts', field: 'type', ours: ['firma', 'osoba'], setting: 'form setting `typeValues` ({"company":…,"person":…})' },
+  { module: 'Events', field: 'status', ours: ['nowe', 'zamknięte'], setting: 'webhook source settings `openStatus` / `closedStatus`' },
+];
+
+export function vocabularyCheck(surveys: readonly ModuleSurvey[]): Check {
+  const assumption = 'The values the integration writes (Accounts type "firma"/"osoba", Events status "nowe"/"zamknięte") are the ones your CSMART uses';
+  const inUse = surveys.flatMap((s) => Object.entries(s.values).map(([field, counts]) => `${s.module}.${field}: ${Object.entries(counts).map(([v, n]) => `"${v}" ×${n}`).join(', ')}`));
+  const found = inUse.length > 0 ? `in use: ${inUse.join('; ')}` : 'no values in use to compare with';
+  const strangers = OUR_VALUES.filter(({ module, field, ours }) => {
+    const counts = surveys.find((s) => s.module === module)?.values[field];
+    return counts !== undefined && !ours.some((value) => value in counts);
+  });
+  if (inUse.length === 0) return { id: 'value-vocabulary', assumption, status: 'unknown', found };
+  if (strangers.length === 0) return { id: 'value-vocabulary', assumption, status: 'holds', found };
+  return {
+    id: 'value-vocabulary', assumption, status: 'unknown', found,
+    change: `If your CSMART spells them otherwise, set ${strangers.map((s) => `${s.module}.${s.field} in the ${s.setting}`).join('; ')} (Opportunities status: the form's followUps.opportunity.status or a source's opportunityStatus).`,
+  };
+}

@@ -59,6 +59,7 @@ export function renderReport(report: DoctorReport): string {
       lines.push(`  ${m.module.padEnd(14)} ${String(m.count).padStart(7)} records  ${String(m.ms).padStart(6)} ms  ${String(m.bytes).padStart(10)} bytes  ${m.shape}  HTTP ${m.status}  ${m.contentType || '-'}${m.bom ? '  BOM' : ''}`);
       const fields = Object.entries(m.fields).map(([name, types]) => `${name}:${types.join('|')}`);
       if (fields.length > 0) lines.push(`    fields: ${fields.join(', ')}`);
+      for (const [field, counts] of Object.entries(m.values)) lines.push(`    ${field} values: ${Object.entries(counts).map(([v, n]) => `"${v}" ×${n}`).join(', ')}`);
       if (m.count === 0) continue;
       const read = Object.entries(m.read).map(([name, state]) => `${name} ${state === 'missing' ? 'MISSING' : state === 'id-key' ? 'as key' : 'ok'}`);
       lines.push(`    read by the integration: ${read.join(', ')}`);

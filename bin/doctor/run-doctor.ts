@@ -2,7 +2,7 @@ import type { Settings } from '../../lib/config/settings.ts';
 import type { Credentials } from '../../lib/csmart/client.ts';
 import { MODULE_NAMES } from '../../lib/csmart/modules.ts';
 import {
-  authTextCheck, editCheck, errorTextsCheck, fieldNamesCheck, formatsCheck, listShapeCheck, loginDomainCheck, longTextCheck, nipCheck, polishLettersCheck, wireCheck,
+  authTextCheck, editCheck, vocabularyCheck, errorTextsCheck, fieldNamesCheck, formatsCheck, listShapeCheck, loginDomainCheck, longTextCheck, nipCheck, polishLettersCheck, wireCheck,
 } from './checks.ts';
 import { settingLine, type DoctorReport, type Setting } from './report.ts';
 import { surveyModule, type ModuleSurvey } from './survey.ts';
@@ -52,6 +52,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   let surveys: ModuleSurvey[] = [];
   for (const module of MODULE_NAMES) surveys.push(surveyModule(module, await wire.call(module, 'List', {}, token)));
+  // The values in use before the doctor's own test records join them.
+  const before = surveys;
 
   const expired = await wire.call('Accounts', 'List', {}, INVALID_TOKEN);
   if (expired.error) report.errorTexts.auth.push(expired.error);
@@ -88,6 +90,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     authTextCheck(expired.error, expired.problem, settings, report.errorTextsLine),
     errorTextsCheck(report),
     formatsCheck(report.write),
+    vocabularyCheck(before),
     polishLettersCheck(report.write),
     longTextCheck(report.write),
     wireCheck(surveys, report),

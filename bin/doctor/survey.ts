@@ -9,6 +9,12 @@ export const READ_FIELDS: Readonly<Record<ModuleName, readonly string[]>> = {
   Quotes: ['id'], SalesOrders: ['id'], Invoices: ['id'], Products: ['id'],
 };
 
+/** Fields whose values are a small vocabulary the integration must match (Accounts `type`, Events `status`…). */
+export const VOCABULARY_FIELDS: Readonly<Partial<Record<ModuleName, readonly string[]>>> = {
+  Accounts: ['type'], Events: ['type', 'status'], Opportunities: ['status'],
+};
+const MAX_VOCABULARY = 20;
+
 /** What one module's List answer looks like. */
 export type ModuleSurvey = {
   module: ModuleName;
@@ -25,6 +31,8 @@ export type ModuleSurvey = {
   fields: Record<string, string[]>;
   /** The fields the integration reads, and whether records carry them under exactly that name (`unseen`: no records). */
   read: Record<string, 'present' | 'missing' | 'id-key' | 'unseen'>;
+  /** The values in use of the vocabulary fields, with how many records use each (at most 20 per field). */
+  values: Record<string, Record<string, number>>;
   /** The records as a list (an id-keyed object's values), for the checks that look at values. */
   records: Record<string, unknown>[];
 };
@@ -55,8 +63,19 @@ export function surveyModule(module: ModuleName, answer: RawAnswer): ModuleSurve
   for (const field of READ_FIELDS[module]) {
     read[field] = records.length === 0 ? 'unseen' : fields[field] ? 'present' : field === 'id' && keyed ? 'id-key' : 'missing';
   }
+  const values: ModuleSurvey['values'] = {};
+  for (const field of VOCABULARY_FIELDS[module] ?? []) {
+    const counts: Record<string, number> = {};
+    for (const record of records) {
+      const value = record[field];
+      if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') continue;
+      const key = String(value);
+      if (key in counts || Object.keys(counts).length < MAX_VOCABULARY) counts[key] = (counts[key] ?? 0) + 1;
+    }
+    if (Object.keys(counts).length > 0) values[field] = counts;
+  }
   return {
-    ...base, failure, count: records.length, shape, records, read,
+    ...base, failure, count: records.length, shape, records, read, values,
     fields: Object.fromEntries(Object.entries(fields).map(([name, types]) => [name, [...types].sort()])),
   };
 }

@@ -59,12 +59,12 @@ describe('csmart doctor', () => {
     expect(sandbox.current.requests).toEqual([]);
   });
 
-  it('--write --yes under the assumed behaviour: every assumption holds but the unprovokable error texts, and no setting is asked for', async () => {
+  it('--write --yes under the assumed behaviour: every assumption holds but the unprovokable error texts and the values in use (none yet), and no setting is asked for', async () => {
     const { code, out } = await doctor(['--write', '--yes', '--json']);
     const report = JSON.parse(out) as DoctorReport;
 
     expect(code).toBe(0);
-    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts']);
+    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts', 'value-vocabulary']);
     expect(report.settings).toEqual([]);
     expect(report.write?.created.map((r) => r.module)).toEqual(['Accounts', 'Events', 'Opportunities']);
     expect(report.write?.edits.map((e) => e.verdict)).toEqual(['merge', 'merge', 'merge']);
@@ -79,7 +79,7 @@ describe('csmart doctor', () => {
     const report = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
 
     expect(report.modules.find((m) => m.module === 'Accounts')).toMatchObject({ shape: 'object', read: { id: 'present' } });
-    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts']);
+    expect(report.checks.filter((c) => c.status !== 'holds').map((c) => c.id)).toEqual(['error-texts', 'value-vocabulary']);
   });
 
   it('finds several deviations at once, with every settings line', async () => {
@@ -120,6 +120,18 @@ describe('csmart doctor', () => {
     const report = JSON.parse((await doctor(['--json'])).out) as DoctorReport;
 
     expect(report.checks.find((c) => c.id === 'field-names')).toMatchObject({ status: 'does not hold', settings: [{ env: 'CSMART_FIELD_NAMES', value: '{"name":"nazwa","nip":"nip_klienta","email":"adres_email","description":"opis"}' }] });
+  });
+
+  it('shows the values in use of type and status, and where to change ours when none of them is in use', async () => {
+    sandbox.current.store.put('Accounts', { name: 'A', type: 'Firma', nip: '5260250274', email: 'a@x.pl', description: '' });
+    sandbox.current.store.put('Events', { name: 'T', status: 'nowe', description: '' });
+
+    const { out } = await doctor([]);
+
+    expect(out).toContain('type values: "Firma" ×1');
+    expect(out).toContain('status values: "nowe" ×1');
+    expect(out).toMatch(/\[unknown\] The values the integration writes.*\n.*\n.*change: .*Accounts\.type in the form setting `typeValues`/);
+    expect(out).not.toMatch(/change: .*Events\.status in/);
   });
 
   it('says "already set" once the setting is applied', async () => {
