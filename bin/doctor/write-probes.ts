@@ -129,8 +129,7 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
       return;
     }
     const after = await readBack(module, id);
-    const ours = field as keyof typeof findings.fieldNames;
-    const stored = after ? text(after[findings.fieldNames[ours] ?? field]) : undefined;
+    const stored = after ? text(after[findings.fieldNames[field] ?? field]) : undefined;
     findings.formats.push({ module, field, sent: value, accepted: true, ...(stored === undefined ? {} : { stored }) });
   }
 
