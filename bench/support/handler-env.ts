@@ -1,4 +1,4 @@
-import { LOCAL_SQS_REGION } from '../../scripts/local/sqs-server.ts';
+import { LOCAL_SQS_REGION } from '../../emulators/sqs/index.ts';
 
 /**
  * The environment of a function under benchmark: the bench stage, dummy AWS credentials, and only the

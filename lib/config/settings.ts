@@ -21,8 +21,8 @@ export const SETTINGS = [
   { name: 'configTtlSeconds', env: 'CSMART_CONFIG_TTL', default: '300', description: 'How long SSM values are cached before a refresh, in seconds (0 = every time)' },
   { name: 'queueName', env: 'CSMART_QUEUE_NAME', default: '', description: 'Name of the delivery queue; on Lambda its URL is built from the region and account (serverless.yml passes it)' },
   { name: 'dlqName', env: 'CSMART_DLQ_NAME', default: '', description: 'Name of the delivery dead-letter queue (serverless.yml passes it)' },
-  { name: 'deliveryMode', env: 'CSMART_DELIVERY_MODE', default: 'queue', description: '`queue` (SQS FIFO, on AWS) or `inline` (local: the worker runs in-process after the HTTP function)' },
   { name: 'maxReceiveCount', env: 'CSMART_MAX_RECEIVE_COUNT', default: '10', description: 'Delivery attempts before SQS moves a message to the DLQ; keep equal to the queue\'s redrive policy' },
+  { name: 'retryBaseSeconds', env: 'CSMART_RETRY_BASE_SECONDS', default: '60', description: 'The worker\'s first retry delay in seconds, doubling per attempt up to 2 hours (with jitter); lower it only for local runs' },
   { name: 'accountCacheSeconds', env: 'CSMART_ACCOUNT_CACHE_TTL', default: '30', description: 'How long the worker reuses the Accounts list for finding clients by NIP or e-mail, in seconds' },
   { name: 'formsFile', env: 'CSMART_FORMS_FILE', default: '', description: 'Local only: a JSON file of form settings `{ "<form>": {…} }` read instead of SSM `<prefix>forms/<form>`' },
   { name: 'secretsFile', env: 'CSMART_SECRETS_FILE', default: '', description: 'Local only: a JSON file `{ "<source>": "<secret>" }` read instead of SSM `<prefix>secrets/<source>`' },
@@ -52,8 +52,8 @@ export type Settings = {
   readonly authErrorPattern: RegExp | undefined;
   readonly queueName: string | undefined;
   readonly dlqName: string | undefined;
-  readonly deliveryMode: 'queue' | 'inline';
   readonly maxReceiveCount: number;
+  readonly retryBaseSeconds: number;
   readonly accountCacheSeconds: number;
   readonly formsFile: string | undefined;
   readonly secretsFile: string | undefined;
@@ -131,10 +131,8 @@ export function readSettings(env: Environment = process.env): Settings {
   const dlqName = raw('CSMART_DLQ_NAME');
   check(dlqName === undefined || /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(dlqName), 'CSMART_DLQ_NAME', 'an SQS queue name');
 
-  const deliveryMode = raw('CSMART_DELIVERY_MODE') ?? 'queue';
-  check(deliveryMode === 'queue' || deliveryMode === 'inline', 'CSMART_DELIVERY_MODE', '"queue" or "inline"');
-
   const maxReceiveCount = integer(raw('CSMART_MAX_RECEIVE_COUNT'), 10, 'CSMART_MAX_RECEIVE_COUNT', 1, 1000);
+  const retryBaseSeconds = integer(raw('CSMART_RETRY_BASE_SECONDS'), 60, 'CSMART_RETRY_BASE_SECONDS', 1, 3600);
   const accountCacheSeconds = integer(raw('CSMART_ACCOUNT_CACHE_TTL'), 30, 'CSMART_ACCOUNT_CACHE_TTL', 0, MAX_TTL_SECONDS);
 
   const modulesRaw = raw('CSMART_EXPORT_MODULES') ?? 'all';
@@ -148,7 +146,7 @@ export function readSettings(env: Environment = process.env): Settings {
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
     queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,
-    queueName, dlqName, deliveryMode: deliveryMode as 'queue' | 'inline', maxReceiveCount, accountCacheSeconds,
+    queueName, dlqName, maxReceiveCount, retryBaseSeconds, accountCacheSeconds,
     formsFile: localFile(raw('CSMART_FORMS_FILE'), 'CSMART_FORMS_FILE'),
     secretsFile: localFile(raw('CSMART_SECRETS_FILE'), 'CSMART_SECRETS_FILE'),
   };

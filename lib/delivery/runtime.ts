@@ -7,7 +7,7 @@ import { createAccountDirectory, type AccountDirectory } from './account-directo
 import { deliverJob } from './deliver.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
-import { resolveQueueUrls } from './queue-urls.ts';
+import { processQueueUrls } from './queue-urls.ts';
 import type { WorkerDeps, WorkerEvent } from './worker.ts';
 
 /** The worker's side of the process: the link store, the account directory and the worker's dependencies. */
@@ -31,10 +31,10 @@ export function processDeliver(): WorkerDeps['deliver'] {
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
-export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): WorkerDeps {
+export async function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): Promise<WorkerDeps> {
   const settings = processSettings();
   const sqs = sqsClient();
-  const urls = resolveQueueUrls(settings, invokedFunctionArn);
+  const urls = await processQueueUrls(sqs, settings, invokedFunctionArn);
   const linkStore = processLinks();
   return {
     deliver: processDeliver(),
@@ -42,6 +42,7 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     deadLetter: (record, reason) => deadLetterMessage(sqs, urls.dlqUrl, record, reason),
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),
     maxReceiveCount: settings.maxReceiveCount,
+    retryBaseSeconds: settings.retryBaseSeconds,
     onEvent,
     // The longest delivery: an Accounts List (three attempts) and three Saves, each up to one timeout.
     ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 6 } : {}),

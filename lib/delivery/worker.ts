@@ -25,6 +25,8 @@ export type WorkerDeps = {
   postpone(record: SQSRecord, seconds: number): Promise<void>;
   /** The queue's redrive `maxReceiveCount`: the attempt after which SQS moves a message to the DLQ. */
   maxReceiveCount: number;
+  /** The first retry's delay before jitter, in seconds; it doubles with each attempt (default 60). */
+  retryBaseSeconds?: number;
   onEvent?(event: WorkerEvent): void;
   /** Time left in this invocation; messages not started while enough is left are handed back unharmed. */
   remainingMs?(): number;
@@ -38,8 +40,8 @@ export type WorkerDeps = {
  * Seconds a failed message stays hidden before its next attempt: from 1 minute doubling to 2 hours,
  * with jitter (half to all of it). With the queue's 10 receives that outlasts a CSMART outage of 3 to 6 hours.
  */
-export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(7200, 60 * 2 ** Math.max(0, attempt - 1));
+export function retryDelaySeconds(attempt: number, random: () => number = Math.random, baseSeconds = 60): number {
+  const ceiling = Math.min(7200, baseSeconds * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
@@ -106,7 +108,7 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
       if (last) {
         emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, ...reason, by: 'queue' });
       } else {
-        const delaySeconds = retryDelaySeconds(attempt, deps.random);
+        const delaySeconds = retryDelaySeconds(attempt, deps.random, deps.retryBaseSeconds);
         await deps.postpone(record, delaySeconds).catch(() => undefined);
         emit({ type: 'retrying', job, messageId: record.messageId, attempt, delaySeconds, ...reason });
       }

@@ -11,7 +11,6 @@ import { toJob } from '../inbound/submission.ts';
 import { mapLead } from '../mapping/map-lead.ts';
 import { checkSpam } from '../mapping/spam.ts';
 import { TURNSTILE_FIELD, verifyTurnstile } from '../mapping/turnstile.ts';
-import { reportWorkerEvent } from '../observability/delivery-log.ts';
 import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -41,7 +40,7 @@ export async function acceptLead(input: { event: APIGatewayProxyEventV2; body: R
   });
   if (form.settings.turnstile.enabled) await checkTurnstile(fields[TURNSTILE_FIELD], form, event);
   try {
-    await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn, reportWorkerEvent);
+    await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
     logger.error('lead not stored', { form: form.name, correlation_id: id, reason: scrub(error.message) });

@@ -4,9 +4,9 @@ import { createCredentialsSource, sha1Hex } from '../../lib/config/credentials.t
 import { createParameterCache } from '../../lib/config/parameter-cache.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { CsmartConfigError } from '../../lib/csmart/errors.ts';
-import { localSsmClient, startLocalSsm } from '../support/local-ssm.ts';
+import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
 import { thrown } from '../support/thrown.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 const settings = readSettings({ CSMART_STAGE: 'test', CSMART_API_URL: 'http://127.0.0.1:8787/app/api.php' });
 const PASSWORD = 'Zażółć-gęślą-jaźń-1';

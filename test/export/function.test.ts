@@ -8,7 +8,7 @@ import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { lambdaContext } from '../support/lambda.ts';
-import { startLocalS3, type LocalS3 } from '../support/local-s3.ts';
+import { startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
 // EventBridge has no local server to point the SDK at: a client mock records PutEvents instead.

@@ -10,7 +10,7 @@ import { resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
 import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
-import { startLocalSsm, type LocalSsm } from './local-ssm.ts';
+import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
 import { useSandbox } from './sandbox.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
