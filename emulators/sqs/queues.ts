@@ -387,8 +387,10 @@ export function createQueueStore(options: { now: () => number; urlOf: (name: str
     const redrive = redriveOf(queue);
     const deadLetter = redrive ? queueByArn(redrive.deadLetterTargetArn) : undefined;
     const picked: StoredMessage[] = [];
-    // FIFO: a group whose earlier message is in flight (or delayed) delivers nothing after it.
+    // FIFO: a group with any message in flight is locked (SQS returns none of its messages, earlier or
+    // later, until that one is deleted or visible again); a delayed message holds back those after it.
     const blocked = new Set<string>();
+    if (queue.fifo) for (const m of queue.messages) if (m.receiveCount > 0 && m.visibleAt > at) blocked.add(m.groupId ?? '');
     for (const message of [...queue.messages]) {
       if (picked.length >= max) break;
       const group = queue.fifo ? message.groupId ?? '' : undefined;
