@@ -28,21 +28,24 @@ export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
  */
 export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string, attempt = 1): Promise<DeliveryOutcome> {
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
+  // Claims name the attempt, not only the job: SQS can hand the same message to a second worker while
+  // the first still works on it (its visibility expired), and the two must not take each other's claims.
+  const owner = `${job.id}#${attempt}`;
   const records: DeliveredRecord[] = [];
   let account: AccountContext | undefined;
   for (const step of job.steps) {
     if (step.kind === 'account') {
-      const result = await deliverAccount(step, job, deps, attempt);
+      const result = await deliverAccount(step, deps, attempt, owner);
       account = result.account;
       records.push(result.record);
     } else {
-      records.push(await deliverRecord(step, job, deps, account));
+      records.push(await deliverRecord(step, owner, deps, account));
     }
   }
   return { duplicate: false, records };
 }
 
-async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
+async function deliverAccount(step: AccountStep, deps: DeliveryDeps, attempt: number, owner: string) {
   const fields = nonEmpty(step.fields);
   let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
@@ -60,7 +63,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   }
   const identities = existingId ? [] : clientIdentities(step.match);
   if (identities.length > 0) {
-    const claimed = await claimClient(identities, step, job, deps);
+    const claimed = await claimClient(identities, step, owner, deps);
     existing = claimed.existing;
     existingId = claimed.id;
   }
@@ -84,10 +87,10 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
     }
     action = 'created';
   }
-  for (const ref of identities) await deps.links.set(ref, 'Accounts', id, job.id);
+  for (const ref of identities) await deps.links.set(ref, 'Accounts', id, owner);
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
-  if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
+  if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, owner);
   const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
@@ -111,23 +114,23 @@ function clientIdentities(match: AccountStep['match']): LinkRef[] {
 
 /**
  * Claims a client's identities before it is created. Another delivery's finished create answers with
- * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim of
- * our own earlier attempt, or one left long ago, means the client may exist: a fresh list decides.
+ * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim
+ * left by an attempt that stopped means the client may exist: a fresh list decides.
  */
-async function claimClient(identities: LinkRef[], step: AccountStep, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+async function claimClient(identities: LinkRef[], step: AccountStep, owner: string, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
   let recheck = false;
   for (const ref of identities) {
-    let claim = await deps.links.claim(ref, 'Accounts', job.id);
+    let claim = await deps.links.claim(ref, 'Accounts', owner);
     if (claim.claimed) continue;
     if (claim.link.state === 'linked' && claim.link.recordId) {
       const record = await deps.accounts.byId(claim.link.recordId, { fresh: true });
       if (record) return { id: record.id, existing: record };
       // Linked to a client CSMART no longer lists (deleted or merged by a person): start over.
       await deps.links.forget(ref);
-      claim = await deps.links.claim(ref, 'Accounts', job.id);
+      claim = await deps.links.claim(ref, 'Accounts', owner);
       if (claim.claimed) continue;
     }
-    if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
+    if (claim.link.owner !== owner && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
     recheck = true;
   }
   if (!recheck) return { id: undefined, existing: undefined };
@@ -135,7 +138,7 @@ async function claimClient(identities: LinkRef[], step: AccountStep, job: Delive
   return { id: existing?.id, existing };
 }
 
-async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+async function deliverRecord(step: RecordStep, owner: string, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
   const fields: Record<string, string | undefined> = nonEmpty(step.fields);
   if (step.withAccount && account) {
     if (step.module === 'Opportunities') {
@@ -150,17 +153,17 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   const found = await firstLinked(refs, deps.links);
   if (found) {
     await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id: found });
-    await linkAll(refs, step.module, found, job.id, deps.links);
+    await linkAll(refs, step.module, found, owner, deps.links);
     return { module: step.module, id: found, action: 'updated' };
   }
   if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
 
-  const claim = await deps.links.claim(step.link, step.module, job.id);
+  const claim = await deps.links.claim(step.link, step.module, owner);
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
-    // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
+    else if (claim.link.owner !== owner && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    // An attempt that stopped (crashed, or killed at its timeout) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
   }
   let action: DeliveredRecord['action'] = 'updated';
@@ -178,7 +181,7 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
     }
     action = 'created';
   }
-  await linkAll(refs, step.module, id, job.id, deps.links);
+  await linkAll(refs, step.module, id, owner, deps.links);
   return { module: step.module, id, action };
 }
 
@@ -212,8 +215,11 @@ async function keepNipOnlyForKnownClient(fields: Record<string, string | undefin
   fields.description = fields.description ? `${fields.description}\n${note}` : note;
 }
 
-/** A claim older than any worker invocation can run belongs to an attempt that stopped. */
-const STALE_CLAIM_MS = 15 * 60 * 1000;
+/**
+ * A claim older than any worker invocation can run (the worker's timeout is 2 minutes) belongs to an
+ * attempt that stopped; a younger one of another attempt may still be at work.
+ */
+export const STALE_CLAIM_MS = 5 * 60 * 1000;
 function isStale(link: Link): boolean {
   return link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS;
 }

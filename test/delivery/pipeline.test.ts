@@ -5,7 +5,9 @@ import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
-import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
+import { deliverJob, markerLine, STALE_CLAIM_MS } from '../../lib/delivery/deliver.ts';
+import { createLinkStore } from '../../lib/delivery/link-store.ts';
+import { dynamoClient } from '../../lib/config/aws/dynamodb.ts';
 import { LinkBusyError } from '../../lib/delivery/errors.ts';
 import { processClient } from '../../lib/csmart/process-client.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
@@ -196,8 +198,10 @@ describe('the delivery pipeline', () => {
 
   it('finds the record a crashed attempt created instead of creating it twice', async () => {
     const job = task('crash', { name: 'Oddzwonić' });
-    // The crashed attempt: it claimed the link and created the task, then stopped before linking it.
-    const claim = await processLinks().claim({ source: 'test', externalId: 'crash' }, 'Events', job.id);
+    // The crashed attempt, longer ago than a worker can run: it claimed the link and created the task, then stopped before linking it.
+    const crashedAt = new Date(Date.now() - STALE_CLAIM_MS - 1000);
+    const crashed = createLinkStore({ dynamo: dynamoClient(), tableName: stack.dynamo.tableName, now: () => crashedAt });
+    const claim = await crashed.claim({ source: 'test', externalId: 'crash' }, 'Events', `${job.id}#1`);
     stack.sandbox.current.store.put('Events', { name: 'Oddzwonić', description: markerLine(claim.link.marker) });
     await enqueueJob(sqsClient(), stack.queue().url, job);
     await stack.drain(worker);

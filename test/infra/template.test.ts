@@ -60,7 +60,7 @@ describe('osls package', () => {
     const text = json(template);
     expect(text).not.toContain('local-secret-password');
     expect(text).not.toContain('local@example.com');
-    expect(resource('WorkerLambdaFunction').Properties.Environment.Variables).toMatchObject({ CSMART_PASSWORD: '', CSMART_DELIVERY_MODE: 'queue' });
+    expect(resource('WorkerLambdaFunction').Properties.Environment.Variables).toMatchObject({ CSMART_PASSWORD: '', CSMART_RETRY_BASE_SECONDS: '60' });
   });
 
   it('has a FIFO delivery queue whose redrive moves failures to a FIFO DLQ after the worker\'s attempts', () => {

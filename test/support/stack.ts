@@ -58,7 +58,6 @@ export function useDeliveryStack(options: StackOptions = {}) {
       CSMART_LINK_TABLE: dynamo.tableName,
       CSMART_MAX_RECEIVE_COUNT: String(maxReceiveCount),
       CSMART_TIMEOUT_MS: '250',
-      CSMART_DELIVERY_MODE: 'queue',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
       ...options.env,
     });
