@@ -1,5 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startEventSourceMapping, type EventSourceMapping, type InvokeResult } from '../../emulators/sqs/event-source-mapping.ts';
 import { startLocalSqs, type LocalSqs } from '../../emulators/sqs/index.ts';
@@ -41,11 +43,16 @@ export async function startOfflineQueues(service: ServerlessService, env: NodeJS
     endpoint = server.endpoint;
     // The functions (offline passes AWS_* on) and this process talk to it from now on.
     env.AWS_ENDPOINT_URL_SQS = endpoint;
-    env.AWS_ACCESS_KEY_ID ??= 'local';
-    env.AWS_SECRET_ACCESS_KEY ??= 'local';
     log.notice(`SQS: no AWS_ENDPOINT_URL_SQS set; the local SQS server runs on ${endpoint} (queues kept in .local-data/sqs.json)`);
   } else {
     log.notice(`SQS: queues and event sources on ${endpoint}`);
+  }
+  if (!hasAwsCredentials(env)) {
+    // Nothing to sign with, and nothing real to reach: local servers accept any key. A configured
+    // profile or key is left alone.
+    env.AWS_ACCESS_KEY_ID = 'local';
+    env.AWS_SECRET_ACCESS_KEY = 'local';
+    log.notice('AWS: no credentials configured; the functions sign their local requests with placeholder keys');
   }
   const sqs = new SQSClient({ endpoint, region: service.region, maxAttempts: 3 });
   const queues = queueResources(service.resources);
@@ -86,6 +93,13 @@ export async function startOfflineQueues(service: ServerlessService, env: NodeJS
       await server?.close();
     },
   };
+}
+
+/** Whether the SDK's default chain has anything to find: keys, a profile, shared files, or a container or web identity. */
+function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
+  if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) return true;
+  const home = env.HOME ?? homedir();
+  return [env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'), env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config')].some((file) => existsSync(file));
 }
 
 /** The stack's SQS queues, dead-letter targets first so a redrive policy can name them. */
