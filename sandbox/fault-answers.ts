@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault } from './faults.ts';
-import { CONTENT_TYPE, MAINTENANCE_PAGE, PHP_WARNING, send, statusPage } from './wire.ts';
+import { MESSAGES } from './messages.ts';
+import { BOM, CONTENT_TYPE, MAINTENANCE_PAGE, PHP_WARNING, send, statusPage } from './wire.ts';
 
 /**
  * Writes the answer a fault calls for, or the normal one (no fault, latency). `body` gives the normal
@@ -28,6 +29,10 @@ export function writeAnswer(request: IncomingMessage, response: ServerResponse, 
       send(response, 200, CONTENT_TYPE, [whole.subarray(0, Math.max(1, Math.floor(whole.length / 2)))]);
       return 200;
     }
+    case 'refuse':
+      // The vendor's way of refusing data: HTTP 200 and the reason in `error`.
+      send(response, 200, CONTENT_TYPE, [Buffer.from(BOM + JSON.stringify({ error: fault.message ?? MESSAGES.requiredField('name') }))]);
+      return 200;
     case 'php-warning':
       send(response, 200, CONTENT_TYPE, [Buffer.from(PHP_WARNING), ...body()]);
       return 200;

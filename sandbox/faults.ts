@@ -1,5 +1,5 @@
 /** What can go wrong between a client and a PHP service, one kind per fault. */
-export const FAULT_KINDS = ['latency', 'status', 'html', 'drop', 'truncate', 'empty', 'php-warning'] as const;
+export const FAULT_KINDS = ['latency', 'status', 'html', 'drop', 'truncate', 'empty', 'php-warning', 'refuse'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_STATUSES = [500, 502, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
@@ -13,6 +13,8 @@ export type FaultInput = {
   ms?: number;
   /** status: the HTTP status answered (default 503). */
   status?: FaultStatus;
+  /** refuse: the `error` text of the vendor's envelope (default the vendor's "field required" text for `name`). */
+  message?: string;
   /** Only requests of this module / action ('Login' matches the login call as module or action). */
   module?: string;
   action?: string;
@@ -26,7 +28,7 @@ export type FaultInput = {
 export type Fault = Required<Pick<FaultInput, 'kind' | 'count' | 'processed'>> & Omit<FaultInput, 'kind' | 'count' | 'processed'>;
 
 const PROCESSED_BY_DEFAULT: Record<FaultKind, boolean> = {
-  latency: true, truncate: true, 'php-warning': true, status: false, html: false, drop: false, empty: false,
+  latency: true, truncate: true, 'php-warning': true, status: false, html: false, drop: false, empty: false, refuse: false,
 };
 
 export class FaultInputError extends Error {
@@ -52,6 +54,10 @@ export function parseFault(input: unknown): Fault {
   if (raw.status !== undefined) {
     if (!(FAULT_STATUSES as readonly unknown[]).includes(raw.status)) throw new FaultInputError(`status must be one of ${FAULT_STATUSES.join(', ')}`);
     fault.status = raw.status as FaultStatus;
+  }
+  if (raw.message !== undefined) {
+    if (typeof raw.message !== 'string' || raw.message.trim() === '' || raw.message.length > 1000) throw new FaultInputError('message must be a text of 1 to 1000 characters');
+    fault.message = raw.message;
   }
   for (const key of ['module', 'action'] as const) {
     if (raw[key] === undefined) continue;

@@ -18,7 +18,7 @@ export type CallResult =
   | { kind: 'list'; module: ModuleName; domain: string };
 
 // A PHP file saved "with BOM" prints it before anything else; clients must strip it before JSON.parse.
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 const RECORDS_PER_CHUNK = 4096;
 
 export const CONTENT_TYPE = 'text/html; charset=UTF-8';

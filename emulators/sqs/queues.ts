@@ -620,12 +620,25 @@ export function createQueueStore(options: { now: () => number; urlOf: (name: str
     };
   }
 
-  function restore(saved: LocalSqsSnapshot): void {
+  /**
+   * Loads a snapshot. With `releaseInFlight`, messages received by the consumers of an earlier run (which
+   * are gone with it) are visible again at once, instead of after the rest of their visibility timeout.
+   */
+  function restore(saved: LocalSqsSnapshot, releaseInFlight = false): void {
     byName.clear();
     views.clear();
     sequence = BigInt(saved.sequence);
     for (const { dedupe, ...stored } of saved.queues) {
       const queue: Queue = { ...stored, url: urlOf(stored.name), arn: localQueueArn(stored.name), dedupe: new Map(dedupe) };
+      if (releaseInFlight) {
+        const at = now();
+        for (const message of queue.messages) {
+          if (message.receiveCount > 0 && message.visibleAt > at) {
+            message.visibleAt = at;
+            message.receiptHandle = undefined;
+          }
+        }
+      }
       byName.set(queue.name, queue);
       views.set(queue.name, viewOf(queue));
     }

@@ -20,6 +20,11 @@ export type LocalSqsOptions = {
   port?: number;
   /** A JSON file the queues are kept in: read at start, written after every change. Default: memory only. */
   dataFile?: string;
+  /**
+   * With a data file: whether messages in flight when it was written are visible again at start. For a
+   * local stack whose consumers stopped with it; tests of visibility timeouts leave it off.
+   */
+  releaseInFlightOnStart?: boolean;
 };
 
 export type LocalSqs = {
@@ -94,7 +99,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   });
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const saved = persist?.load();
-  if (saved) store.restore(saved);
+  if (saved) store.restore(saved, options.releaseInFlightOnStart ?? false);
 
   return {
     endpoint,

@@ -5,7 +5,7 @@ import { emailKey, nipDigits } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
-import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
+import { RELEASED_OWNER, type Link, type LinkStore, type SubmissionStatus } from './link-store.ts';
 
 export type DeliveredRecord = NonNullable<SubmissionStatus['records']>[number];
 export type DeliveryOutcome = { duplicate: boolean; records: DeliveredRecord[] };
@@ -17,6 +17,9 @@ export type DeliveryDeps = {
 };
 
 type AccountContext = { id: string; name: string | undefined; nip: string | undefined };
+
+/** One delivery attempt: the name its claims carry, and the claims it holds until they are linked. */
+type Attempt = { owner: string; held: LinkRef[] };
 
 /** The line that marks a record we created, so that a retry after a crash finds it instead of creating it twice. */
 export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
@@ -30,22 +33,29 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
   // Claims name the attempt, not only the job: SQS can hand the same message to a second worker while
   // the first still works on it (its visibility expired), and the two must not take each other's claims.
-  const owner = `${job.id}#${attempt}`;
+  const current: Attempt = { owner: `${job.id}#${attempt}`, held: [] };
   const records: DeliveredRecord[] = [];
   let account: AccountContext | undefined;
-  for (const step of job.steps) {
-    if (step.kind === 'account') {
-      const result = await deliverAccount(step, deps, attempt, owner);
-      account = result.account;
-      records.push(result.record);
-    } else {
-      records.push(await deliverRecord(step, owner, deps, account));
+  try {
+    for (const step of job.steps) {
+      if (step.kind === 'account') {
+        const result = await deliverAccount(step, deps, attempt, current);
+        account = result.account;
+        records.push(result.record);
+      } else {
+        records.push(await deliverRecord(step, current, deps, account));
+      }
     }
+  } catch (error) {
+    // This attempt is over: claims it could not finish are released, so the next attempt takes them over
+    // at once (checking CSMART for what may have been stored) instead of waiting for them to go stale.
+    await Promise.all(current.held.map((ref) => deps.links.transfer(ref, current.owner, RELEASED_OWNER).catch(() => false)));
+    throw error;
   }
   return { duplicate: false, records };
 }
 
-async function deliverAccount(step: AccountStep, deps: DeliveryDeps, attempt: number, owner: string) {
+async function deliverAccount(step: AccountStep, deps: DeliveryDeps, attempt: number, current: Attempt) {
   const fields = nonEmpty(step.fields);
   let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
@@ -63,7 +73,7 @@ async function deliverAccount(step: AccountStep, deps: DeliveryDeps, attempt: nu
   }
   const identities = existingId ? [] : clientIdentities(step.match);
   if (identities.length > 0) {
-    const claimed = await claimClient(identities, step, owner, deps);
+    const claimed = await claimClient(identities, step, current, deps);
     existing = claimed.existing;
     existingId = claimed.id;
   }
@@ -87,10 +97,10 @@ async function deliverAccount(step: AccountStep, deps: DeliveryDeps, attempt: nu
     }
     action = 'created';
   }
-  for (const ref of identities) await deps.links.set(ref, 'Accounts', id, owner);
+  for (const ref of identities) await deps.links.set(ref, 'Accounts', id, current.owner);
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
-  if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, owner);
+  if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, current.owner);
   const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
@@ -117,28 +127,29 @@ function clientIdentities(match: AccountStep['match']): LinkRef[] {
  * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim
  * left by an attempt that stopped means the client may exist: a fresh list decides.
  */
-async function claimClient(identities: LinkRef[], step: AccountStep, owner: string, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+async function claimClient(identities: LinkRef[], step: AccountStep, current: Attempt, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
   let recheck = false;
   for (const ref of identities) {
-    let claim = await deps.links.claim(ref, 'Accounts', owner);
-    if (claim.claimed) continue;
-    if (claim.link.state === 'linked' && claim.link.recordId) {
+    let claim = await deps.links.claim(ref, 'Accounts', current.owner);
+    if (!claim.claimed && claim.link.state === 'linked' && claim.link.recordId) {
       const record = await deps.accounts.byId(claim.link.recordId, { fresh: true });
       if (record) return { id: record.id, existing: record };
       // Linked to a client CSMART no longer lists (deleted or merged by a person): start over.
       await deps.links.forget(ref);
-      claim = await deps.links.claim(ref, 'Accounts', owner);
-      if (claim.claimed) continue;
+      claim = await deps.links.claim(ref, 'Accounts', current.owner);
     }
-    if (claim.link.owner !== owner && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
-    recheck = true;
+    if (!claim.claimed) {
+      await takeOver(ref, claim.link, current, deps.links, 'The client is being created by another delivery');
+      recheck = true;
+    }
+    current.held.push(ref);
   }
   if (!recheck) return { id: undefined, existing: undefined };
   const existing = await deps.accounts.find(step.match, { fresh: true });
   return { id: existing?.id, existing };
 }
 
-async function deliverRecord(step: RecordStep, owner: string, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+async function deliverRecord(step: RecordStep, current: Attempt, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
   const fields: Record<string, string | undefined> = nonEmpty(step.fields);
   if (step.withAccount && account) {
     if (step.module === 'Opportunities') {
@@ -153,18 +164,22 @@ async function deliverRecord(step: RecordStep, owner: string, deps: DeliveryDeps
   const found = await firstLinked(refs, deps.links);
   if (found) {
     await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id: found });
-    await linkAll(refs, step.module, found, owner, deps.links);
+    await linkAll(refs, step.module, found, current.owner, deps.links);
     return { module: step.module, id: found, action: 'updated' };
   }
   if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
 
-  const claim = await deps.links.claim(step.link, step.module, owner);
+  const claim = await deps.links.claim(step.link, step.module, current.owner);
   let id: string | undefined;
-  if (!claim.claimed) {
-    if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (claim.link.owner !== owner && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
-    // An attempt that stopped (crashed, or killed at its timeout) claimed it and did not finish: the record may exist.
-    else id = await findMarked(step.module, claim.link, deps);
+  if (!claim.claimed && claim.link.state === 'linked' && claim.link.recordId) {
+    id = claim.link.recordId;
+  } else {
+    if (!claim.claimed) {
+      await takeOver(step.link, claim.link, current, deps.links, `${step.module} record for ${step.link.source} is being created by another delivery`);
+      // An attempt that stopped (failed, crashed, or killed at its timeout) claimed it and did not finish: the record may exist.
+      id = await findMarked(step.module, claim.link, deps);
+    }
+    current.held.push(step.link);
   }
   let action: DeliveredRecord['action'] = 'updated';
   if (id) {
@@ -181,7 +196,7 @@ async function deliverRecord(step: RecordStep, owner: string, deps: DeliveryDeps
     }
     action = 'created';
   }
-  await linkAll(refs, step.module, id, owner, deps.links);
+  await linkAll(refs, step.module, id, current.owner, deps.links);
   return { module: step.module, id, action };
 }
 
@@ -220,8 +235,15 @@ async function keepNipOnlyForKnownClient(fields: Record<string, string | undefin
  * attempt that stopped; a younger one of another attempt may still be at work.
  */
 export const STALE_CLAIM_MS = 5 * 60 * 1000;
-function isStale(link: Link): boolean {
-  return link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS;
+
+/**
+ * Takes over the pending claim of an attempt that is over: one that released it, or one that stopped
+ * longer ago than any attempt runs. A claim of a live attempt, or one another attempt takes over
+ * first, makes this delivery wait (a transient error: the queue retries it).
+ */
+async function takeOver(ref: LinkRef, link: Link, current: Attempt, links: LinkStore, busy: string): Promise<void> {
+  const over = link.owner === RELEASED_OWNER || (link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS);
+  if (!over || !(await links.transfer(ref, link.owner, current.owner))) throw new LinkBusyError(busy);
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient,
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { LinkRef } from './job.ts';
 import { linkMarker } from './keys.ts';
@@ -23,6 +23,11 @@ export type LinkStore = {
   get(ref: LinkRef): Promise<Link | undefined>;
   /** Claims a link for a create; answers the existing link when someone holds it already. */
   claim(ref: LinkRef, module: string, owner: string): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  /**
+   * Hands a pending claim from one owner to another, only if `from` still holds it: how an attempt takes
+   * over the claim of one that stopped. False when another attempt changed it first.
+   */
+  transfer(ref: LinkRef, from: string, to: string): Promise<boolean>;
   set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
   forget(ref: LinkRef): Promise<void>;
   isDelivered(dedupeId: string): Promise<boolean>;
@@ -33,6 +38,9 @@ export type LinkStore = {
 
 /** How long delivered-submission records are kept for dedupe and status: longer than any sender retries. */
 const DELIVERED_TTL_SECONDS = 90 * 24 * 3600;
+
+/** The owner of a pending claim whose attempt ended without finishing it: the next attempt takes it over at once. */
+export const RELEASED_OWNER = '(released)';
 
 export const linkKey = (ref: LinkRef) => `link#${ref.source}#${ref.externalId}`;
 
@@ -78,6 +86,22 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
         const existing = await getItem(pk);
         // Deleted between the two calls: report it as held; the caller retries later.
         return { claimed: false, link: existing ? toLink(existing) : { ...link, owner: '' } };
+      }
+    },
+    async transfer(ref, from, to) {
+      try {
+        await dynamo.send(new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: S(linkKey(ref)) },
+          UpdateExpression: 'SET #owner = :to, updatedAt = :at',
+          ConditionExpression: '#owner = :from AND #state = :pending',
+          ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
+          ExpressionAttributeValues: { ':to': S(to), ':from': S(from), ':pending': S('pending'), ':at': S(now().toISOString()) },
+        }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
       }
     },
     async set(ref, module, recordId, owner) {

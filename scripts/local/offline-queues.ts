@@ -39,6 +39,7 @@ export async function startOfflineQueues(service: ServerlessService, env: NodeJS
     server = await startLocalSqs({
       ...(env.LOCAL_SQS_PORT ? { port: Number(env.LOCAL_SQS_PORT) } : {}),
       dataFile: join(service.servicePath, '.local-data', 'sqs.json'),
+      releaseInFlightOnStart: true,
     });
     endpoint = server.endpoint;
     // The functions (offline passes AWS_* on) and this process talk to it from now on.

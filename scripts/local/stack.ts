@@ -181,8 +181,9 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
     await createTablesFromServerless({ stage: LOCAL_STAGE, endpoint: dynamo.endpoint, serviceYml: join(root, 'serverless.yml') });
 
     // The delivery queue and its DLQ: serverless offline's queue plugin creates them here and runs the worker from them.
+    // What the last run's worker held is offered again at once: that worker stopped with it.
     const sqsFile = options.sandboxDataFile ? join(dirname(options.sandboxDataFile), 'sqs.json') : undefined;
-    const sqs = await listening(() => startLocalSqs({ port: ports.sqs, ...(sqsFile ? { dataFile: sqsFile } : {}) }), 'sqs');
+    const sqs = await listening(() => startLocalSqs({ port: ports.sqs, ...(sqsFile ? { dataFile: sqsFile, releaseInFlightOnStart: true } : {}) }), 'sqs');
     cleanups.push(() => sqs.close());
 
     const examplesOrigin = `http://127.0.0.1:${ports.examples}`;

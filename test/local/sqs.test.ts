@@ -462,5 +462,27 @@ describe('local SQS server', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    it('offers what the consumers of the last run held at once when asked to (a local stack restarting)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'local-sqs-'));
+      const dataFile = join(dir, 'sqs.json');
+      try {
+        const first = await startLocalSqs({ now: () => clock, dataFile });
+        const firstClient = localSqsClient(first.endpoint);
+        const url = first.createQueue('held.fifo', { FifoQueue: 'true' });
+        await firstClient.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'held', MessageGroupId: 'g', MessageDeduplicationId: 'held' }));
+        await firstClient.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 720 }));
+        firstClient.destroy();
+        await first.close();
+
+        const second = await startLocalSqs({ now: () => clock, dataFile, releaseInFlightOnStart: true });
+        const states = second.queue('held.fifo').messages().map((m) => [m.state, m.receiveCount]);
+        await second.close();
+
+        expect(states).toEqual([['visible', 1]]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
