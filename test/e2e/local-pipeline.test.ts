@@ -28,7 +28,6 @@ beforeAll(async () => {
 }, START_TIMEOUT_MS + 30_000);
 
 afterAll(async () => {
-  require('node:fs').writeFileSync('/tmp/e2e-stack.log', stack?.output() ?? '');
   killGroup(stack?.child.pid, 'SIGKILL');
   killGroup(stack?.offlinePid, 'SIGKILL');
   await sleep(500);
