@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSecretValue, splitSecrets } from '../../lib/providers/index.ts';
 import { PRINTABLE } from '../support/printable.ts';
 
-const printableSecret = fc.string({ unit: fc.constantFrom(...PRINTABLE), minLength: 1, maxLength: 64 });
+const printableSecret = fc.string({ unit: fc.constantFrom(...PRINTABLE), minLength: 1, maxLength: 64 }).filter((s) => s.trim() !== '');
 
 describe('stored secret values', () => {
   it('read a single secret made of every printable character as exactly that secret', () => {
@@ -40,5 +40,11 @@ describe('stored secret values', () => {
 
   it('do not split a secret with spaces and commas that is not a list of whsec_ secrets', () => {
     expect(parseSecretValue('old-key, new-key')).toEqual(['old-key, new-key']);
+  });
+});
+
+describe('a blank stored value', () => {
+  it('holds no secret, so the source counts as not configured', () => {
+    expect([parseSecretValue('   '), parseSecretValue('\n \n'), splitSecrets(['', ' '])]).toEqual([[], [], []]);
   });
 });

@@ -168,7 +168,7 @@ describe('WooCommerce webhooks', () => {
   it('accepts the second configured secret during rotation', () => {
     const body = eventBytes('woocommerce', 'order-created');
 
-    const result = deliver(body, { signature: woocommerceSignature(body, 'wc-new'), ctx: { secrets: [`${SECRET},wc-new`] } });
+    const result = deliver(body, { signature: woocommerceSignature(body, 'wc-new'), ctx: { secrets: [JSON.stringify([SECRET, 'wc-new'])] } });
 
     expect(result.outcome).toBe('work');
   });

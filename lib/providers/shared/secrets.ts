@@ -20,8 +20,9 @@ const LEGACY_STANDARD_LIST = /^whsec_[A-Za-z0-9+/=]+(?:[\s,]+whsec_[A-Za-z0-9+/=
  */
 export function parseSecretValue(value: string): string[] {
   const secrets = new Set<string>();
+  // A blank value or line is a paste mistake, never a key: a source with nothing else is not configured.
   const add = (secret: string) => {
-    if (secret.length > 0) secrets.add(secret);
+    if (secret.trim().length > 0) secrets.add(secret);
   };
   const list = value.trimStart().startsWith('[') ? jsonArrayOf(value) : undefined;
   if (list) {
