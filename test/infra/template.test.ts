@@ -115,7 +115,7 @@ describe('osls package', () => {
   });
 
   it('lets the lead function only enqueue and read its forms and the Turnstile secret', () => {
-    expect(actionsOf('LeadsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    expect(actionsOf('LeadsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters', 'ssm:GetParametersByPath']);
     const [logs, enqueue, ssm] = statementsOf('LeadsRole');
     expect(logs?.Resource).toEqual({ 'Fn::Sub': 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/csmart-connect-prod-leads:*' });
     expect(enqueue?.Resource).toEqual({ 'Fn::GetAtt': ['DeliveryQueue', 'Arn'] });
@@ -126,8 +126,18 @@ describe('osls package', () => {
   });
 
   it('lets the webhook function only enqueue and read signing secrets and source settings', () => {
-    expect(actionsOf('WebhooksRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    expect(actionsOf('WebhooksRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters', 'ssm:GetParametersByPath']);
     expect(json(statementsOf('WebhooksRole')[2]?.Resource)).toContain('parameter/csmart/prod/secrets/*');
+  });
+
+  // IAM evaluates GetParametersByPath against the path itself: allowing only `path/*` fails every listing.
+  it.each([['LeadsRole', 'forms'], ['WebhooksRole', 'secrets']])('lets %s list its folder (%s): the path itself and what is under it, nothing else', (role, folder) => {
+    const listing = statementsOf(role).filter((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));
+    expect(listing).toHaveLength(1);
+    expect(json(listing[0]!.Resource)).toBe(json([
+      { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/csmart/prod/${folder}` },
+      { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/csmart/prod/${folder}/*` },
+    ]));
   });
 
   it('lets the worker consume the queue, park in the DLQ, use the link table and read the credentials only', () => {
