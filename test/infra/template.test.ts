@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -226,8 +225,20 @@ describe('alarms that fire, and the dashboard', () => {
     expect(age.MetricStat.Metric).toEqual({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeliveryQueue', 'QueueName'] } }] });
     expect(minutes).toMatchObject({ Expression: 'age / 60', ReturnData: true });
     expect(alarm).toMatchObject({ Threshold: 30, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(readFileSync('infra/alarms.yml', 'utf8')).toContain('Threshold: ${param:queueAgeAlarmMinutes}');
   });
+
+  it('takes other thresholds as deploy parameters (--param), for the alarms and the dashboard alike', async () => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
+      SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
+    };
+    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--format', 'json'], { env, timeout: 120_000 });
+    const resources = (JSON.parse(stdout) as { resources: { Resources: Record<string, Resource> } }).resources.Resources;
+    // A --param arrives as text; CloudFormation reads numeric properties from text.
+    expect([resources.DeliveryQueueAgeAlarm?.Properties.Threshold, resources.DeliveryRetryRateAlarm?.Properties.Threshold].map(Number)).toEqual([15, 20]);
+    expect(String(resources.DeliveryQueueAgeAlarm?.Properties.AlarmDescription)).toContain('more than 15 minutes');
+    expect(resources.Dashboard?.Properties.DashboardBody['Fn::Sub']).toContain('"label": "alarm", "value": 15 }');
+  }, 150_000);
 
   it('alarms on the share of delivery attempts that are retried', () => {
     const alarm = resource('DeliveryRetryRateAlarm').Properties;
