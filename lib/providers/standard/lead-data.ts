@@ -27,7 +27,7 @@ export function readLeadData(raw: Record<string, unknown>): LeadDataRead {
       continue;
     }
     const field = leadFieldOf(key);
-    if (field !== undefined && isEntry(field) && field !== 'id') {
+    if (field !== undefined && isEntry(field)) {
       if (!aliased.has(field)) aliased.set(field, value);
       // A second alias of a field already given is still kept, for a person to read.
       else pushExtra(extras, key, value);

@@ -21,7 +21,7 @@ export const standardProvider: Provider = {
     const options = { source: req.source, timeZone: ctx.timeZone, settings: ctx.settings, webhookId };
     const { type } = parseWith(StandardEnvelopeSchema, body);
     switch (type) {
-      case 'lead.created': return work(mapLead(body, options));
+      case 'lead.created': return work(mapLeadEvent(body, options));
       case 'calendar_event.created': return work(mapCalendarEvent(type, parseWith(CalendarEventCreatedSchema, body).data, options));
       case 'calendar_event.updated': return work(mapCalendarEvent(type, parseWith(CalendarEventUpdatedSchema, body).data, options));
       case 'calendar_event.cancelled': return work(mapCalendarEvent(type, parseWith(CalendarEventCancelledSchema, body).data, options));
@@ -31,7 +31,7 @@ export const standardProvider: Provider = {
 };
 
 /** Aliases resolved and extras set aside before validation, so the schema sees the documented keys only. */
-function mapLead(body: unknown, options: StandardMapOptions) {
+function mapLeadEvent(body: unknown, options: StandardMapOptions) {
   const envelope = body as { data?: unknown };
   const isObject = typeof envelope.data === 'object' && envelope.data !== null && !Array.isArray(envelope.data);
   const { data, extras } = isObject ? readLeadData(envelope.data as Record<string, unknown>) : { data: envelope.data, extras: [] };
