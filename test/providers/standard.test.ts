@@ -238,6 +238,23 @@ describe('Standard Webhooks: calendar_event.*', () => {
     expect((error as ValidationError).problems.map((p) => p.field)).toContain(field);
   });
 
+  it('keeps a booking whose NIP has a wrong check digit: the NIP is noted in the description, not sent', () => {
+    const event = eventJson('standard', 'calendar-event-created');
+    event.data.nip = '526-025-09-96';
+
+    const step = planOf(deliverJson(event)).steps[0]!;
+
+    expect(step.fields).not.toHaveProperty('nip');
+    expect(step.fields.description).toContain('NIP (niepoprawny): 526-025-09-96');
+  });
+
+  it('accepts unknown keys and null in a calendar event', () => {
+    const event = eventJson('standard', 'calendar-event-created');
+    Object.assign(event.data, { location: null, organizer: { email: 'x@y.pl' }, attendees_count: 3 });
+
+    expect(planOf(deliverJson(event)).steps[0]!.fields).toMatchObject({ name: 'Szkolenie z modułu magazynu', description: 'Dla zespołu magazynowego klienta.' });
+  });
+
   it('answers 422 for an all-day event whose end date is before its start date', () => {
     const event = eventJson('standard', 'calendar-event-all-day');
     event.data.end_date = '2026-03-30';
