@@ -19,8 +19,9 @@ export function formNameOf(pathForm: string | undefined): string {
 }
 
 /**
- * A form's settings: SSM `<prefix>forms/<form>` (JSON), or CSMART_FORMS_FILE locally. The form and the
- * Turnstile secret come in one batched, cached SSM call: one per cold start, none while warm.
+ * A form's settings: SSM `<prefix>forms/<form>` (JSON), or CSMART_FORMS_FILE locally. Every form comes from
+ * one `GetParametersByPath` listing per cache period (one SSM call per cold start, none while warm); the
+ * Turnstile secret is fetched too only for a form that enables it.
  * A named form without settings does not exist (404); `default` falls back to the built-in settings.
  */
 export async function loadFormConfig(name: string): Promise<FormConfig> {

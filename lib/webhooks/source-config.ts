@@ -19,9 +19,10 @@ export function sourceNameOf(pathSource: string | undefined): string {
 }
 
 /**
- * A source's signing secret (`<prefix>secrets/<source>`) and optional settings (`<prefix>webhooks/<source>`,
- * JSON), in one batched, cached SSM call. A source without a secret is not configured: 404, so unsigned
- * deliveries are never accepted and the endpoint does not reveal which senders exist.
+ * A source's signing secret (`<prefix>secrets/<source>`, from the listing of every secret, one per cache
+ * period) and optional settings (`<prefix>webhooks/<source>`, JSON, cached). A source without a secret is
+ * not configured: 404 without any SSM call, so unsigned deliveries are never accepted, guessed names cost
+ * nothing, and the endpoint does not reveal which senders exist.
  */
 export async function loadSourceConfig(source: string): Promise<SourceConfig> {
   const settings = processSettings();
