@@ -116,6 +116,8 @@ const FormSettingsSchema = v.strictObject({
   honeypot: v.optional(nonEmptyText, '_gotcha'),
   /** Posts sooner than this after the page loaded (the form's `_ts`, unix ms) are spam; 0 turns the check off. */
   minSecondsToSubmit: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must be 0 or more'), v.maxValue(3600, 'must be at most 3600')), 3),
+  /** A post without a readable `_ts` is spam. Unset: required exactly when Turnstile is enabled (its widget needs the script that sets `_ts`). */
+  requireTimestamp: v.optional(flag),
   /**
    * An existing client (same NIP or e-mail): `keep` leaves it as it is, `update` writes the lead's fields over it.
    * `keep` by default: anyone can type someone's NIP into a public form, and it must not overwrite what sales staff entered.

@@ -15,7 +15,7 @@ export {
 export { ProviderConfigError, SIGNATURE_ERROR_CODES, SignatureError } from './errors.ts';
 export type { ProviderConfigErrorCode, SignatureErrorCode } from './errors.ts';
 export { STANDARD_EVENT_TYPES } from './standard/events.ts';
-export { splitSecrets } from './shared/secrets.ts';
+export { parseSecretValue, splitSecrets } from './shared/secrets.ts';
 export { isValidSourceName };
 
 const NAMED: Record<string, Provider> = {

@@ -10,7 +10,7 @@ export type WebhookRequest = {
 };
 
 export type ProviderContext = {
-  /** The configured signing secrets; each value may itself hold several, separated by whitespace or commas. */
+  /** The stored signing secret values; each may hold several, one per line or as a JSON array (see `parseSecretValue`). */
   secrets: string[];
   /** The CRM's IANA time zone: every task time is written as wall-clock time there. */
   timeZone: string;

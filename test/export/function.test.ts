@@ -98,4 +98,22 @@ describe('the export function', () => {
     expect(object('csmart/Products/dt=2026-11-29/manifest.json')).toBeDefined();
     expect(object('csmart/Invoices/dt=2026-11-29/manifest.json')).toBeUndefined();
   });
+
+  // The heartbeat alarm (26 h without ExportSucceeded) must hear from a finished run only.
+  it('publishes the ExportSucceeded heartbeat for a finished run, and none for a failed one', async () => {
+    const heartbeats = async (act: () => Promise<unknown>) => {
+      const write = process.stdout.write;
+      const lines: string[] = [];
+      process.stdout.write = ((chunk: unknown) => { lines.push(String(chunk)); return true; }) as typeof process.stdout.write;
+      try {
+        await act().catch(() => undefined);
+      } finally {
+        process.stdout.write = write;
+      }
+      return lines.join('').split('\n').filter((line) => line.startsWith('{"_aws"') && line.includes('"ExportSucceeded"')).length;
+    };
+    expect(await heartbeats(() => run('2026-11-25'))).toBe(1);
+    await fetch(`${sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 503, module: 'Invoices', action: 'List', count: -1 }) });
+    expect(await heartbeats(() => run('2026-11-26'))).toBe(0);
+  });
 });
