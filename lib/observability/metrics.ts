@@ -17,6 +17,7 @@ export const METRIC = {
   exportRecords: 'ExportRecords',
   exportChanges: 'ExportChanges',
   exportModuleFailed: 'ExportModuleFailed',
+  enrichment: 'Enrichment',
 } as const;
 
 export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): void {
@@ -28,4 +29,11 @@ export function countRejected(reason: string): void {
   const metric = metrics.singleMetric();
   metric.addDimension('reason', reason);
   metric.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+}
+
+/** One VAT register lookup, counted with its outcome (found, not-found, cached, limit, unavailable) as a dimension. */
+export function countEnrichment(outcome: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('outcome', outcome);
+  metric.addMetric(METRIC.enrichment, MetricUnit.Count, 1);
 }
