@@ -1,6 +1,7 @@
 import type { Provider } from '../types.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { requireSecrets } from '../shared/secrets.ts';
+import { answerChallenge } from './handshake.ts';
 import { mapMetaNotification } from './map.ts';
 import { verifyMetaSignature } from './signature.ts';
 
@@ -11,5 +12,8 @@ export const metaProvider: Provider = {
   handle(req, ctx) {
     verifyMetaSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets));
     return mapMetaNotification(parseJsonBody(req.rawBody), ctx.settings);
+  },
+  handshake(query, ctx) {
+    return answerChallenge(query, ctx.settings.verifyToken);
   },
 };
