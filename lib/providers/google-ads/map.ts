@@ -28,7 +28,10 @@ export function mapGoogleAdsLead(lead: GoogleAdsLead, options: GoogleAdsMapOptio
     const value = column.string_value?.trim();
     if (!value) continue;
     const id = column.column_id?.trim().toUpperCase() ?? '';
-    const name = Object.hasOwn(GOOGLE_COLUMNS, id) ? GOOGLE_COLUMNS[id]! : (column.column_name?.trim() || column.column_id?.trim());
+    const own = column.column_name?.trim() || column.column_id?.trim();
+    const standard = Object.hasOwn(GOOGLE_COLUMNS, id) ? GOOGLE_COLUMNS[id]! : undefined;
+    // The first of EMAIL and WORK_EMAIL (or the phones) is the client's; the other is kept under its own name.
+    const name = standard && fields[standard] === undefined ? standard : own;
     if (name) add(name, value);
   }
   for (const key of TRACKING) {
