@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { DEMO_USER, startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { createTablesFromServerless, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
+import { startFakeVatRegister } from '../../sandbox/vat-register.ts';
 
 /**
  * `npm start`: the whole service on this machine, no AWS account needed. The CSMART sandbox and
@@ -184,7 +185,12 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
     cleanups.push(() => closeServer(examples));
 
     throwIfAborted(signal);
-    const offline = spawnOffline({ serverlessBin, root, ports, env: offlineEnvironment(process.env, { sandbox, dynamo, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }) });
+    // The worker looks NIPs up in the VAT register: a local fake (made-up companies), unless a register URL is set.
+    const vatRegisterUrl: string = process.env.CSMART_VAT_REGISTER_URL?.trim() || await startFakeVatRegister().then((register) => {
+      cleanups.push(() => register.close());
+      return register.url;
+    });
+    const offline = spawnOffline({ serverlessBin, root, ports, env: { ...offlineEnvironment(process.env, { sandbox, dynamo, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }), CSMART_VAT_REGISTER_URL: vatRegisterUrl } });
     const offlineExited = new Promise<number | NodeJS.Signals | null>((done) => offline.once('exit', (code, exitSignal) => done(code ?? exitSignal)));
     // Last resort if this process ends without stopping (an uncaught error, process.exit): take offline's group along.
     const killOnExit = () => {

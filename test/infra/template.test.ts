@@ -143,7 +143,7 @@ describe('osls package', () => {
     const credentials = json(statements.find((s) => s.Sid === 'Credentials')?.Resource);
     for (const name of ['domain', 'email', 'password', 'password-sha1']) expect(credentials).toContain(`parameter/csmart/prod/${name}"`);
     // Meta Lead Ads: the page access tokens the worker reads leads with, and nothing else under the prefix.
-    expect(json(statements.find((s) => s.Sid === 'MetaPageTokens')?.Resource)).toContain('parameter/csmart/prod/meta/pages/*');
+    expect(credentials).toContain('parameter/csmart/prod/meta/pages/*');
   });
 
   it('lets the export write snapshots to its bucket and events to its bus only', () => {
