@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
@@ -149,5 +150,28 @@ describe('/webhooks/meta (Lead Ads)', () => {
     }
     expect(graph.requests).toHaveLength(1);
     expect(store().list('Accounts')).toHaveLength(1);
+  });
+});
+
+describe('/webhooks/google-ads and /webhooks/meta under random input', () => {
+  it('answer only 2xx, 4xx or 405 to random bodies, keys, signatures and handshakes, and store nothing unverified', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('google-ads', 'meta'),
+      fc.constantFrom('GET', 'POST'),
+      fc.oneof(fc.string(), fc.json(), fc.constant(JSON.stringify({ ...eventJson('google-ads', 'lead'), google_key: 'wrong' }))),
+      fc.dictionary(fc.constantFrom('x-hub-signature-256', 'content-type'), fc.oneof(fc.string(), fc.constantFrom('sha256=00', 'sha256='))),
+      fc.dictionary(fc.constantFrom('hub.mode', 'hub.verify_token', 'hub.challenge'), fc.oneof(fc.string(), fc.constantFrom('subscribe', VERIFY_TOKEN))),
+      async (source, method, text, headers, query) => {
+        const event = httpEvent({
+          method, path: `/webhooks/${source}`, routeKey: `${method} /webhooks/{source}`, pathParameters: { source }, query,
+          headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body: text } : {}),
+        });
+        const answer = await invoke(event);
+        expect(answer.statusCode).toBeGreaterThanOrEqual(200);
+        expect(answer.statusCode).toBeLessThan(500);
+      },
+    ), { numRuns: 200 });
+    expect(queued()).toHaveLength(0);
+    expect(stack.sandbox.current.requests).toHaveLength(0);
   });
 });
