@@ -141,6 +141,25 @@ describe('/webhooks/meta (Lead Ads)', () => {
     expect(stack.dlq().counts().total).toBe(0);
   });
 
+  it('parks a lead that can never become a client in the DLQ at once, with the reason', async () => {
+    graph.leads.set('555555555555', { id: '555555555555', field_data: [{ name: 'full_name', values: ['Bez Kontaktu'] }] });
+    const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: PAGE_ID, time: 1, changes: [{ field: 'leadgen', value: { leadgen_id: '555555555555', page_id: PAGE_ID } }] }] }));
+    await post('meta', body, { 'x-hub-signature-256': metaSignature(body) });
+    await stack.drain(worker);
+    expect(graph.requests).toHaveLength(1);
+    expect(stack.dlq().counts().total).toBe(1);
+    expect(store().list('Accounts')).toHaveLength(0);
+  });
+
+  it('retries a lead whose page has no access token configured (a fix in SSM and a redrive later deliver it)', async () => {
+    const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: '999', time: 1, changes: [{ field: 'leadgen', value: { leadgen_id: '444444444444', page_id: '999' } }] }] }));
+    await post('meta', body, { 'x-hub-signature-256': metaSignature(body) });
+    await stack.drain(worker);
+    expect(graph.requests).toHaveLength(0);
+    // Every attempt failed as transient; after the queue's receive count SQS parked it.
+    expect(stack.dlq().counts().total).toBe(1);
+  });
+
   it('makes nothing new of a notification Meta sends again, and does not ask the Graph API again', async () => {
     const body = eventBytes('meta', 'leadgen');
     for (let i = 0; i < 2; i++) {
