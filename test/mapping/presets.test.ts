@@ -65,6 +65,13 @@ describe('form-builder presets: a recorded webhook body → the client', () => {
     expect(account.fields.description).not.toMatch(/203\.0\.113\.7|Mozilla|PLN|date_created/);
   });
 
+  it('never counts an empty or negative consent value as given', async () => {
+    const fields = { email: 'a@b.pl', consent_rodo: 'nie', consent_marketing: '' };
+    const { plan } = mapLead({ form: 'wp', fields, settings: parseFormSettings('wp', { preset: 'wpforms' }), now: NOW, timeZone: TIME_ZONE, submissionId: 's' });
+    expect(accountOf(plan).fields.description).toContain('rodo: not given');
+    expect(accountOf(plan).fields.description).not.toMatch(/marketing: given/);
+  });
+
   it('keeps the plain behaviour without a preset: Elementor\'s metadata is then just other fields', async () => {
     const account = await accountFor('elementor-simple.txt', 'application/x-www-form-urlencoded', {});
     expect(account.fields.description).toContain('203.0.113.7');
