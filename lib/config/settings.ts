@@ -29,6 +29,9 @@ export const SETTINGS = [
   { name: 'exportModules', env: 'CSMART_EXPORT_MODULES', default: '<all seven>', description: 'Comma-separated CSMART modules the export lists (Accounts,Events,…); `all` for the seven' },
   { name: 'exportEmitOnFirstRun', env: 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', default: 'false', description: 'Whether a module\'s first snapshot announces every record as Created (`true`) or sets the baseline silently' },
   { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
+  { name: 'vatRegisterUrl', env: 'CSMART_VAT_REGISTER_URL', default: 'https://wl-api.mf.gov.pl', description: 'Base URL of the Ministry of Finance VAT payers\' register (white list) API used to fill clients in by NIP' },
+  { name: 'vatRegisterDailyLimit', env: 'CSMART_VAT_REGISTER_DAILY_LIMIT', default: '100', description: 'Register requests a day (Polish date); past it leads are delivered without enrichment until the next day' },
+  { name: 'metaGraphUrl', env: 'CSMART_META_GRAPH_URL', default: 'https://graph.facebook.com/v23.0', description: 'Base URL (with version) of Meta\'s Graph API, from which the worker reads Lead Ads leads' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
 ] as const;
 
@@ -60,6 +63,9 @@ export type Settings = {
   readonly exportModules: readonly ModuleName[];
   readonly exportEmitOnFirstRun: boolean;
   readonly eventMaxBytes: number;
+  readonly vatRegisterUrl: string;
+  readonly vatRegisterDailyLimit: number;
+  readonly metaGraphUrl: string;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -142,7 +148,14 @@ export function readSettings(env: Environment = process.env): Settings {
   check(emitRaw === 'true' || emitRaw === 'false', 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', '"true" or "false"');
   const eventMaxBytes = integer(raw('CSMART_EVENT_MAX_BYTES'), 1_048_576, 'CSMART_EVENT_MAX_BYTES', 1024, 1_048_576);
 
+  const vatRegisterUrl = raw('CSMART_VAT_REGISTER_URL') ?? 'https://wl-api.mf.gov.pl';
+  check(isHttpUrl(vatRegisterUrl), 'CSMART_VAT_REGISTER_URL', 'an http(s) URL');
+  const vatRegisterDailyLimit = integer(raw('CSMART_VAT_REGISTER_DAILY_LIMIT'), 100, 'CSMART_VAT_REGISTER_DAILY_LIMIT', 0, 1_000_000);
+  const metaGraphUrl = raw('CSMART_META_GRAPH_URL') ?? 'https://graph.facebook.com/v23.0';
+  check(isHttpUrl(metaGraphUrl), 'CSMART_META_GRAPH_URL', 'an http(s) URL');
+
   return {
+    vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl,
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
     queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,

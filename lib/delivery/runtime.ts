@@ -5,6 +5,8 @@ import { CsmartConfigError } from '../csmart/errors.ts';
 import { processClient } from '../csmart/process-client.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
+import { reportEnrichment } from '../observability/enrichment-log.ts';
+import { needsPreparing, prepareJob, processPrepareDeps, resetPrepareDeps } from './prepare-job.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
 import { processQueueUrls } from './queue-urls.ts';
@@ -27,7 +29,14 @@ export function processAccounts(): AccountDirectory {
 /** Delivers one job with this process's CSMART client, link store and account directory. */
 export function processDeliver(): WorkerDeps['deliver'] {
   const links = processLinks();
-  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  return async (job, dedupeId, attempt) => {
+    // Before CSMART: fetch announced leads (Meta) and look NIPs up in the VAT register; a delivered job skips both.
+    if (needsPreparing(job)) {
+      if (await links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
+      job = await prepareJob(job, processPrepareDeps(reportEnrichment));
+    }
+    return deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  };
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
@@ -53,4 +62,5 @@ export async function workerDeps(invokedFunctionArn: string | undefined, onEvent
 export function resetDeliveryRuntime(): void {
   links = undefined;
   accounts = undefined;
+  resetPrepareDeps();
 }

@@ -48,6 +48,8 @@ export function retryDelaySeconds(attempt: number, random: () => number = Math.r
 /** Failures that repeating cannot fix: CSMART refused the data, or the message is unreadable. */
 export function isPermanent(error: unknown): boolean {
   if (error instanceof PoisonMessageError) return true;
+  // Errors that say so themselves (a fetched lead that can never become a client).
+  if ((error as { transient?: unknown } | undefined)?.transient === false) return true;
   return error instanceof CsmartError && error.code === 'validation';
 }
 
@@ -124,6 +126,10 @@ function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: 
 /** Code and message of a failure; CSMART errors are already free of secrets, others are reduced to their class. */
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof CsmartError || error instanceof PoisonMessageError) return { code: error.code, message: error.message };
+  // Our own outside-call errors (Graph API) carry messages written without secrets.
+  if (typeof (error as { transient?: unknown } | undefined)?.transient === 'boolean' && typeof (error as { code?: unknown }).code === 'string') {
+    return { code: (error as { code: string }).code, message: (error as Error).message };
+  }
   const code = (error as { code?: unknown })?.code;
   return { code: typeof code === 'string' ? code : 'internal', message: (error as Error)?.name ?? 'Error' };
 }

@@ -43,7 +43,7 @@ export async function acceptLead(input: { event: APIGatewayProxyEventV2; body: R
   });
   if (form.settings.turnstile.enabled) await checkTurnstile(fields[TURNSTILE_FIELD], form, event);
   try {
-    await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn);
+    await acceptJob(toJob({ ...plan, enrich: form.settings.enrich }, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
     logger.error('lead not stored', { form: form.name, correlation_id: id, reason: scrub(error.message) });

@@ -22,6 +22,7 @@ export const METRIC = {
   exportModuleFailed: 'ExportModuleFailed',
   /** One per export run that finished with every module written: the heartbeat alarm's signal. */
   exportSucceeded: 'ExportSucceeded',
+  enrichment: 'Enrichment',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -45,6 +46,7 @@ export const METRIC_DIMENSIONS: Readonly<Record<MetricName, readonly string[]>> 
   ExportChanges: ['service', 'module'],
   ExportModuleFailed: ['service'],
   ExportSucceeded: ['service'],
+  Enrichment: ['service', 'outcome'],
 };
 
 export function count(name: MetricName, value = 1): void {
@@ -63,4 +65,11 @@ export function countRejected(reason: string): void {
   const metric = metrics.singleMetric();
   metric.addDimension('reason', reason);
   metric.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+}
+
+/** One VAT register lookup, counted with its outcome (found, not-found, cached, limit, unavailable) as a dimension. */
+export function countEnrichment(outcome: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('outcome', outcome);
+  metric.addMetric(METRIC.enrichment, MetricUnit.Count, 1);
 }

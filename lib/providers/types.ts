@@ -30,4 +30,6 @@ export type Provider = {
   needsSecret: boolean;
   /** Verifies, then maps. Throws `SignatureError`, `ValidationError`, or `ProviderConfigError` when no secret is configured. */
   handle(req: WebhookRequest, ctx: ProviderContext): ProviderResult;
+  /** A sender's subscription check by GET (Meta): the text to answer with 200, or an `HttpError`. Absent: GET is not allowed. */
+  handshake?(query: Record<string, string | undefined>, ctx: ProviderContext): string;
 };

@@ -28,7 +28,7 @@ export async function acceptWebhook(request: WebhookRequest, config: SourceConfi
     logger.info('webhook ignored', { source: config.source, reason: result.reason });
     return json(200, { status: 'ignored', reason: result.reason });
   }
-  const job = toJob(result.plan, config.source, bodyDedupeKey(request.rawBody), now);
+  const job = toJob({ ...result.plan, enrich: config.settings.enrich }, config.source, bodyDedupeKey(request.rawBody), now);
   try {
     await acceptJob(job, invokedFunctionArn);
   } catch (error) {

@@ -12,6 +12,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { DEMO_USER, startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { createTablesFromServerless, startLocalDynamo, type LocalDynamo } from '../../emulators/dynamodb.ts';
 import { startLocalSqs, type LocalSqs } from '../../emulators/sqs/index.ts';
+import { startFakeVatRegister } from '../../sandbox/vat-register.ts';
 
 /**
  * `npm start`: the whole service on this machine, no AWS account needed. The CSMART sandbox,
@@ -195,7 +196,12 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
     cleanups.push(() => closeServer(examples));
 
     throwIfAborted(signal);
-    const offline = spawnOffline({ serverlessBin, root, ports, env: offlineEnvironment(process.env, { sandbox, dynamo, sqs, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }) });
+    // The worker looks NIPs up in the VAT register: a local fake (made-up companies), unless a register URL is set.
+    const vatRegisterUrl: string = process.env.CSMART_VAT_REGISTER_URL?.trim() || await startFakeVatRegister().then((register) => {
+      cleanups.push(() => register.close());
+      return register.url;
+    });
+    const offline = spawnOffline({ serverlessBin, root, ports, env: { ...offlineEnvironment(process.env, { sandbox, dynamo, sqs, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }), CSMART_VAT_REGISTER_URL: vatRegisterUrl } });
     const offlineExited = new Promise<number | NodeJS.Signals | null>((done) => offline.once('exit', (code, exitSignal) => done(code ?? exitSignal)));
     // Last resort if this process ends without stopping (an uncaught error, process.exit): take offline's group along.
     const killOnExit = () => {

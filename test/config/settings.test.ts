@@ -33,6 +33,9 @@ describe('readSettings', () => {
       exportModules: ['Accounts', 'Events', 'Opportunities', 'Quotes', 'SalesOrders', 'Invoices', 'Products'],
       exportEmitOnFirstRun: false,
       eventMaxBytes: 1048576,
+      vatRegisterUrl: 'https://wl-api.mf.gov.pl',
+      vatRegisterDailyLimit: 100,
+      metaGraphUrl: 'https://graph.facebook.com/v23.0',
     });
   });
 
@@ -68,6 +71,9 @@ describe('readSettings', () => {
       CSMART_EXPORT_MODULES: 'Accounts, Invoices',
       CSMART_EXPORT_EMIT_ON_FIRST_RUN: 'true',
       CSMART_EVENT_MAX_BYTES: '262144',
+      CSMART_VAT_REGISTER_URL: 'http://127.0.0.1:8790',
+      CSMART_VAT_REGISTER_DAILY_LIMIT: '50',
+      CSMART_META_GRAPH_URL: 'http://127.0.0.1:8791/v23.0',
     });
 
     expect(settings).toEqual({
@@ -94,6 +100,9 @@ describe('readSettings', () => {
       exportModules: ['Accounts', 'Invoices'],
       exportEmitOnFirstRun: true,
       eventMaxBytes: 262144,
+      vatRegisterUrl: 'http://127.0.0.1:8790',
+      vatRegisterDailyLimit: 50,
+      metaGraphUrl: 'http://127.0.0.1:8791/v23.0',
     });
   });
 

@@ -153,6 +153,8 @@ describe('osls package', () => {
     expect(statements.find((s) => s.Sid === 'LinkTable')?.Resource).toEqual({ 'Fn::GetAtt': ['LinkTable', 'Arn'] });
     const credentials = json(statements.find((s) => s.Sid === 'Credentials')?.Resource);
     for (const name of ['domain', 'email', 'password', 'password-sha1']) expect(credentials).toContain(`parameter/csmart/prod/${name}"`);
+    // Meta Lead Ads: the page access tokens the worker reads leads with, and nothing else under the prefix.
+    expect(credentials).toContain('parameter/csmart/prod/meta/pages/*');
   });
 
   it('lets the export write snapshots to its bucket and events to its bus only', () => {
@@ -178,7 +180,7 @@ describe('osls package', () => {
   it('throttles the HTTP API and routes the public paths', () => {
     expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 });
     const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
+    expect(routes).toEqual(['GET /webhooks/{source}', 'OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
   });
 });
 

@@ -12,6 +12,7 @@ import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
 import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
 import { useSandbox } from './sandbox.ts';
+import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
 
@@ -31,12 +32,15 @@ export function useDeliveryStack(options: StackOptions = {}) {
   let clock = Date.now();
   let sqs: LocalSqs | undefined;
   let ssm: LocalSsm | undefined;
+  let register: FakeVatRegister | undefined;
   let client: SQSClient | undefined;
   const saved = { ...process.env };
 
   beforeAll(async () => {
     sqs = await startLocalSqs({ now: () => clock });
     ssm = await startLocalSsm(options.parameters ?? {});
+    // The worker looks NIPs up in the VAT register: never the real one from a test.
+    register = await startFakeVatRegister();
     const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true' });
     const queueUrl = sqs.createQueue(QUEUE, {
       FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup',
@@ -58,6 +62,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
       CSMART_LINK_TABLE: dynamo.tableName,
       CSMART_MAX_RECEIVE_COUNT: String(maxReceiveCount),
       CSMART_TIMEOUT_MS: '250',
+      CSMART_VAT_REGISTER_URL: register.url,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
       ...options.env,
     });
@@ -70,6 +75,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
     // Each test starts after the queue's five-minute dedupe window of the one before.
     clock += 6 * 60 * 1000;
     sqs?.failSends(false);
+    register?.reset();
     for (const name of [QUEUE, DLQ]) await client?.send(new PurgeQueueCommand({ QueueUrl: sqs?.queue(name).url }));
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const { Items = [] } = await dynamoClient.send(new ScanCommand({ TableName: dynamo.tableName }));
@@ -82,6 +88,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
     resetAll();
     await sqs?.close();
     await ssm?.close();
+    await register?.close();
   });
 
   function resetAll() {
@@ -102,6 +109,8 @@ export function useDeliveryStack(options: StackOptions = {}) {
     dynamo,
     get sqs() { return need(sqs, 'the local SQS'); },
     get ssm() { return need(ssm, 'the local SSM'); },
+    /** The fake VAT payers' register the worker asks (found, not found, limit, error, slow). */
+    get register() { return need(register, 'the fake VAT register'); },
     queue: () => need(sqs, 'the local SQS').queue(QUEUE),
     dlq: () => need(sqs, 'the local SQS').queue(DLQ),
     /** Moves the queue's clock: hidden messages come back once their visibility timeout has passed. */
