@@ -5,7 +5,7 @@ import { emailKey, nipDigits } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
-import { RELEASED_OWNER, type Link, type LinkStore, type SubmissionStatus } from './link-store.ts';
+import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
 export type DeliveredRecord = NonNullable<SubmissionStatus['records']>[number];
 export type DeliveryOutcome = { duplicate: boolean; records: DeliveredRecord[] };
@@ -19,7 +19,10 @@ export type DeliveryDeps = {
 type AccountContext = { id: string; name: string | undefined; nip: string | undefined };
 
 /** One delivery attempt: the name its claims carry, and the claims it holds until they are linked. */
-type Attempt = { owner: string; held: LinkRef[] };
+type Attempt = { owner: string; released: string; held: LinkRef[] };
+
+/** The owner a job's claims get when one of its attempts ends without finishing them. */
+const releasedBy = (jobId: string) => `${jobId}#released`;
 
 /** The line that marks a record we created, so that a retry after a crash finds it instead of creating it twice. */
 export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
@@ -33,7 +36,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
   // Claims name the attempt, not only the job: SQS can hand the same message to a second worker while
   // the first still works on it (its visibility expired), and the two must not take each other's claims.
-  const current: Attempt = { owner: `${job.id}#${attempt}`, held: [] };
+  const current: Attempt = { owner: `${job.id}#${attempt}`, released: releasedBy(job.id), held: [] };
   const records: DeliveredRecord[] = [];
   let account: AccountContext | undefined;
   try {
@@ -47,9 +50,11 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
       }
     }
   } catch (error) {
-    // This attempt is over: claims it could not finish are released, so the next attempt takes them over
-    // at once (checking CSMART for what may have been stored) instead of waiting for them to go stale.
-    await Promise.all(current.held.map((ref) => deps.links.transfer(ref, current.owner, RELEASED_OWNER).catch(() => false)));
+    // This attempt is over: claims it could not finish are released to the job's next attempt, which takes
+    // them over at once (checking CSMART for what may have been stored) instead of waiting for them to go
+    // stale. Another job's delivery still waits: a Save that timed out may land later, and the job's own
+    // retry comes only after the queue's backoff.
+    await Promise.all(current.held.map((ref) => deps.links.transfer(ref, current.owner, current.released).catch(() => false)));
     throw error;
   }
   return { duplicate: false, records };
@@ -237,12 +242,12 @@ async function keepNipOnlyForKnownClient(fields: Record<string, string | undefin
 export const STALE_CLAIM_MS = 5 * 60 * 1000;
 
 /**
- * Takes over the pending claim of an attempt that is over: one that released it, or one that stopped
- * longer ago than any attempt runs. A claim of a live attempt, or one another attempt takes over
- * first, makes this delivery wait (a transient error: the queue retries it).
+ * Takes over the pending claim of an attempt that is over: an earlier attempt of the same job that
+ * released it, or any attempt that stopped longer ago than one can run. A claim of a live attempt, or
+ * one another attempt takes over first, makes this delivery wait (a transient error: the queue retries it).
  */
 async function takeOver(ref: LinkRef, link: Link, current: Attempt, links: LinkStore, busy: string): Promise<void> {
-  const over = link.owner === RELEASED_OWNER || (link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS);
+  const over = link.owner === current.released || (link.updatedAt !== undefined && Date.now() - Date.parse(link.updatedAt) > STALE_CLAIM_MS);
   if (!over || !(await links.transfer(ref, link.owner, current.owner))) throw new LinkBusyError(busy);
 }
 

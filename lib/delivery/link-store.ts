@@ -39,9 +39,6 @@ export type LinkStore = {
 /** How long delivered-submission records are kept for dedupe and status: longer than any sender retries. */
 const DELIVERED_TTL_SECONDS = 90 * 24 * 3600;
 
-/** The owner of a pending claim whose attempt ended without finishing it: the next attempt takes it over at once. */
-export const RELEASED_OWNER = '(released)';
-
 export const linkKey = (ref: LinkRef) => `link#${ref.source}#${ref.externalId}`;
 
 const S = (value: string): AttributeValue => ({ S: value });

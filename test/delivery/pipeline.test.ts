@@ -196,16 +196,13 @@ describe('the delivery pipeline', () => {
     expect(stack.dlq().counts().total).toBe(0);
   });
 
-  it.each([
-    ['a dropped connection', { kind: 'drop' }],
-    ['a lost answer (stored, then a timeout)', { kind: 'latency', ms: 400 }],
-  ])('delivers on the next attempt, with one client and one task, when the first attempt\'s client Save fails with %s', async (_name, fault) => {
-    await inject({ ...fault, module: 'Accounts', action: 'Save', count: 1 });
+  it('delivers on the next attempt, with one client and one task, when the first attempt\'s client Save fails', async () => {
+    await inject({ kind: 'drop', module: 'Accounts', action: 'Save', count: 1 });
 
     const { id } = await post(jsonPost('/leads', { ...leadOf(40), nip: '5260250274' }));
     await stack.drain(worker);
 
-    // The failed attempt released its claims: the second takes them over at once, no stale wait.
+    // The failed attempt released its claims to the job's next attempt: it takes them over at once, no stale wait.
     expect(await processLinks().getStatus(id!)).toMatchObject({ state: 'delivered', attempts: 2 });
     expect(accounts()).toHaveLength(1);
     expect(events()).toHaveLength(1);

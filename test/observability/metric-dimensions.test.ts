@@ -6,7 +6,7 @@ import type { ExportRunResult, ModuleResult } from '../../lib/export/run-export.
 import { reportClientEvent } from '../../lib/observability/client-log.ts';
 import { reportWorkerEvent } from '../../lib/observability/delivery-log.ts';
 import { reportExport, reportExportSucceeded } from '../../lib/observability/export-log.ts';
-import { count, countRejected, METRIC, METRIC_DIMENSIONS, metrics } from '../../lib/observability/metrics.ts';
+import { count, countEnrichment, countRejected, METRIC, METRIC_DIMENSIONS, metrics } from '../../lib/observability/metrics.ts';
 
 /*
  * The metric table (METRIC_DIMENSIONS) is what the template's alarms and dashboard are checked against
@@ -56,6 +56,7 @@ describe('the metric table', () => {
     reportExport(run);
     reportExportSucceeded(run);
     countRejected('email_invalid');
+    countEnrichment('found');
     count(METRIC.accepted);
     count(METRIC.spam);
     count(METRIC.ignored);
@@ -73,7 +74,8 @@ describe('the metric table', () => {
     const sources = ['lib', 'functions'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8')));
     const text = sources.join('\n');
     for (const key of Object.keys(METRIC)) {
-      const used = new RegExp(`\\b(count|countPerModule)\\(METRIC\\.${key}\\b`).test(text) || (key === 'rejected' && /countRejected\(/.test(text));
+      const used = new RegExp(`\\b(count|countPerModule)\\(METRIC\\.${key}\\b`).test(text)
+        || (key === 'rejected' && /countRejected\(/.test(text)) || (key === 'enrichment' && /countEnrichment\(/.test(text));
       expect({ key, used }).toEqual({ key, used: true });
     }
   });

@@ -23,7 +23,8 @@ const stack = useDeliveryStack({
   maxReceiveCount: 5,
   parameters: {
     // Rotation: the old and the new key are both accepted while the forms are switched over.
-    [`${SSM_PREFIX}secrets/google-ads`]: `old-google-key ${GOOGLE_KEY}`,
+    // Rotation: one key per line (a key may contain spaces).
+    [`${SSM_PREFIX}secrets/google-ads`]: `old-google-key\n${GOOGLE_KEY}`,
     [`${SSM_PREFIX}webhooks/google-ads`]: JSON.stringify({ lead: FOLLOW_UPS }),
     [`${SSM_PREFIX}secrets/meta`]: APP_SECRET,
     [`${SSM_PREFIX}webhooks/meta`]: JSON.stringify({ verifyToken: VERIFY_TOKEN, lead: FOLLOW_UPS }),
