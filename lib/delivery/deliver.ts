@@ -1,7 +1,7 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
-import { emailKey, nipDigits } from './account-directory.ts';
+import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { LinkBusyError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
@@ -44,6 +44,7 @@ export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId:
 
 async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
   const fields = nonEmpty(step.fields);
+  const match = matchOf(step, fields);
   let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
   let existing: CsmartRecord | undefined;
@@ -53,14 +54,14 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
     linked = undefined;
     existingId = undefined;
   }
-  if (!existingId && (step.match.nip || step.match.email)) {
+  if (!existingId && (match.nip || match.email || match.phone)) {
     // On a retry the client may have been stored by an attempt whose answer was lost: only a fresh list shows it.
-    existing = await deps.accounts.find(step.match, { fresh: attempt > 1 });
+    existing = await deps.accounts.find(match, { fresh: attempt > 1 });
     existingId = existing?.id;
   }
-  const identities = existingId ? [] : clientIdentities(step.match);
+  const identities = existingId ? [] : clientIdentities(match);
   if (identities.length > 0) {
-    const claimed = await claimClient(identities, step, job, deps);
+    const claimed = await claimClient(identities, match, job, deps);
     existing = claimed.existing;
     existingId = claimed.id;
   }
@@ -99,13 +100,25 @@ async function stillListed(id: string, accounts: AccountDirectory): Promise<bool
   return (await accounts.byId(id)) !== undefined || (await accounts.byId(id, { fresh: true })) !== undefined;
 }
 
+/**
+ * How the client is found: the step's NIP and e-mail; with neither, the phone (a form takes e-mail *or*
+ * phone), so that a phone-only lead's create is claimed and found again after a lost answer too.
+ */
+function matchOf(step: AccountStep, fields: AccountStep['fields']): AccountMatch {
+  if (step.match.nip || step.match.email) return { ...(step.match.nip ? { nip: step.match.nip } : {}), ...(step.match.email ? { email: step.match.email } : {}) };
+  const phone = step.match.phone ?? fields.phone_mobile ?? fields.phone_office;
+  return phone ? { phone } : {};
+}
+
 /** The identities a new client is claimed under, so deliveries from any source never create it twice. */
-function clientIdentities(match: AccountStep['match']): LinkRef[] {
+function clientIdentities(match: AccountMatch): LinkRef[] {
   const refs: LinkRef[] = [];
   const nip = nipDigits(match.nip);
   const email = emailKey(match.email);
+  const phone = nip || email ? '' : phoneKey(match.phone);
   if (nip) refs.push({ source: 'client', externalId: `nip:${nip}` });
   if (email) refs.push({ source: 'client', externalId: `email:${email}` });
+  if (phone) refs.push({ source: 'client', externalId: `phone:${phone}` });
   return refs;
 }
 
@@ -114,7 +127,7 @@ function clientIdentities(match: AccountStep['match']): LinkRef[] {
  * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim of
  * our own earlier attempt, or one left long ago, means the client may exist: a fresh list decides.
  */
-async function claimClient(identities: LinkRef[], step: AccountStep, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+async function claimClient(identities: LinkRef[], match: AccountMatch, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
   let recheck = false;
   for (const ref of identities) {
     let claim = await deps.links.claim(ref, 'Accounts', job.id);
@@ -131,7 +144,7 @@ async function claimClient(identities: LinkRef[], step: AccountStep, job: Delive
     recheck = true;
   }
   if (!recheck) return { id: undefined, existing: undefined };
-  const existing = await deps.accounts.find(step.match, { fresh: true });
+  const existing = await deps.accounts.find(match, { fresh: true });
   return { id: existing?.id, existing };
 }
 
