@@ -25,6 +25,8 @@ export type LinkStore = {
   claim(ref: LinkRef, module: string, owner: string): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
   set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
   forget(ref: LinkRef): Promise<void>;
+  /** Whether we ever linked a record of this module: then CSMART cannot rightly list none. */
+  hasRecords(module: string): Promise<boolean>;
   isDelivered(dedupeId: string): Promise<boolean>;
   markDelivered(dedupeId: string, status: SubmissionStatus): Promise<void>;
   getStatus(submissionId: string): Promise<SubmissionStatus | undefined>;
@@ -44,6 +46,14 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
   const { dynamo, tableName } = options;
   const now = options.now ?? (() => new Date());
   const expiresAt = () => ({ N: String(Math.floor(now().getTime() / 1000) + DELIVERED_TTL_SECONDS) });
+
+  // Modules whose `has#` mark this process has written or read, so each costs one call per process.
+  const marked = new Set<string>();
+  const markRecords = async (module: string) => {
+    if (marked.has(module)) return;
+    await dynamo.send(new PutItemCommand({ TableName: tableName, Item: { pk: S(`has#${module}`), updatedAt: S(now().toISOString()) } }));
+    marked.add(module);
+  };
 
   const getItem = async (pk: string) =>
     (await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
@@ -86,6 +96,13 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
         TableName: tableName,
         Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), marker: S(linkMarker(pk)), updatedAt: S(now().toISOString()) },
       }));
+      await markRecords(module);
+    },
+    async hasRecords(module) {
+      if (marked.has(module)) return true;
+      if ((await getItem(`has#${module}`)) === undefined) return false;
+      marked.add(module);
+      return true;
     },
     async forget(ref) {
       await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: S(linkKey(ref)) } }));

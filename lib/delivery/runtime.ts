@@ -6,6 +6,7 @@ import { processClient } from '../csmart/process-client.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
+import { guardEmptyLists } from './list-guard.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
 import { resolveQueueUrls } from './queue-urls.ts';
 import type { WorkerDeps, WorkerEvent } from './worker.ts';
@@ -21,13 +22,18 @@ export function processLinks(): LinkStore {
 }
 
 export function processAccounts(): AccountDirectory {
-  return (accounts ??= createAccountDirectory({ client: processClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+  return (accounts ??= createAccountDirectory({ client: deliveryClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+}
+
+/** The CSMART client as delivery uses it: an empty List where we linked records is a glitch, not deletion. */
+function deliveryClient() {
+  return guardEmptyLists(processClient(), processLinks());
 }
 
 /** Delivers one job with this process's CSMART client, link store and account directory. */
 export function processDeliver(): WorkerDeps['deliver'] {
   const links = processLinks();
-  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  return (job, dedupeId, attempt) => deliverJob(job, { client: deliveryClient(), links, accounts: processAccounts() }, dedupeId, attempt);
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */

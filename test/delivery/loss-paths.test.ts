@@ -2,10 +2,15 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
-import { processLinks } from '../../lib/delivery/runtime.ts';
+import { sqsClient } from '../../lib/config/aws/sqs.ts';
+import { markerLine } from '../../lib/delivery/deliver.ts';
+import type { DeliveryJob } from '../../lib/delivery/job.ts';
+import { enqueueJob } from '../../lib/delivery/queue.ts';
+import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { useDeliveryStack } from '../support/stack.ts';
+import { task } from './support/jobs.ts';
 
 /**
  * The paths by which the delivery made a second record, parked good work on the first try, or failed
@@ -17,6 +22,8 @@ const post = async (event: APIGatewayProxyEventV2) => {
   expect(answer.statusCode).toBe(202);
   return (JSON.parse(String(answer.body)) as { id: string }).id;
 };
+const enqueue = (job: DeliveryJob) => enqueueJob(sqsClient(), stack.queue().url, job);
+const resetAccountCache = () => processAccounts().clear();
 const accounts = () => stack.sandbox.current.store.list('Accounts');
 const inject = async (fault: Record<string, unknown>) => {
   const answer = await fetch(`${stack.sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(fault) });
@@ -37,5 +44,38 @@ describe('path 1: a lead with only a phone number', () => {
     await stack.drain(worker);
     expect(accounts()).toEqual([expect.objectContaining({ name: 'Tylko telefon', phone_mobile: '+48601234567' })]);
     expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+  });
+});
+
+describe('path 2: an empty or null List answer', () => {
+  it.each(['empty-list', 'null-list'])('is a glitch to retry, not a deleted client, when links say clients exist (%s)', async (kind) => {
+    const lead = { company: 'Stały klient', email: 'staly@example.pl', message: 'Pierwsze' };
+    await post(jsonPost('/leads', lead));
+    await stack.drain(worker);
+    const [client] = accounts();
+    // Later, with the worker's Accounts list expired, CSMART answers the List with no records.
+    resetAccountCache();
+    // Two attempts meet it (each a failure to retry); the third, with the queue's last receive, is delivered.
+    await inject({ kind, module: 'Accounts', action: 'List', count: 2 });
+    const second = await post(jsonPost('/leads', { ...lead, message: 'Drugie' }));
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
+    await stack.drain(worker);
+    expect(await processLinks().getStatus(second)).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(accounts()).toEqual([expect.objectContaining({ id: client!.id })]);
+    expect(stack.sandbox.current.store.list('Events')).toHaveLength(2);
+    expect(stack.dlq().counts().total).toBe(0);
+  });
+
+  it('is a glitch for a task whose earlier attempt may have created it', async () => {
+    await enqueue(task('known', { name: 'Pierwsze zadanie' }));
+    await stack.drain(worker);
+    // An attempt that claimed its task and stopped; the retry looks for its marker in a List that comes back empty.
+    const job = task('crashed', { name: 'Oddzwonić' });
+    const claim = await processLinks().claim({ source: 'test', externalId: 'crashed' }, 'Events', job.id);
+    stack.sandbox.current.store.put('Events', { name: 'Oddzwonić', description: markerLine(claim.link.marker) });
+    await inject({ kind: 'null-list', module: 'Events', action: 'List', count: 2 });
+    await enqueue(job);
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Events').map((e) => e.name)).toEqual(['Pierwsze zadanie', 'Oddzwonić']);
   });
 });
