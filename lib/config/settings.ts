@@ -1,4 +1,5 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { parseErrorTexts, type ExtraErrorTexts } from '../csmart/known-errors.ts';
 import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
 
@@ -30,6 +31,7 @@ export const SETTINGS = [
   { name: 'exportEmitOnFirstRun', env: 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', default: 'false', description: 'Whether a module\'s first snapshot announces every record as Created (`true`) or sets the baseline silently' },
   { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
+  { name: 'errorTexts', env: 'CSMART_ERROR_TEXTS', default: '', description: 'JSON `{"validation":[…],"auth":[…],"transient":[…]}`: CSMART error texts added to the built-in table; unknown texts are retried' },
 ] as const;
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -50,6 +52,7 @@ export type Settings = {
   readonly callTimeoutMs: number;
   readonly configTtlSeconds: number;
   readonly authErrorPattern: RegExp | undefined;
+  readonly errorTexts: ExtraErrorTexts | undefined;
   readonly queueName: string | undefined;
   readonly dlqName: string | undefined;
   readonly deliveryMode: 'queue' | 'inline';
@@ -126,6 +129,9 @@ export function readSettings(env: Environment = process.env): Settings {
     }
   }
 
+  const errorTextsJson = raw('CSMART_ERROR_TEXTS');
+  const errorTexts = errorTextsJson === undefined ? undefined : parseErrorTexts(errorTextsJson);
+
   const queueName = raw('CSMART_QUEUE_NAME');
   check(queueName === undefined || /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(queueName), 'CSMART_QUEUE_NAME', 'an SQS queue name');
   const dlqName = raw('CSMART_DLQ_NAME');
@@ -147,7 +153,7 @@ export function readSettings(env: Environment = process.env): Settings {
   return {
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
-    queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,
+    queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,
     queueName, dlqName, deliveryMode: deliveryMode as 'queue' | 'inline', maxReceiveCount, accountCacheSeconds,
     formsFile: localFile(raw('CSMART_FORMS_FILE'), 'CSMART_FORMS_FILE'),
     secretsFile: localFile(raw('CSMART_SECRETS_FILE'), 'CSMART_SECRETS_FILE'),

@@ -79,3 +79,23 @@ describe('path 2: an empty or null List answer', () => {
     expect(stack.sandbox.current.store.list('Events').map((e) => e.name)).toEqual(['Pierwsze zadanie', 'Oddzwonić']);
   });
 });
+
+describe('path 3: an error text CSMART answers inside HTTP 200 that we do not know', () => {
+  it('is retried with backoff and delivered, not parked as refused data', async () => {
+    await inject({ kind: 'error', text: 'Trwa aktualizacja bazy. Prosimy o cierpliwość.', module: 'Accounts', action: 'Save', count: 1 });
+    const id = await post(jsonPost('/leads', { company: 'Firma w czasie aktualizacji', email: 'aktualizacja@example.pl' }));
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
+    await stack.drain(worker);
+    expect(accounts()).toEqual([expect.objectContaining({ email: 'aktualizacja@example.pl' })]);
+    expect(stack.dlq().counts().total).toBe(0);
+    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered', attempts: 2 });
+  });
+
+  it('parks a known refusal of the data at once, with CSMART\'s reason', async () => {
+    await inject({ kind: 'error', text: 'Pole name jest wymagane.', module: 'Accounts', action: 'Save', count: 1 });
+    const id = await post(jsonPost('/leads', { company: 'Firma odrzucona', email: 'odrzucona@example.pl' }));
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
+    expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toBe('validation: CSMART Accounts/Save refused: Pole name jest wymagane.');
+    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+  });
+});
