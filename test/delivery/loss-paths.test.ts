@@ -1,22 +1,35 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
+import { handler as webhooks } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { markerLine } from '../../lib/delivery/deliver.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { enqueueJob } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
-import { jsonPost } from '../support/events.ts';
+import { httpEvent, jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
-import { useDeliveryStack } from '../support/stack.ts';
+import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
+import { eventJson } from '../providers/support/fixtures.ts';
+import { standardHeaders } from '../providers/support/signing.ts';
 import { task } from './support/jobs.ts';
 
 /**
  * The paths by which the delivery made a second record, parked good work on the first try, or failed
  * an edit (issue 11). Each test fails without its fix.
  */
-const stack = useDeliveryStack({ maxReceiveCount: 3 });
+const ERP_SECRET = `whsec_${Buffer.from('loss-paths-erp-key').toString('base64')}`;
+const stack = useDeliveryStack({ maxReceiveCount: 3, parameters: { [`${SSM_PREFIX}secrets/erp`]: ERP_SECRET } });
+/** A Standard Webhooks delivery from the `erp` source, signed as the sender signs it. */
+const signedWebhook = async (source: 'erp', payload: unknown, webhookId: string) => {
+  const body = Buffer.from(JSON.stringify(payload));
+  const headers = standardHeaders(body, ERP_SECRET, webhookId, Math.floor(Date.now() / 1000));
+  return webhooks(httpEvent({
+    method: 'POST', path: `/webhooks/${source}`, routeKey: 'POST /webhooks/{source}', pathParameters: { source },
+    headers: { 'content-type': 'application/json', ...headers }, body,
+  }), lambdaContext('webhooks'));
+};
 const post = async (event: APIGatewayProxyEventV2) => {
   const answer = await leads(event, lambdaContext('leads'));
   expect(answer.statusCode).toBe(202);
@@ -97,5 +110,19 @@ describe('path 3: an error text CSMART answers inside HTTP 200 that we do not kn
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
     expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toBe('validation: CSMART Accounts/Save refused: Pole name jest wymagane.');
     expect(await processLinks().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+  });
+});
+
+describe('path 4: an edit that sends only some fields', () => {
+  it('closes the task of a Standard Webhooks calendar_event.cancelled that carries only the event id', async () => {
+    const created = eventJson('standard', 'calendar-event-created');
+    expect((await signedWebhook('erp', { ...created, data: { ...created.data, id: 'evt_cancel_1' } }, 'msg_c1')).statusCode).toBe(200);
+    await stack.drain(worker);
+    const cancelled = await signedWebhook('erp', { type: 'calendar_event.cancelled', timestamp: '2026-03-14T07:00:00Z', data: { id: 'evt_cancel_1' } }, 'msg_c2');
+    const id = (JSON.parse(String(cancelled.body)) as { id: string }).id;
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: created.data.title, status: 'zamknięte' })]);
+    expect(stack.dlq().counts().total).toBe(0);
+    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'updated' }] });
   });
 });
