@@ -3,7 +3,7 @@ import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
-import { LinkBusyError } from './errors.ts';
+import { LinkBusyError, RecordDeletedError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
@@ -161,8 +161,7 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps.accounts);
   const refs = [step.link, ...(step.aliases ?? [])];
   const found = await firstLinked(refs, deps.links);
-  if (found) {
-    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id: found });
+  if (found && (await editUnlessDeleted(step, fields, found, refs, deps))) {
     await linkAll(refs, step.module, found, job.id, deps.links);
     return { module: step.module, id: found, action: 'updated' };
   }
@@ -193,6 +192,33 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   }
   await linkAll(refs, step.module, id, job.id, deps.links);
   return { module: step.module, id, action };
+}
+
+/**
+ * What happens to an edit of a record a person deleted in CSMART, per module. A task is created again
+ * when the work carries a whole one (a moved booking still needs its task); an opportunity stays
+ * deleted (sales staff closed the deal on purpose), and so does a task a bare edit (a cancellation)
+ * would change: those are parked with the reason. Clients are found or created again (deliverAccount).
+ */
+const WHEN_DELETED: Record<RecordStep['module'], 'create' | 'park'> = { Events: 'create', Opportunities: 'park' };
+
+/**
+ * Edits the linked record. Answers false when CSMART refused the edit because the record is gone and the
+ * module's rule is to create it again (its links are dropped for that); throws RecordDeletedError to park it.
+ */
+async function editUnlessDeleted(step: RecordStep, fields: Record<string, string | undefined>, id: string, refs: LinkRef[], deps: DeliveryDeps): Promise<boolean> {
+  try {
+    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id });
+    return true;
+  } catch (error) {
+    // A refused edit: if the record is no longer listed, it was deleted (the List guard rules out a glitch).
+    if (!(error instanceof CsmartValidationError) || (await deps.client.list(step.module)).some((r) => r.id === id)) throw error;
+    if (WHEN_DELETED[step.module] === 'park' || step.ifMissing === 'skip') {
+      throw new RecordDeletedError(`${step.module} record ${id} was deleted in CSMART; the edit was not applied and the record is not created again`);
+    }
+    for (const ref of refs) await deps.links.forget(ref);
+    return false;
+  }
 }
 
 async function firstLinked(refs: LinkRef[], links: LinkStore): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { CsmartError } from '../csmart/errors.ts';
 import type { DeliveryOutcome } from './deliver.ts';
-import { PoisonMessageError } from './errors.ts';
+import { PoisonMessageError, RecordDeletedError } from './errors.ts';
 import { parseJob } from './job-codec.ts';
 import type { DeliveryJob } from './job.ts';
 import { messageDeduplicationId } from './keys.ts';
@@ -45,7 +45,7 @@ export function retryDelaySeconds(attempt: number, random: () => number = Math.r
 
 /** Failures that repeating cannot fix: CSMART refused the data, or the message is unreadable. */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof PoisonMessageError) return true;
+  if (error instanceof PoisonMessageError || error instanceof RecordDeletedError) return true;
   return error instanceof CsmartError && error.code === 'validation';
 }
 
@@ -121,7 +121,7 @@ function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: 
 
 /** Code and message of a failure; CSMART errors are already free of secrets, others are reduced to their class. */
 function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof CsmartError || error instanceof PoisonMessageError) return { code: error.code, message: error.message };
+  if (error instanceof CsmartError || error instanceof PoisonMessageError || error instanceof RecordDeletedError) return { code: error.code, message: error.message };
   const code = (error as { code?: unknown })?.code;
   return { code: typeof code === 'string' ? code : 'internal', message: (error as Error)?.name ?? 'Error' };
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as webhooks } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
@@ -13,7 +13,7 @@ import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventJson } from '../providers/support/fixtures.ts';
 import { standardHeaders } from '../providers/support/signing.ts';
-import { task } from './support/jobs.ts';
+import { recordJob, task } from './support/jobs.ts';
 
 /**
  * The paths by which the delivery made a second record, parked good work on the first try, or failed
@@ -124,5 +124,63 @@ describe('path 4: an edit that sends only some fields', () => {
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: created.data.title, status: 'zamknięte' })]);
     expect(stack.dlq().counts().total).toBe(0);
     expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'updated' }] });
+  });
+});
+
+describe('path 5: an edit of a record deleted in CSMART', () => {
+  const events = () => stack.sandbox.current.store.list('Events');
+  const reasonParked = () => stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue;
+  // Other records stay in each module: a List with none at all would be a glitch (path 2), not a deletion.
+  beforeEach(() => {
+    stack.sandbox.current.store.put('Events', { name: 'Zadanie handlowca' });
+    stack.sandbox.current.store.put('Opportunities', { name: 'Szansa handlowca' });
+  });
+
+  it('creates a task again when the edit carries the whole task (a moved booking)', async () => {
+    await enqueue(task('booking-del', { name: 'Spotkanie', time_start: '10:00' }));
+    await stack.drain(worker);
+    stack.sandbox.current.store.delete('Events', events()[1]!.id);
+    const moved = task('booking-del', { name: 'Spotkanie', time_start: '12:00' });
+    await enqueue(moved);
+    await stack.drain(worker);
+    expect(events()).toEqual([expect.objectContaining({ name: 'Zadanie handlowca' }), expect.objectContaining({ name: 'Spotkanie', time_start: '12:00' })]);
+    expect(stack.dlq().counts().total).toBe(0);
+    expect(await processLinks().getStatus(moved.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'created' }] });
+  });
+
+  it('parks a bare edit (a cancellation) of a deleted task with the reason, creating nothing', async () => {
+    await enqueue(task('booking-gone', { name: 'Spotkanie' }));
+    await stack.drain(worker);
+    const [, deleted] = events();
+    stack.sandbox.current.store.delete('Events', deleted!.id);
+    await enqueue(task('booking-gone', { status: 'zamknięte' }, { ifMissing: 'skip' }));
+    await stack.drain(worker);
+    expect(events()).toEqual([expect.objectContaining({ name: 'Zadanie handlowca' })]);
+    expect(reasonParked()).toBe(`record_deleted: Events record ${deleted!.id} was deleted in CSMART; the edit was not applied and the record is not created again`);
+  });
+
+  it('parks an edit of a deleted opportunity with the reason: a deal deleted by sales staff stays deleted', async () => {
+    await enqueue(recordJob('order-del', 'Opportunities', { name: 'Zamówienie 1' }));
+    await stack.drain(worker);
+    const [, deleted] = stack.sandbox.current.store.list('Opportunities');
+    stack.sandbox.current.store.delete('Opportunities', deleted!.id);
+    const edit = recordJob('order-del', 'Opportunities', { name: 'Zamówienie 1, poprawione' });
+    await enqueue(edit);
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Opportunities')).toEqual([expect.objectContaining({ name: 'Szansa handlowca' })]);
+    expect(reasonParked()).toMatch(/^record_deleted: Opportunities record \d+ was deleted in CSMART/);
+    expect(await processLinks().getStatus(edit.id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+  });
+
+  it('finds or creates a deleted client again (its module\'s rule), keeping other clients as they are', async () => {
+    stack.sandbox.current.store.put('Accounts', { name: 'Inny klient', email: 'inny@example.pl' });
+    await post(jsonPost('/leads', { company: 'Usunięty', email: 'usuniety@example.pl', message: 'Pierwsze' }));
+    await stack.drain(worker);
+    stack.sandbox.current.store.delete('Accounts', accounts().find((a) => a.email === 'usuniety@example.pl')!.id);
+    resetAccountCache();
+    await post(jsonPost('/leads', { company: 'Usunięty', email: 'usuniety@example.pl', message: 'Drugie' }));
+    await stack.drain(worker);
+    expect(accounts().map((a) => a.email)).toEqual(['inny@example.pl', 'usuniety@example.pl']);
+    expect(stack.dlq().counts().total).toBe(0);
   });
 });
