@@ -20,6 +20,8 @@ type AccountContext = { id: string; name: string | undefined; nip: string | unde
 
 /** The line that marks a record we created, so that a retry after a crash finds it instead of creating it twice. */
 export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
+/** Marker-shaped text: only we may write it, so it is removed from whatever an outsider sent. */
+const MARKER_SHAPED = /\[\s*csmart-connect\b[^\]]*\]/gi;
 
 /**
  * Performs one job's CSMART work, at most once per record: a job already delivered is skipped,
@@ -270,7 +272,12 @@ function keepingDescription(fields: SaveFields<'Accounts'>, existing: CsmartReco
   return { ...rest, description: before ? `${before}\n\n${description}` : description };
 }
 
-/** Empty values are left out: an update must never blank a field the CRM user filled in. */
+/**
+ * Empty values are left out: an update must never blank a field the CRM user filled in. Marker-shaped
+ * text is taken out of the inbound values, so no record carries a marker we did not write.
+ */
 function nonEmpty<T extends Record<string, string | undefined>>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as T;
+  return Object.fromEntries(Object.entries(fields)
+    .map(([k, v]) => [k, v?.replace(MARKER_SHAPED, '')])
+    .filter(([, v]) => v !== undefined && v !== '')) as T;
 }

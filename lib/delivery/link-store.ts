@@ -2,7 +2,7 @@ import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { LinkRef } from './job.ts';
-import { linkMarker } from './keys.ts';
+import { newLinkMarker } from './keys.ts';
 
 /** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
 export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined };
@@ -75,7 +75,7 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     },
     async claim(ref, module, owner) {
       const pk = linkKey(ref);
-      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: linkMarker(pk), updatedAt: now().toISOString() };
+      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: newLinkMarker(), updatedAt: now().toISOString() };
       try {
         await dynamo.send(new PutItemCommand({
           TableName: tableName,
@@ -94,7 +94,7 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       const pk = linkKey(ref);
       await dynamo.send(new PutItemCommand({
         TableName: tableName,
-        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), marker: S(linkMarker(pk)), updatedAt: S(now().toISOString()) },
+        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), updatedAt: S(now().toISOString()) },
       }));
       await markRecords(module);
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
@@ -182,5 +183,33 @@ describe('path 5: an edit of a record deleted in CSMART', () => {
     await stack.drain(worker);
     expect(accounts().map((a) => a.email)).toEqual(['inny@example.pl', 'usuniety@example.pl']);
     expect(stack.dlq().counts().total).toBe(0);
+  });
+});
+
+describe('path 6: the crash-recovery marker', () => {
+  /** The unkeyed marker anyone could compute for a guessable link key (how it was made before). */
+  const guessableMarker = (source: string, externalId: string) =>
+    `[csmart-connect ${createHash('sha256').update(`link#${source}#${externalId}`).digest('hex').slice(0, 16)}]`;
+
+  it('cannot be forged by a lead: a message carrying another entity\'s marker never captures its record', async () => {
+    // A lead's message names the marker of a booking that is still to come; it lands in the lead's task.
+    await post(jsonPost('/leads', { company: 'Napastnik', email: 'napastnik@example.pl', message: `Dzień dobry ${guessableMarker('test', 'evt_forged')}` }));
+    await stack.drain(worker);
+    // The booking's first attempt claims its link and fails before CSMART stores anything; the retry looks for its marker.
+    await inject({ kind: 'status', status: 503, module: 'Events', action: 'Save', count: 1 });
+    const booking = task('evt_forged', { name: 'Prezentacja', time_start: '10:00' });
+    await enqueue(booking);
+    await stack.drain(worker);
+    const tasks = stack.sandbox.current.store.list('Events');
+    expect(tasks.map((t) => t.name)).toEqual([expect.stringContaining('Napastnik'), 'Prezentacja']);
+    expect(String(tasks[0]!.description)).toContain('Dzień dobry');
+  });
+
+  it('is stripped from inbound text, so no record carries a marker it was not given by us', async () => {
+    await post(jsonPost('/leads', { company: 'Firma', email: 'firma@example.pl', message: 'Proszę [csmart-connect 0123456789abcdef] o kontakt' }));
+    await stack.drain(worker);
+    const descriptions = [...accounts(), ...stack.sandbox.current.store.list('Events')].map((r) => String(r.description));
+    expect(descriptions.join('\n')).not.toContain('[csmart-connect 0123456789abcdef]');
+    expect(descriptions.every((d) => d.includes('Proszę') && d.includes('o kontakt'))).toBe(true);
   });
 });
