@@ -3,10 +3,12 @@ import { sqsClient } from '../config/aws/sqs.ts';
 import { processSettings } from '../config/runtime.ts';
 import { CsmartConfigError } from '../csmart/errors.ts';
 import { processClient } from '../csmart/process-client.ts';
+import { DEFAULT_RETRY_POLICY } from '../csmart/retry-policy.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
 import { guardEmptyLists } from './list-guard.ts';
+import { deliveryReserveMs } from './time-budget.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
 import { resolveQueueUrls } from './queue-urls.ts';
 import type { WorkerDeps, WorkerEvent } from './worker.ts';
@@ -49,8 +51,8 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),
     maxReceiveCount: settings.maxReceiveCount,
     onEvent,
-    // The longest delivery: an Accounts List (three attempts) and three Saves, each up to one timeout.
-    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 6 } : {}),
+    // A delivery starts only while its worst case (lib/delivery/time-budget.ts) fits in the time left.
+    ...(remainingMs ? { remainingMs, reserveMs: (job) => deliveryReserveMs(job, settings.callTimeoutMs, DEFAULT_RETRY_POLICY) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { PoisonMessageError, RecordDeletedError } from './errors.ts';
 import { parseJob } from './job-codec.ts';
 import type { DeliveryJob } from './job.ts';
 import { messageDeduplicationId } from './keys.ts';
+import { HAND_BACK_SECONDS } from './time-budget.ts';
 import type { LinkStore, SubmissionStatus } from './link-store.ts';
 
 /** What the worker reports, for logs and metrics. Carries ids and codes, never personal data. */
@@ -28,8 +29,8 @@ export type WorkerDeps = {
   onEvent?(event: WorkerEvent): void;
   /** Time left in this invocation; messages not started while enough is left are handed back unharmed. */
   remainingMs?(): number;
-  /** What one delivery may take at most (the CSMART calls with their retries). */
-  reserveMs?: number;
+  /** What one delivery may take at most (the CSMART calls with their retries): a figure, or one per job. */
+  reserveMs?: number | ((job: DeliveryJob) => number);
   now?(): Date;
   random?(): number;
 };
@@ -67,8 +68,10 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
     try {
       job = parseJob(record.body);
       // Starting a delivery the invocation cannot finish would let Lambda kill it mid-way: hand it back instead.
-      if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < (deps.reserveMs ?? 0))) {
+      if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < reserveFor(job, deps.reserveMs))) {
         failed.push({ itemIdentifier: record.messageId });
+        // Visible again shortly: left as it is, it would hide (and hold its group) for the whole visibility timeout.
+        await deps.postpone(record, HAND_BACK_SECONDS).catch(() => undefined);
         if (attempt >= deps.maxReceiveCount) {
           // Held back on its last receive: SQS parks it now, untried. Say so, as for any parked message.
           await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: 'held: an earlier message of the same entity kept failing' })).catch(() => undefined);
@@ -113,6 +116,10 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
     }
   }
   return { batchItemFailures: failed };
+}
+
+function reserveFor(job: DeliveryJob, reserve: WorkerDeps['reserveMs']): number {
+  return typeof reserve === 'function' ? reserve(job) : reserve ?? 0;
 }
 
 function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: number, at: Date, extra: Partial<SubmissionStatus>): SubmissionStatus {
