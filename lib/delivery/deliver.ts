@@ -50,11 +50,14 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
   let existing: CsmartRecord | undefined;
-  if (existingId && step.link && !(await stillListed(existingId, deps.accounts))) {
-    // The linked client was deleted or merged in CSMART: find or create it again rather than fail on its id.
-    await deps.links.forget(step.link);
-    linked = undefined;
-    existingId = undefined;
+  if (existingId && step.link) {
+    existing = await listed(existingId, deps.accounts);
+    if (!existing) {
+      // The linked client was deleted or merged in CSMART: find or create it again rather than fail on its id.
+      await deps.links.forget(step.link);
+      linked = undefined;
+      existingId = undefined;
+    }
   }
   if (!existingId && (match.nip || match.email || match.phone)) {
     // On a retry the client may have been stored by an attempt whose answer was lost: only a fresh list shows it.
@@ -91,15 +94,28 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
-  const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
+  const nip = storedNip(merged);
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
   };
 }
 
-async function stillListed(id: string, accounts: AccountDirectory): Promise<boolean> {
-  return (await accounts.byId(id)) !== undefined || (await accounts.byId(id, { fresh: true })) !== undefined;
+/** The client with this id as CSMART lists it (the cached list first, then a fresh one), if it still does. */
+async function listed(id: string, accounts: AccountDirectory): Promise<CsmartRecord | undefined> {
+  return (await accounts.byId(id)) ?? (await accounts.byId(id, { fresh: true }));
+}
+
+/**
+ * A client's NIP exactly as its record stores it ("526-025-02-74" stays so): CSMART may compare a task's
+ * `nip` with the stored text, not its digits.
+ */
+function storedNip(record: CsmartRecord): string | undefined {
+  for (const field of ['nip', 'NIP', 'vat_id']) {
+    const value = record[field];
+    if ((typeof value === 'string' || typeof value === 'number') && nipDigits(value)) return String(value).trim();
+  }
+  return undefined;
 }
 
 /**
@@ -179,12 +195,12 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   }
   let action: DeliveredRecord['action'] = 'updated';
   if (id) {
-    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id });
+    await saveRecord(step.module, fields, deps, { id });
   } else {
     const marker = markerLine(claim.link.marker);
     const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
     try {
-      id = await deps.client.save(step.module, { ...fields, description } as SaveFields<typeof step.module>);
+      id = await saveRecord(step.module, { ...fields, description }, deps);
     } catch (error) {
       // CSMART refused it, so nothing was stored: free the link, or every later update of the entity would wait on it.
       if (error instanceof CsmartValidationError) await deps.links.forget(step.link);
@@ -210,7 +226,7 @@ const WHEN_DELETED: Record<RecordStep['module'], 'create' | 'park'> = { Events: 
  */
 async function editUnlessDeleted(step: RecordStep, fields: Record<string, string | undefined>, id: string, refs: LinkRef[], deps: DeliveryDeps): Promise<boolean> {
   try {
-    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id });
+    await saveRecord(step.module, fields, deps, { id });
     return true;
   } catch (error) {
     // A refused edit: if the record is no longer listed, it was deleted (the List guard rules out a glitch).
@@ -220,6 +236,22 @@ async function editUnlessDeleted(step: RecordStep, fields: Record<string, string
     }
     for (const ref of refs) await deps.links.forget(ref);
     return false;
+  }
+}
+
+/**
+ * Saves a task or opportunity. A task CSMART refuses while it names a client's NIP (compared by rules we
+ * cannot see) is saved again without it, the NIP kept in its description: refused, nothing was stored,
+ * so the second Save cannot duplicate it. Lead follow-ups and webhook tasks alike.
+ */
+async function saveRecord(module: RecordStep['module'], fields: Record<string, string | undefined>, deps: DeliveryDeps, options?: { id: string }): Promise<string> {
+  try {
+    return await deps.client.save(module, fields as SaveFields<typeof module>, options);
+  } catch (error) {
+    if (!(error instanceof CsmartValidationError) || module !== 'Events' || !fields.nip) throw error;
+    const { nip, ...rest } = fields;
+    const note = `NIP: ${nip} (CSMART did not match it to a client)`;
+    return deps.client.save(module, { ...rest, description: rest.description ? `${rest.description}\n${note}` : note } as SaveFields<typeof module>, options);
   }
 }
 
@@ -247,7 +279,11 @@ async function findMarked(module: RecordStep['module'], link: Link, deps: Delive
  */
 async function keepNipOnlyForKnownClient(fields: Record<string, string | undefined>, accounts: AccountDirectory): Promise<void> {
   const nip = fields.nip!;
-  if ((await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }))) return;
+  const client = (await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }));
+  if (client) {
+    fields.nip = storedNip(client) ?? nip;
+    return;
+  }
   delete fields.nip;
   const note = `NIP: ${nip} (not a client in CSMART yet)`;
   fields.description = fields.description ? `${fields.description}\n${note}` : note;

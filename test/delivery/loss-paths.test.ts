@@ -213,3 +213,35 @@ describe('path 6: the crash-recovery marker', () => {
     expect(descriptions.every((d) => d.includes('Proszę') && d.includes('o kontakt'))).toBe(true);
   });
 });
+
+describe('path 8: the NIP on follow-up tasks', () => {
+  const events = () => stack.sandbox.current.store.list('Events');
+
+  it('is sent exactly as the client record stores it, for a CSMART that compares the stored text', async () => {
+    stack.sandbox.current.settings.nipMatch = 'exact';
+    stack.sandbox.current.store.put('Accounts', { name: 'Firma z myślnikami', nip: '526-025-02-74' });
+    const id = await post(jsonPost('/leads', { company: 'Firma z myślnikami', email: 'nowy@example.pl', nip: '5260250274' }));
+    await stack.drain(worker);
+    expect(events()).toEqual([expect.objectContaining({ nip: '526-025-02-74' })]);
+    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+  });
+
+  it('is sent as stored for a webhook task naming a known client too', async () => {
+    stack.sandbox.current.settings.nipMatch = 'exact';
+    stack.sandbox.current.store.put('Accounts', { name: 'Klient', nip: 'PL 526 025 02 74' });
+    await enqueue(task('nip-as-stored', { name: 'Telefon', nip: '5260250274' }));
+    await stack.drain(worker);
+    expect(events()).toEqual([expect.objectContaining({ name: 'Telefon', nip: 'PL 526 025 02 74' })]);
+  });
+
+  it('falls back, for a lead follow-up, to a task without the NIP (kept in its description) when CSMART refuses the NIP', async () => {
+    await inject({ kind: 'error', text: 'Nie znaleziono klienta o podanym NIP.', module: 'Events', action: 'Save', count: 1 });
+    const id = await post(jsonPost('/leads', { company: 'Firma', email: 'nip-odrzucony@example.pl', nip: '5260250274' }));
+    await stack.drain(worker);
+    const [followUp] = events();
+    expect(followUp?.nip).toBeUndefined();
+    expect(String(followUp?.description)).toContain('NIP: 5260250274 (CSMART did not match it to a client)');
+    expect(stack.dlq().counts().total).toBe(0);
+    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+  });
+});
