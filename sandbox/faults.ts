@@ -15,6 +15,8 @@ export type FaultInput = {
   status?: FaultStatus;
   /** error: the `error` text answered inside HTTP 200 (any of lib/csmart/known-errors.ts, or an unknown one). */
   text?: string;
+  /** Only requests with a parameter value containing this text (one entity's data: a refusal of that entity alone). */
+  contains?: string;
   /** Only requests of this module / action ('Login' matches the login call as module or action). */
   module?: string;
   action?: string;
@@ -60,7 +62,7 @@ export function parseFault(input: unknown): Fault {
     if (typeof raw.text !== 'string' || raw.text.trim() === '') throw new FaultInputError('text must be the error text to answer');
     fault.text = raw.text;
   }
-  for (const key of ['module', 'action'] as const) {
+  for (const key of ['module', 'action', 'contains'] as const) {
     if (raw[key] === undefined) continue;
     if (typeof raw[key] !== 'string') throw new FaultInputError(`${key} must be a string`);
     fault[key] = raw[key];
@@ -97,9 +99,10 @@ export class FaultQueue {
   }
 
   /** Takes the fault for one request, if any matches, and counts it down. */
-  take(module: string, action: string): Fault | undefined {
+  take(module: string, action: string, params?: ReadonlyMap<string, string>): Fault | undefined {
     const index = this.queue.findIndex((fault) =>
-      (fault.module === undefined || fault.module === module) && (fault.action === undefined || fault.action === action));
+      (fault.module === undefined || fault.module === module) && (fault.action === undefined || fault.action === action)
+      && (fault.contains === undefined || [...(params?.values() ?? [])].some((value) => value.includes(fault.contains!))));
     if (index < 0) return undefined;
     const fault = this.queue[index]!;
     if (fault.count > 0 && --fault.count === 0) this.queue.splice(index, 1);

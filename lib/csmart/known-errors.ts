@@ -20,6 +20,7 @@ export const KNOWN_ERROR_TEXTS: readonly { kind: ErrorKind; text: string; exampl
   { kind: 'auth', text: 'nieprawidłowy lub wygasły token', example: 'Nieprawidłowy lub wygasły token. Zaloguj się ponownie.' },
   { kind: 'auth', text: 'nieprawidłowy login lub hasło', example: 'Nieprawidłowy login lub hasło.' },
   { kind: 'validation', text: 'jest wymagane', example: 'Pole name jest wymagane.' },
+  { kind: 'validation', text: 'nieprawidłowa wartość pola', example: 'Nieprawidłowa wartość pola nip.' },
   { kind: 'validation', text: 'brak wymaganego parametru', example: 'Brak wymaganego parametru: module' },
   { kind: 'validation', text: 'nieznane pole', example: 'Nieznane pole: colour' },
   { kind: 'validation', text: 'nieznany moduł', example: 'Nieznany moduł: Leads' },
