@@ -31,20 +31,50 @@ const MARKER_SHAPED = /\[\s*csmart-connect\b[^\]]*\]/gi;
 export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string, attempt = 1): Promise<DeliveryOutcome> {
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
   const records: DeliveredRecord[] = [];
+  const run: Attempt = { job, attempt, claims: [] };
   let account: AccountContext | undefined;
-  for (const step of job.steps) {
-    if (step.kind === 'account') {
-      const result = await deliverAccount(step, job, deps, attempt);
-      account = result.account;
-      records.push(result.record);
-    } else {
-      records.push(await deliverRecord(step, job, deps, account));
+  try {
+    for (const step of job.steps) {
+      if (step.kind === 'account') {
+        const result = await deliverAccount(step, run, deps);
+        account = result.account;
+        records.push(result.record);
+      } else {
+        records.push(await deliverRecord(step, run, deps, account));
+      }
     }
+  } catch (error) {
+    // This attempt ends here: it lets go of the claims it did not finish, so the next attempt takes them over at once.
+    for (const ref of run.claims) await deps.links.release(ref, job.id, attempt).catch(() => undefined);
+    throw error;
   }
   return { duplicate: false, records };
 }
 
-async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
+/** One receive of a job's message, and the links it claimed. */
+type Attempt = { job: DeliveryJob; attempt: number; claims: LinkRef[] };
+
+/** Claims a link for this attempt, remembering it so the attempt can let go of it if it fails. */
+async function claimFor(run: Attempt, ref: LinkRef, module: string, deps: DeliveryDeps) {
+  const claim = await deps.links.claim(ref, module, run.job.id, run.attempt);
+  if (claim.claimed) run.claims.push(ref);
+  return claim;
+}
+
+/**
+ * Whether a create under way (a pending claim) may be taken over: it was claimed so long ago that its
+ * attempt cannot be running, or by an earlier attempt of this same job that ended and let go of it.
+ * A claim of this job's attempt that did not let go may still be running — SQS hands a message out
+ * again when its visibility expires under a slow worker — and is waited for like any other.
+ */
+function mayTakeOver(link: Link, run: Attempt): boolean {
+  if (isStale(link)) return true;
+  if (link.owner !== run.job.id) return false;
+  return link.attempt === undefined || link.attempt === run.attempt || link.released === true;
+}
+
+async function deliverAccount(step: AccountStep, run: Attempt, deps: DeliveryDeps) {
+  const { job, attempt } = run;
   const fields = nonEmpty(step.fields);
   const match = matchOf(step, fields);
   let linked = step.link ? await deps.links.get(step.link) : undefined;
@@ -66,7 +96,7 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   }
   const identities = existingId ? [] : clientIdentities(match);
   if (identities.length > 0) {
-    const claimed = await claimClient(identities, match, job, deps);
+    const claimed = await claimClient(identities, match, run, deps);
     existing = claimed.existing;
     existingId = claimed.id;
   }
@@ -145,20 +175,20 @@ function clientIdentities(match: AccountMatch): LinkRef[] {
  * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim of
  * our own earlier attempt, or one left long ago, means the client may exist: a fresh list decides.
  */
-async function claimClient(identities: LinkRef[], match: AccountMatch, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+async function claimClient(identities: LinkRef[], match: AccountMatch, run: Attempt, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
   let recheck = false;
   for (const ref of identities) {
-    let claim = await deps.links.claim(ref, 'Accounts', job.id);
+    let claim = await claimFor(run, ref, 'Accounts', deps);
     if (claim.claimed) continue;
     if (claim.link.state === 'linked' && claim.link.recordId) {
       const record = await deps.accounts.byId(claim.link.recordId, { fresh: true });
       if (record) return { id: record.id, existing: record };
       // Linked to a client CSMART no longer lists (deleted or merged by a person): start over.
       await deps.links.forget(ref);
-      claim = await deps.links.claim(ref, 'Accounts', job.id);
+      claim = await claimFor(run, ref, 'Accounts', deps);
       if (claim.claimed) continue;
     }
-    if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
+    if (!mayTakeOver(claim.link, run)) throw new LinkBusyError('The client is being created by another delivery');
     recheck = true;
   }
   if (!recheck) return { id: undefined, existing: undefined };
@@ -166,7 +196,8 @@ async function claimClient(identities: LinkRef[], match: AccountMatch, job: Deli
   return { id: existing?.id, existing };
 }
 
-async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+  const { job } = run;
   const fields: Record<string, string | undefined> = nonEmpty(step.fields);
   if (step.withAccount && account) {
     if (step.module === 'Opportunities') {
@@ -185,11 +216,11 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   }
   if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
 
-  const claim = await deps.links.claim(step.link, step.module, job.id);
+  const claim = await claimFor(run, step.link, step.module, deps);
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    else if (!mayTakeOver(claim.link, run)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
   }

@@ -1,11 +1,15 @@
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient,
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { LinkRef } from './job.ts';
 import { newLinkMarker } from './keys.ts';
 
 /** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
-export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined };
+export type Link = {
+  pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined;
+  /** The receive (SQS attempt) of the owner's job that claimed it, and whether that attempt ended and let go of it. */
+  attempt?: number | undefined; released?: boolean | undefined;
+};
 
 /** Where a submission is, for `csmart status`. */
 export type SubmissionStatus = {
@@ -22,7 +26,9 @@ export type SubmissionStatus = {
 export type LinkStore = {
   get(ref: LinkRef): Promise<Link | undefined>;
   /** Claims a link for a create; answers the existing link when someone holds it already. */
-  claim(ref: LinkRef, module: string, owner: string): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  claim(ref: LinkRef, module: string, owner: string, attempt?: number): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  /** Marks a pending claim of this owner's attempt as let go: the attempt ended, a later one may take it over. */
+  release(ref: LinkRef, owner: string, attempt: number): Promise<void>;
   set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
   forget(ref: LinkRef): Promise<void>;
   /** Whether we ever linked a record of this module: then CSMART cannot rightly list none. */
@@ -66,6 +72,8 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     owner: text(item, 'owner') ?? '',
     marker: text(item, 'marker') ?? '',
     updatedAt: text(item, 'updatedAt'),
+    attempt: item.attempt?.N === undefined ? undefined : Number(item.attempt.N),
+    released: item.released?.BOOL === true,
   });
 
   return {
@@ -73,13 +81,16 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       const item = await getItem(linkKey(ref));
       return item ? toLink(item) : undefined;
     },
-    async claim(ref, module, owner) {
+    async claim(ref, module, owner, attempt) {
       const pk = linkKey(ref);
-      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: newLinkMarker(), updatedAt: now().toISOString() };
+      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: newLinkMarker(), updatedAt: now().toISOString(), attempt, released: false };
       try {
         await dynamo.send(new PutItemCommand({
           TableName: tableName,
-          Item: { pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!) },
+          Item: {
+            pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!),
+            ...(attempt === undefined ? {} : { attempt: { N: String(attempt) } }),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }));
         return { claimed: true, link };
@@ -103,6 +114,21 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       if ((await getItem(`has#${module}`)) === undefined) return false;
       marked.add(module);
       return true;
+    },
+    async release(ref, owner, attempt) {
+      try {
+        await dynamo.send(new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: S(linkKey(ref)) },
+          UpdateExpression: 'SET released = :yes',
+          ConditionExpression: '#state = :pending AND #owner = :owner AND attempt = :attempt',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':yes': { BOOL: true }, ':pending': S('pending'), ':owner': S(owner), ':attempt': { N: String(attempt) } },
+        }));
+      } catch (error) {
+        // Linked, forgotten or taken over meanwhile: nothing of ours to let go.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
     async forget(ref) {
       await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: S(linkKey(ref)) } }));

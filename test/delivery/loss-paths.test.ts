@@ -5,7 +5,10 @@ import { handler as leads } from '../../functions/leads.ts';
 import { handler as webhooks } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { markerLine } from '../../lib/delivery/deliver.ts';
+import { processClient } from '../../lib/csmart/process-client.ts';
+import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
+import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
+import { LinkBusyError } from '../../lib/delivery/errors.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { enqueueJob } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
@@ -243,5 +246,35 @@ describe('path 8: the NIP on follow-up tasks', () => {
     expect(String(followUp?.description)).toContain('NIP: 5260250274 (CSMART did not match it to a client)');
     expect(stack.dlq().counts().total).toBe(0);
     expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+  });
+});
+
+describe('the same message held by two workers at once (its visibility expired under the first)', () => {
+  it('creates one client and one task: the second receive waits for the first instead of taking its claim over', async () => {
+    const client = processClient();
+    const slow = { list: client.list, save: async (...args: Parameters<typeof client.save>) => { await new Promise((r) => setTimeout(r, 150)); return client.save(...args); } };
+    const deps = () => ({ client: slow, links: processLinks(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
+    const job: DeliveryJob = {
+      v: 1, id: 'job-twice', source: 'leads', kind: 'lead', receivedAt: new Date().toISOString(), groupKey: 'p', dedupeKey: 'twice',
+      steps: [
+        { kind: 'account', fields: { name: 'Dwa razy', phone_mobile: '+48601000222' }, match: {}, onMatch: 'keep' },
+        { kind: 'record', module: 'Events', fields: { name: 'Oddzwonić' }, link: { source: 'leads', externalId: 'twice:task' }, withAccount: true },
+      ],
+    };
+    const [first, second] = await Promise.allSettled([deliverJob(job, deps(), 'd-twice', 1), deliverJob(job, deps(), 'd-twice', 2)]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(([first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(LinkBusyError);
+    await deliverJob(job, deps(), 'd-twice', 3);
+    expect(accounts()).toHaveLength(1);
+    expect(stack.sandbox.current.store.list('Events')).toHaveLength(1);
+  });
+
+  it('lets the next attempt take over at once what a failed attempt claimed', async () => {
+    await inject({ kind: 'status', status: 503, module: 'Events', action: 'Save', count: 1 });
+    const job = task('released', { name: 'Zadanie' });
+    await enqueue(job);
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
+    await stack.drain(worker);
+    expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 });
