@@ -214,9 +214,14 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
     await linkAll(refs, step.module, found, job.id, deps.links);
     return { module: step.module, id: found, action: 'updated' };
   }
-  if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
+  if (step.ifMissing === 'skip') {
+    // An edit (a cancellation) that overtook its record's create: kept, and saved with the create when it comes.
+    if (!(await deps.links.defer(step.link, step.module, fields))) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    return { module: step.module, id: '', action: 'deferred' };
+  }
 
   const claim = await claimFor(run, step.link, step.module, deps);
+  if (claim.claimed && claim.deferred) Object.assign(fields, claim.deferred);
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;

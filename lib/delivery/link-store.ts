@@ -4,9 +4,12 @@ import {
 import type { LinkRef } from './job.ts';
 import { newLinkMarker } from './keys.ts';
 
-/** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
+/**
+ * A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed);
+ * `deferred`: no record yet, but an edit of it arrived first (a cancellation before its booking), kept for the create.
+ */
 export type Link = {
-  pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined;
+  pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked' | 'deferred'; owner: string; marker: string; updatedAt?: string | undefined;
   /** The receive (SQS attempt) of the owner's job that claimed it, and whether that attempt ended and let go of it. */
   attempt?: number | undefined; released?: boolean | undefined;
 };
@@ -19,14 +22,17 @@ export type SubmissionStatus = {
   kind: string;
   attempts: number;
   updatedAt: string;
-  records?: { module: string; id: string; action: 'created' | 'updated' | 'kept' | 'skipped' }[];
+  records?: { module: string; id: string; action: 'created' | 'updated' | 'kept' | 'skipped' | 'deferred' }[];
   reason?: string;
 };
 
 export type LinkStore = {
   get(ref: LinkRef): Promise<Link | undefined>;
   /** Claims a link for a create; answers the existing link when someone holds it already. */
-  claim(ref: LinkRef, module: string, owner: string, attempt?: number): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  /** `deferred`: the fields of edits that arrived before the record existed, to be saved with the create. */
+  claim(ref: LinkRef, module: string, owner: string, attempt?: number): Promise<{ claimed: true; link: Link; deferred?: Record<string, string> } | { claimed: false; link: Link }>;
+  /** Keeps an edit of a record not created yet (merged over earlier ones); false when the link exists meanwhile. */
+  defer(ref: LinkRef, module: string, fields: Record<string, string | undefined>): Promise<boolean>;
   /** Marks a pending claim of this owner's attempt as let go: the attempt ended, a later one may take it over. */
   release(ref: LinkRef, owner: string, attempt: number): Promise<void>;
   set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
@@ -45,6 +51,7 @@ const DELIVERED_TTL_SECONDS = 90 * 24 * 3600;
 export const linkKey = (ref: LinkRef) => `link#${ref.source}#${ref.externalId}`;
 
 const S = (value: string): AttributeValue => ({ S: value });
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 const text = (item: Record<string, AttributeValue> | undefined, name: string) => item?.[name]?.S;
 
 /** The link table in DynamoDB: one item per key `pk` (links, delivered markers, submission status). */
@@ -68,7 +75,7 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     pk: text(item, 'pk') ?? '',
     module: text(item, 'module') ?? '',
     recordId: text(item, 'recordId'),
-    state: text(item, 'state') === 'linked' ? 'linked' : 'pending',
+    state: text(item, 'state') === 'linked' ? 'linked' : text(item, 'state') === 'deferred' ? 'deferred' : 'pending',
     owner: text(item, 'owner') ?? '',
     marker: text(item, 'marker') ?? '',
     updatedAt: text(item, 'updatedAt'),
@@ -84,19 +91,31 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     async claim(ref, module, owner, attempt) {
       const pk = linkKey(ref);
       const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: newLinkMarker(), updatedAt: now().toISOString(), attempt, released: false };
+      const put = (condition: string, deferred?: Record<string, AttributeValue>) => dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!),
+          ...(attempt === undefined ? {} : { attempt: { N: String(attempt) } }),
+        },
+        ConditionExpression: condition,
+        ...(deferred ? { ExpressionAttributeNames: { '#state': 'state', '#fields': 'fields' }, ExpressionAttributeValues: deferred } : {}),
+      }));
       try {
-        await dynamo.send(new PutItemCommand({
-          TableName: tableName,
-          Item: {
-            pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!),
-            ...(attempt === undefined ? {} : { attempt: { N: String(attempt) } }),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }));
+        await put('attribute_not_exists(pk)');
         return { claimed: true, link };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
         const existing = await getItem(pk);
+        if (existing && text(existing, 'state') === 'deferred') {
+          // Edits arrived before the record: the claim takes their place, and the create carries them.
+          const fields = text(existing, 'fields') ?? '{}';
+          try {
+            await put('#state = :deferred AND #fields = :fields', { ':deferred': S('deferred'), ':fields': S(fields) });
+            return { claimed: true, link, deferred: JSON.parse(fields) as Record<string, string> };
+          } catch (raced) {
+            if (!isConditionFailure(raced)) throw raced;
+          }
+        }
         // Deleted between the two calls: report it as held; the caller retries later.
         return { claimed: false, link: existing ? toLink(existing) : { ...link, owner: '' } };
       }
@@ -114,6 +133,25 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       if ((await getItem(`has#${module}`)) === undefined) return false;
       marked.add(module);
       return true;
+    },
+    async defer(ref, module, fields) {
+      const pk = linkKey(ref);
+      const existing = await getItem(pk);
+      if (existing && text(existing, 'state') !== 'deferred') return false;
+      const merged = { ...(JSON.parse(text(existing, 'fields') ?? '{}') as Record<string, string>), ...fields };
+      try {
+        await dynamo.send(new PutItemCommand({
+          TableName: tableName,
+          Item: { pk: S(pk), module: S(module), state: S('deferred'), fields: S(JSON.stringify(merged)), updatedAt: S(now().toISOString()), expiresAt: expiresAt() },
+          // Only over nothing, or over the deferred edits just read: a claim or link made meanwhile wins.
+          ConditionExpression: existing ? '#state = :deferred AND #fields = :fields' : 'attribute_not_exists(pk)',
+          ...(existing ? { ExpressionAttributeNames: { '#state': 'state', '#fields': 'fields' }, ExpressionAttributeValues: { ':deferred': S('deferred'), ':fields': S(text(existing, 'fields') ?? '{}') } } : {}),
+        }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
     async release(ref, owner, attempt) {
       try {

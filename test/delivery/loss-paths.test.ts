@@ -278,3 +278,16 @@ describe('the same message held by two workers at once (its visibility expired u
     expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 });
+
+describe('a cancellation that arrives before its booking', () => {
+  it('is kept and saved with the booking\'s task when it comes, so the task is created closed', async () => {
+    const cancel = task('evt-early', { status: 'zamknięte' }, { ifMissing: 'skip' });
+    await enqueue(cancel);
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Events')).toEqual([]);
+    expect(await processLinks().getStatus(cancel.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'deferred' }] });
+    await enqueue(task('evt-early', { name: 'Prezentacja', status: 'nowe', time_start: '10:00' }));
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: 'Prezentacja', status: 'zamknięte', time_start: '10:00' })]);
+  });
+});
