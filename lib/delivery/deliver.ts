@@ -62,15 +62,15 @@ async function claimFor(run: Attempt, ref: LinkRef, module: string, deps: Delive
 }
 
 /**
- * Whether a create under way (a pending claim) may be taken over: it was claimed so long ago that its
- * attempt cannot be running, or by an earlier attempt of this same job that ended and let go of it.
- * A claim of this job's attempt that did not let go may still be running — SQS hands a message out
- * again when its visibility expires under a slow worker — and is waited for like any other.
+ * Whether a create under way (a pending claim) may be taken over, its record looked for by marker: it was
+ * claimed so long ago that its attempt cannot be running, or the attempt that claimed it ended and let go
+ * of it (also one of an earlier submission of the same lead, parked in the DLQ). A claim whose attempt did
+ * not let go may still be running — SQS hands a message out again when its visibility expires under a
+ * slow worker — and is waited for, also when it is this job's own earlier attempt.
  */
 function mayTakeOver(link: Link, run: Attempt): boolean {
-  if (isStale(link)) return true;
-  if (link.owner !== run.job.id) return false;
-  return link.attempt === undefined || link.attempt === run.attempt || link.released === true;
+  if (isStale(link) || link.released === true) return true;
+  return link.owner === run.job.id && (link.attempt === undefined || link.attempt === run.attempt);
 }
 
 async function deliverAccount(step: AccountStep, run: Attempt, deps: DeliveryDeps) {
@@ -230,11 +230,12 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
     else id = await findMarked(step.module, claim.link, deps);
   }
   let action: DeliveredRecord['action'] = 'updated';
+  // Until the link is written, the record must keep its marker: an edit without it would hide it from the next attempt.
+  const marker = markerLine(claim.link.marker);
+  const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
   if (id) {
-    await saveRecord(step.module, fields, deps, { id });
+    await saveRecord(step.module, claim.claimed || claim.link.state !== 'linked' ? { ...fields, description } : fields, deps, { id });
   } else {
-    const marker = markerLine(claim.link.marker);
-    const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
     try {
       id = await saveRecord(step.module, { ...fields, description }, deps);
     } catch (error) {

@@ -10,7 +10,7 @@ import { createAccountDirectory } from '../../lib/delivery/account-directory.ts'
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
 import { LinkBusyError } from '../../lib/delivery/errors.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
-import { enqueueJob } from '../../lib/delivery/queue.ts';
+import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import { httpEvent, jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
@@ -289,5 +289,30 @@ describe('a cancellation that arrives before its booking', () => {
     await enqueue(task('evt-early', { name: 'Prezentacja', status: 'nowe', time_start: '10:00' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: 'Prezentacja', status: 'zamknięte', time_start: '10:00' })]);
+  });
+});
+
+describe('the same lead sent again after the queue\'s five-minute window, while the first waits in the DLQ', () => {
+  it('edits the one task the first attempt stored instead of making a second', async () => {
+    const lead = { company: 'Ponowiony', email: 'ponowiony@example.pl', message: 'Proszę o kontakt' };
+    // Every task Save is stored, but its answer never comes: the first submission ends in the DLQ.
+    await inject({ kind: 'latency', ms: 400, module: 'Events', action: 'Save', count: -1 });
+    await post(jsonPost('/leads', lead));
+    // As a real backoff (a minute and more) does, each retry comes after CSMART finished the call given up on.
+    for (let round = 0; round < 10 && stack.queue().counts().total > 0; round++) {
+      if ((await stack.pump(worker)).received === 0) stack.advance(121 * 60 * 1000);
+      await idle();
+    }
+    expect(stack.dlq().counts().total).toBe(1);
+    await fetch(`${stack.sandbox.current.adminUrl}/faults`, { method: 'DELETE' });
+    // The visitor sends the form again, past the queue's dedupe window.
+    stack.advance(6 * 60 * 1000);
+    const again = await post(jsonPost('/leads', lead));
+    await stack.drain(worker);
+    expect(await processLinks().getStatus(again)).toMatchObject({ state: 'delivered' });
+    await redriveDeadLetters(sqsClient(), { queueUrl: stack.queue().url, dlqUrl: stack.dlq().url });
+    await stack.drain(worker);
+    expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: 'Contact the lead: Ponowiony' })]);
+    expect(accounts()).toHaveLength(1);
   });
 });
