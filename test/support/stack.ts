@@ -37,9 +37,10 @@ export function useDeliveryStack(options: StackOptions = {}) {
   beforeAll(async () => {
     sqs = await startLocalSqs({ now: () => clock });
     ssm = await startLocalSsm(options.parameters ?? {});
-    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true' });
+    // Both keep messages 14 days, as infra/queues.yml sets them (SQS's default is 4).
+    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true', MessageRetentionPeriod: '1209600' });
     const queueUrl = sqs.createQueue(QUEUE, {
-      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup',
+      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup', MessageRetentionPeriod: '1209600',
       RedrivePolicy: { deadLetterTargetArn: sqs.queue(DLQ).arn, maxReceiveCount },
     });
     client = localSqsClient(sqs.endpoint);
