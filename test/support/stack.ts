@@ -11,6 +11,8 @@ import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
 import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
 import { startLocalSsm, type LocalSsm } from './local-ssm.ts';
+import { expectLogLines } from './log-guard.ts';
+import { registerSecret } from './log-scan.ts';
 import { useSandbox } from './sandbox.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
@@ -33,6 +35,9 @@ export function useDeliveryStack(options: StackOptions = {}) {
   let ssm: LocalSsm | undefined;
   let client: SQSClient | undefined;
   const saved = { ...process.env };
+  // The pipeline logs: the log guard must see its lines, and look for every secret it is given.
+  expectLogLines();
+  for (const [name, value] of Object.entries(options.parameters ?? {})) if (/\/secrets\/|password/.test(name)) registerSecret(value);
 
   beforeAll(async () => {
     sqs = await startLocalSqs({ now: () => clock });
