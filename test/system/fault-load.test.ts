@@ -305,7 +305,7 @@ describe('the whole pipeline under load while every dependency fails', () => {
       `  posted                ${answers.length} posts for ${new Set(answers.map((a) => a.submission.entity)).size} entities; ${notAccepted.length} not accepted (503: the sender sent them again)`,
       `  accepted              ${accepted.size} entities by ${acceptedPosts} posts answered 2xx with an id`,
       `  delivered             ${delivered.length} entities with all their records in CSMART (clients ${accounts.length}, tasks ${events.length})`,
-      `  parked with reason    ${parked.length}: ${[...reasons].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'} (refused leads ${refusedParked.size}/${PLAN.refused}, edits of deleted tasks ${deletedParked.size}/${PLAN.deletedEdits / 2}); ${redriven} redriven in all, ${parkedBeforeRedrive} of them in the second redrive`,
+      `  parked with reason    ${new Set(parked.map((p) => p.entity)).size} entities: refused leads ${refusedParked.size}/${PLAN.refused} as validation, cancellations of deleted tasks ${deletedParked.size}/${PLAN.deletedEdits / 2} as record_deleted; in ${parked.length} DLQ messages (${[...reasons].map(([code, n]) => `${code} ${n}`).join(', ') || 'none'}: one held by two workers is parked by both); ${redriven} redriven in all, ${parkedBeforeRedrive} of them in the second redrive`,
       `  duplicates            ${duplicated}`,
       `  lost                  ${lost.length} (accepted, but neither in CSMART nor parked with its reason)`,
       `  faults met            ${crash.crashes} workers killed after a Save, ${doubleHeld} messages held by two workers at once, ${proxies.dynamo.faults} DynamoDB calls throttled, ${proxies.sqs.faults} slow SQS sends`,
