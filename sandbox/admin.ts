@@ -38,6 +38,8 @@ const ROUTES: Record<string, Route> = {
   'POST /settings': (sandbox, body) => {
     if (body.listShape !== undefined && body.listShape !== 'array' && body.listShape !== 'object') throw new AdminInputError("listShape must be 'array' or 'object'");
     if (body.idType !== undefined && body.idType !== 'number' && body.idType !== 'string') throw new AdminInputError("idType must be 'number' or 'string'");
+    if (body.nipMatch !== undefined && body.nipMatch !== 'digits' && body.nipMatch !== 'exact') throw new AdminInputError("nipMatch must be 'digits' or 'exact'");
+    if (body.nipMatch) sandbox.settings.nipMatch = body.nipMatch;
     if (body.listShape) sandbox.settings.listShape = body.listShape;
     if (body.idType) sandbox.settings.idType = body.idType;
     return sandbox.settings;

@@ -3,12 +3,12 @@ import { MESSAGES } from './messages.ts';
 import { parseId, type SandboxStore } from './store.ts';
 import type { TokenRegistry } from './tokens.ts';
 import { normaliseDomain, type UserDirectory } from './users.ts';
-import type { CallResult } from './wire.ts';
+import type { CallResult, WireSettings } from './wire.ts';
 
 /** One request to api.php: the method, and the query string and form body merged (body wins, as in $_REQUEST). */
 export type ApiCall = { method: string; params: Map<string, string> };
 
-export type ApiContext = { store: SandboxStore; tokens: TokenRegistry; users: UserDirectory };
+export type ApiContext = { store: SandboxStore; tokens: TokenRegistry; users: UserDirectory; settings?: Pick<WireSettings, 'nipMatch'> };
 
 const LOGIN_PARAMETERS = ['domain', 'email', 'hash'] as const;
 const LOGIN_RESERVED = new Set<string>(['module', 'action', 'domain', 'email', 'hash', 'password']);
@@ -52,7 +52,7 @@ export function performCall(call: ApiCall, context: ApiContext): CallResult {
   if (!context.tokens.isValid(call.params.get('token')!, domain)) return failure(MESSAGES.badToken, true);
 
   if (action === 'List') return { kind: 'list', module, domain };
-  return save(module, domain, call.params, context.store);
+  return save(module, domain, call.params, context.store, context.settings?.nipMatch ?? 'digits');
 }
 
 function login(params: Map<string, string>, context: ApiContext): CallResult {
@@ -64,7 +64,7 @@ function login(params: Map<string, string>, context: ApiContext): CallResult {
   return { kind: 'data', data: { domain, token: context.tokens.issue(domain) } };
 }
 
-function save(module: ModuleName, domain: string, params: Map<string, string>, store: SandboxStore): CallResult {
+function save(module: ModuleName, domain: string, params: Map<string, string>, store: SandboxStore, nipMatch: WireSettings['nipMatch']): CallResult {
   const definition = MODULES[module];
   const known = new Set<string>(definition.fields);
   const fields: Record<string, string> = {};
@@ -84,7 +84,7 @@ function save(module: ModuleName, domain: string, params: Map<string, string>, s
     if (value === undefined || String(value).trim() === '') return failure(MESSAGES.requiredField(name));
   }
   // A task is tied to a client by NIP, and the client must already exist (vendor documentation).
-  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain)) return failure(MESSAGES.accountNipNotFound);
+  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain, nipMatch === 'exact')) return failure(MESSAGES.accountNipNotFound);
   if (module === 'Opportunities' && fields.account_id && !store.get('Accounts', fields.account_id, domain)) {
     return failure(MESSAGES.accountIdNotFound);
   }

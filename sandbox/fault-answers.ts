@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fault } from './faults.ts';
-import { MESSAGES } from './messages.ts';
-import { BOM, CONTENT_TYPE, MAINTENANCE_PAGE, PHP_WARNING, send, statusPage } from './wire.ts';
+import { CONTENT_TYPE, MAINTENANCE_PAGE, PHP_WARNING, send, statusPage } from './wire.ts';
 
 /**
  * Writes the answer a fault calls for, or the normal one (no fault, latency). `body` gives the normal
@@ -29,9 +28,15 @@ export function writeAnswer(request: IncomingMessage, response: ServerResponse, 
       send(response, 200, CONTENT_TYPE, [whole.subarray(0, Math.max(1, Math.floor(whole.length / 2)))]);
       return 200;
     }
-    case 'refuse':
-      // The vendor's way of refusing data: HTTP 200 and the reason in `error`.
-      send(response, 200, CONTENT_TYPE, [Buffer.from(BOM + JSON.stringify({ error: fault.message ?? MESSAGES.requiredField('name') }))]);
+    case 'error':
+      // An error inside HTTP 200, as the vendor's PHP service reports everything.
+      send(response, 200, CONTENT_TYPE, [Buffer.from(`\uFEFF${JSON.stringify({ error: fault.text ?? '', data: null })}`)]);
+      return 200;
+    case 'empty-list':
+      send(response, 200, CONTENT_TYPE, [Buffer.from('\uFEFF{"error":"","data":[]}')]);
+      return 200;
+    case 'null-list':
+      send(response, 200, CONTENT_TYPE, [Buffer.from('\uFEFF{"error":"","data":null}')]);
       return 200;
     case 'php-warning':
       send(response, 200, CONTENT_TYPE, [Buffer.from(PHP_WARNING), ...body()]);

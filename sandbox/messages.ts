@@ -13,6 +13,7 @@ export const MESSAGES = {
   unknownRecord: 'Rekord o podanym id nie istnieje.',
   unknownField: (name: string) => `Nieznane pole: ${name}`,
   requiredField: (name: string) => `Pole ${name} jest wymagane.`,
+  invalidValue: (name: string) => `Nieprawidłowa wartość pola ${name}.`,
   accountNipNotFound: 'Nie znaleziono klienta o podanym NIP.',
   accountIdNotFound: 'Nie znaleziono klienta o podanym id.',
   internalError: 'Wystąpił błąd wewnętrzny. Spróbuj ponownie później.',

@@ -7,8 +7,13 @@ export type WireSettings = {
   /** 'object' = an id-keyed map, as PHP's json_encode prints an associative array. */
   listShape: 'array' | 'object';
   idType: 'number' | 'string';
+  /**
+   * How an Events `nip` is compared with the clients' NIPs: `digits` ("526-025-02-74" equals
+   * "5260250274") or `exact` (the stored text, as a plain SQL comparison would) — undocumented either way.
+   */
+  nipMatch: 'digits' | 'exact';
 };
-export const DEFAULT_WIRE_SETTINGS: Readonly<WireSettings> = { listShape: 'array', idType: 'number' };
+export const DEFAULT_WIRE_SETTINGS: Readonly<WireSettings> = { listShape: 'array', idType: 'number', nipMatch: 'digits' };
 
 /** What a call produced, before it is put on the wire. */
 export type CallResult =
@@ -36,7 +41,7 @@ export class AnswerEncoder {
     this.store = store;
   }
 
-  encode(result: CallResult, settings: WireSettings): Buffer[] {
+  encode(result: CallResult, settings: Pick<WireSettings, 'listShape' | 'idType'>): Buffer[] {
     switch (result.kind) {
       case 'error':
         // Some error paths of the vendor omit `data`, others send null: clients must take both.
@@ -64,11 +69,11 @@ export class AnswerEncoder {
   }
 }
 
-function encodeId(id: number, settings: WireSettings): string {
+function encodeId(id: number, settings: Pick<WireSettings, 'idType'>): string {
   return settings.idType === 'string' ? `"${id}"` : String(id);
 }
 
-function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
+function encodeRecord(record: SandboxRecord, settings: Pick<WireSettings, 'idType'>): string {
   const json = JSON.stringify(record);
   if (settings.idType === 'number') return json;
   // The id is the first key and a plain integer: quote it in place instead of copying the record.
@@ -76,7 +81,7 @@ function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
   return `{"id":"${record.id}"${json.slice(prefix.length)}`;
 }
 
-function encodeList(records: Iterable<SandboxRecord>, settings: WireSettings): Buffer[] {
+function encodeList(records: Iterable<SandboxRecord>, settings: Pick<WireSettings, 'listShape' | 'idType'>): Buffer[] {
   const asObject = settings.listShape === 'object';
   const chunks: Buffer[] = [];
   let batch: string[] = [];

@@ -1,4 +1,5 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { parseErrorTexts, type ExtraErrorTexts } from '../csmart/known-errors.ts';
 import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
 
@@ -33,6 +34,7 @@ export const SETTINGS = [
   { name: 'vatRegisterDailyLimit', env: 'CSMART_VAT_REGISTER_DAILY_LIMIT', default: '100', description: 'Register requests a day (Polish date); past it leads are delivered without enrichment until the next day' },
   { name: 'metaGraphUrl', env: 'CSMART_META_GRAPH_URL', default: 'https://graph.facebook.com/v23.0', description: 'Base URL (with version) of Meta\'s Graph API, from which the worker reads Lead Ads leads' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
+  { name: 'errorTexts', env: 'CSMART_ERROR_TEXTS', default: '', description: 'JSON `{"validation":[…],"auth":[…],"transient":[…]}`: CSMART error texts added to the built-in table; unknown texts are retried' },
 ] as const;
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -53,6 +55,7 @@ export type Settings = {
   readonly callTimeoutMs: number;
   readonly configTtlSeconds: number;
   readonly authErrorPattern: RegExp | undefined;
+  readonly errorTexts: ExtraErrorTexts | undefined;
   readonly queueName: string | undefined;
   readonly dlqName: string | undefined;
   readonly maxReceiveCount: number;
@@ -132,6 +135,9 @@ export function readSettings(env: Environment = process.env): Settings {
     }
   }
 
+  const errorTextsJson = raw('CSMART_ERROR_TEXTS');
+  const errorTexts = errorTextsJson === undefined ? undefined : parseErrorTexts(errorTextsJson);
+
   const queueName = raw('CSMART_QUEUE_NAME');
   check(queueName === undefined || /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(queueName), 'CSMART_QUEUE_NAME', 'an SQS queue name');
   const dlqName = raw('CSMART_DLQ_NAME');
@@ -158,7 +164,7 @@ export function readSettings(env: Environment = process.env): Settings {
     vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl,
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
-    queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern,
+    queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,
     queueName, dlqName, maxReceiveCount, retryBaseSeconds, accountCacheSeconds,
     formsFile: localFile(raw('CSMART_FORMS_FILE'), 'CSMART_FORMS_FILE'),
     secretsFile: localFile(raw('CSMART_SECRETS_FILE'), 'CSMART_SECRETS_FILE'),

@@ -12,6 +12,7 @@ export function processClient(): CsmartClient {
       credentials: processCredentials(),
       timeoutMs: settings.callTimeoutMs,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),
+      ...(settings.errorTexts ? { errorTexts: settings.errorTexts } : {}),
       onEvent: (event) => { for (const listener of listeners) listener(event); },
     });
   }

@@ -13,8 +13,11 @@ export type LinkRef = { source: string; externalId: string };
 export type AccountStep = {
   kind: 'account';
   fields: SaveFields<'Accounts'>;
-  /** How an existing client is found before one is created: NIP first, then e-mail. */
-  match: { nip?: string; email?: string };
+  /**
+   * How an existing client is found before one is created: NIP first, then e-mail; the phone only
+   * when neither is known (absent: the worker takes the phone from the fields).
+   */
+  match: { nip?: string; email?: string; phone?: string };
   /** What to do with a client that already exists: edit it with the new non-empty fields, or leave it. */
   onMatch: 'update' | 'keep';
   /** Remembered in the link table, so later updates of the same outside entity edit the same client. */

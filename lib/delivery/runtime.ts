@@ -3,11 +3,14 @@ import { sqsClient } from '../config/aws/sqs.ts';
 import { processSettings } from '../config/runtime.ts';
 import { CsmartConfigError } from '../csmart/errors.ts';
 import { processClient } from '../csmart/process-client.ts';
+import { DEFAULT_RETRY_POLICY } from '../csmart/retry-policy.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
 import { reportEnrichment } from '../observability/enrichment-log.ts';
 import { needsPreparing, prepareJob, processPrepareDeps, resetPrepareDeps } from './prepare-job.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
+import { guardEmptyLists } from './list-guard.ts';
+import { deliveryReserveMs } from './time-budget.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
 import { processQueueUrls } from './queue-urls.ts';
 import type { WorkerDeps, WorkerEvent } from './worker.ts';
@@ -23,7 +26,12 @@ export function processLinks(): LinkStore {
 }
 
 export function processAccounts(): AccountDirectory {
-  return (accounts ??= createAccountDirectory({ client: processClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+  return (accounts ??= createAccountDirectory({ client: deliveryClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+}
+
+/** The CSMART client as delivery uses it: an empty List where we linked records is a glitch, not deletion. */
+function deliveryClient() {
+  return guardEmptyLists(processClient(), processLinks());
 }
 
 /** Delivers one job with this process's CSMART client, link store and account directory. */
@@ -35,7 +43,7 @@ export function processDeliver(): WorkerDeps['deliver'] {
       if (await links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
       job = await prepareJob(job, processPrepareDeps(reportEnrichment));
     }
-    return deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+    return deliverJob(job, { client: deliveryClient(), links, accounts: processAccounts() }, dedupeId, attempt);
   };
 }
 
@@ -53,8 +61,8 @@ export async function workerDeps(invokedFunctionArn: string | undefined, onEvent
     maxReceiveCount: settings.maxReceiveCount,
     retryBaseSeconds: settings.retryBaseSeconds,
     onEvent,
-    // The longest delivery: an Accounts List (three attempts) and three Saves, each up to one timeout.
-    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 6 } : {}),
+    // A delivery starts only while its worst case (lib/delivery/time-budget.ts) fits in the time left.
+    ...(remainingMs ? { remainingMs, reserveMs: (job) => deliveryReserveMs(job, settings.callTimeoutMs, DEFAULT_RETRY_POLICY) } : {}),
   };
 }
 

@@ -50,7 +50,8 @@ export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
     ...linkOf(lead),
   }];
 
-  const context: FollowUpContext = { submissionId, values: templateValues(lead, form), description, now, timeZone };
+  const dedupeKey = leadDedupeKey({ form, lead, clientKey: clientKeyOf(input), day: toWallClock(now, timeZone).date });
+  const context: FollowUpContext = { submissionId, linkKey: dedupeKey, values: templateValues(lead, form), description, now, timeZone };
   if (settings.followUps.opportunity) steps.push(opportunityStep(settings.followUps.opportunity, context));
   if (settings.followUps.task) steps.push(taskStep(settings.followUps.task, context));
 
@@ -58,7 +59,7 @@ export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
     plan: {
       kind: 'lead',
       groupKey: leadGroupKey(lead, submissionId),
-      dedupeKey: leadDedupeKey({ form, lead, clientKey: clientKeyOf(input), day: toWallClock(now, timeZone).date }),
+      dedupeKey,
       steps,
     },
   };

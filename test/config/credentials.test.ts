@@ -5,6 +5,7 @@ import { createParameterCache } from '../../lib/config/parameter-cache.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { CsmartConfigError } from '../../lib/csmart/errors.ts';
 import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
+import { registerSecret } from '../support/log-scan.ts';
 import { thrown } from '../support/thrown.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
 
@@ -12,6 +13,7 @@ const settings = readSettings({ CSMART_STAGE: 'test', CSMART_API_URL: 'http://12
 const PASSWORD = 'Zażółć-gęślą-jaźń-1';
 // SHA-1 of the UTF-8 bytes, computed independently (printf '%s' 'Zażółć-gęślą-jaźń-1' | sha1sum).
 const PASSWORD_SHA1 = 'f0e73cfd2dd5f7a1f863aebf8ea9fcf2f18c8e1b';
+registerSecret(PASSWORD, PASSWORD_SHA1);
 
 const configError = (act: () => unknown) => thrown(CsmartConfigError, act);
 

@@ -111,7 +111,7 @@ describe('npm start runs the real queue pipeline', { timeout: 120_000 }, () => {
   });
 
   it('parks a lead CSMART refuses in the DLQ with the reason, and redrives it after the fix', async () => {
-    await admin('/faults', 'POST', { kind: 'refuse', module: 'Accounts', action: 'Save', count: -1 });
+    await admin('/faults', 'POST', { kind: 'error', text: 'Pole name jest wymagane.', module: 'Accounts', action: 'Save', count: -1 });
 
     const { status, id } = await postJson({ company: 'Firma Odrzucona', email: 'odrzucona@example.pl' });
 

@@ -3,11 +3,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isTurnstileHostAllowed, turnstileIdempotencyKey, verifyTurnstile } from '../../lib/mapping/turnstile.ts';
+import { registerSecret } from '../support/log-scan.ts';
 
 type Seen = { method: string; contentType: string | undefined; form: URLSearchParams };
 type Reply = (res: ServerResponse) => void;
 
 const SECRET = '0x4AAAAAAAtest-secret-never-shown';
+registerSecret(SECRET);
 let server: Server;
 let verifyUrl: string;
 let seen: Seen[] = [];

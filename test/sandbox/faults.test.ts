@@ -102,22 +102,6 @@ describe('fault kinds', () => {
   });
 });
 
-describe('a refusal', () => {
-  it('answers the vendor\'s error envelope in HTTP 200 and stores nothing', async () => {
-    const { call } = await session(sandbox.current);
-    await inject({ kind: 'refuse', module: 'Accounts', action: 'Save' });
-    await inject({ kind: 'refuse', message: 'Nieprawidłowy format daty.' });
-
-    const refused = await call('Accounts', 'Save', { name: 'Odmowa' });
-    const custom = await call('Events', 'Save', { name: 'Zadanie' });
-
-    expect(refused.status).toBe(200);
-    expect(refused.envelope).toEqual({ error: 'Pole name jest wymagane.' });
-    expect(custom.envelope).toEqual({ error: 'Nieprawidłowy format daty.' });
-    expect(sandbox.current.store.list('Accounts').some((a) => a.name === 'Odmowa')).toBe(false);
-  });
-});
-
 describe('fault queue', () => {
   it('hits only the next request by default', async () => {
     const { call } = await session(sandbox.current);
@@ -172,7 +156,6 @@ describe('fault queue', () => {
     [{ kind: 'status', status: 418 }, /status must be one of 500, 502, 503/],
     [{ kind: 'empty', count: 0 }, /count must be/],
     [{ kind: 'latency', ms: -5 }, /ms must be/],
-    [{ kind: 'refuse', message: '' }, /message must be/],
   ])('refuses a malformed fault %j with 400', async (fault, message) => {
     const answer = await admin(sandbox.current, 'POST', '/faults', fault);
 

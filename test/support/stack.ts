@@ -11,6 +11,8 @@ import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
 import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
 import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
+import { expectLogLines } from './log-guard.ts';
+import { registerSecret } from './log-scan.ts';
 import { useSandbox } from './sandbox.ts';
 import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
@@ -35,15 +37,19 @@ export function useDeliveryStack(options: StackOptions = {}) {
   let register: FakeVatRegister | undefined;
   let client: SQSClient | undefined;
   const saved = { ...process.env };
+  // The pipeline logs: the log guard must see its lines, and look for every secret it is given.
+  expectLogLines();
+  for (const [name, value] of Object.entries(options.parameters ?? {})) if (/\/secrets\/|password/.test(name)) registerSecret(value);
 
   beforeAll(async () => {
     sqs = await startLocalSqs({ now: () => clock });
     ssm = await startLocalSsm(options.parameters ?? {});
     // The worker looks NIPs up in the VAT register: never the real one from a test.
     register = await startFakeVatRegister();
-    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true' });
+    // Both keep messages 14 days, as infra/queues.yml sets them (SQS's default is 4).
+    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true', MessageRetentionPeriod: '1209600' });
     const queueUrl = sqs.createQueue(QUEUE, {
-      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup',
+      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup', MessageRetentionPeriod: '1209600',
       RedrivePolicy: { deadLetterTargetArn: sqs.queue(DLQ).arn, maxReceiveCount },
     });
     client = localSqsClient(sqs.endpoint);
