@@ -76,7 +76,7 @@ describe('serverless offline on stage dev, with only AWS endpoints and the CSMAR
     await waitFor('the client in CSMART', async () => (accounts('offline@example.pl').length > 0 ? true : undefined), 60_000);
     await waitFor('the queue to be empty', async () => (sqs.queue('csmart-connect-dev-deliveries.fifo').counts().total === 0 ? true : undefined), 30_000);
     expect(accounts('offline@example.pl')).toHaveLength(1);
-    expect(sqs.queue('csmart-connect-dev-deliveries.fifo').attributes).toMatchObject({ FifoQueue: 'true', VisibilityTimeout: '720' });
+    expect(sqs.queue('csmart-connect-dev-deliveries.fifo').attributes).toMatchObject({ FifoQueue: 'true', VisibilityTimeout: '1800' });
   });
 
   it('verifies a signed webhook with the secret from SSM and delivers it once', async () => {
