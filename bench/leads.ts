@@ -5,11 +5,11 @@
  */
 import { DeleteMessageCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createTablesFromServerless, startLocalDynamo } from '../scripts/local/dynamo.ts';
-import { LOCAL_SQS_REGION } from '../scripts/local/sqs-server.ts';
+import { createTablesFromServerless, startLocalDynamo } from '../emulators/dynamodb.ts';
+import { LOCAL_SQS_REGION } from '../emulators/sqs/index.ts';
 import { DEMO_USER } from '../sandbox/server.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from '../test/support/lambda.ts';
-import { startLocalSsm, type LocalSsm } from '../test/support/local-ssm.ts';
+import { startLocalSsm, type LocalSsm } from '../emulators/ssm.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
 import { BundleFolder, FUNCTION_SDK, SDK_LABELS, VARIANTS, type BuiltBundle, type FunctionName, type Variant } from './support/function-bundles.ts';
 import { handlerEnv } from './support/handler-env.ts';

@@ -94,7 +94,7 @@ function save(module: ModuleName, domain: string, params: Map<string, string>, c
     if (value === undefined || String(value).trim() === '') return failure(MESSAGES.requiredField(name));
   }
   // A task is tied to a client by NIP, and the client must already exist (vendor documentation).
-  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain, settings.nipComparison)) return failure(MESSAGES.accountNipNotFound);
+  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain, settings.nipMatch === 'exact')) return failure(MESSAGES.accountNipNotFound);
   if (module === 'Opportunities' && fields.account_id && !store.get('Accounts', fields.account_id, domain)) {
     return failure(MESSAGES.accountIdNotFound);
   }

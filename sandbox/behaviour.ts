@@ -4,17 +4,18 @@
  * - `editMode`: `merge` (an edit keeps the fields it does not send) or `replace` (the record becomes
  *   exactly what the edit sent);
  * - `fieldNames`: List records name fields differently (our name → the sandbox's);
- * - `nipComparison`: an Events `nip` matches a client by `digits` or by the `text` as stored;
+ * - `nipMatch`: an Events `nip` matches a client by its `digits` ("526-025-02-74" equals "5260250274")
+ *   or `exact`ly as the client's NIP is stored (as a plain SQL comparison would);
  * - `errorTexts`: the `default` Polish texts, or `alternative` ones that our built-in patterns do not know.
  */
 export type SandboxBehaviour = {
   editMode: 'merge' | 'replace';
   fieldNames: Record<string, string>;
-  nipComparison: 'digits' | 'text';
+  nipMatch: 'digits' | 'exact';
   errorTexts: 'default' | 'alternative';
 };
 
-export const DEFAULT_BEHAVIOUR: Readonly<SandboxBehaviour> = Object.freeze({ editMode: 'merge', fieldNames: {}, nipComparison: 'digits', errorTexts: 'default' });
+export const DEFAULT_BEHAVIOUR: Readonly<SandboxBehaviour> = Object.freeze({ editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default' });
 
 /** The other names `fieldNames: "alternative"` stands for: none of them is a name the integration guesses. */
 export const ALTERNATIVE_FIELD_NAMES: Readonly<Record<string, string>> = Object.freeze({
@@ -33,9 +34,9 @@ export function parseBehaviour(input: Record<string, unknown>): Partial<SandboxB
     if (input.editMode !== 'merge' && input.editMode !== 'replace') throw new BehaviourInputError("editMode must be 'merge' or 'replace'");
     out.editMode = input.editMode;
   }
-  if (input.nipComparison !== undefined) {
-    if (input.nipComparison !== 'digits' && input.nipComparison !== 'text') throw new BehaviourInputError("nipComparison must be 'digits' or 'text'");
-    out.nipComparison = input.nipComparison;
+  if (input.nipMatch !== undefined) {
+    if (input.nipMatch !== 'digits' && input.nipMatch !== 'exact') throw new BehaviourInputError("nipMatch must be 'digits' or 'exact'");
+    out.nipMatch = input.nipMatch;
   }
   if (input.errorTexts !== undefined) {
     if (input.errorTexts !== 'default' && input.errorTexts !== 'alternative') throw new BehaviourInputError("errorTexts must be 'default' or 'alternative'");
@@ -51,7 +52,7 @@ export function parseBehaviour(input: Record<string, unknown>): Partial<SandboxB
   return out;
 }
 
-/** The behaviour asked for by SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES (`alternative` or JSON), SANDBOX_NIP_COMPARISON, SANDBOX_ERROR_TEXTS. */
+/** The behaviour asked for by SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES (`alternative` or JSON), SANDBOX_NIP_MATCH, SANDBOX_ERROR_TEXTS. */
 export function behaviourFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<SandboxBehaviour> {
   const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
   const fieldNames = value('SANDBOX_FIELD_NAMES');
@@ -64,6 +65,6 @@ export function behaviourFromEnv(env: Readonly<Record<string, string | undefined
     }
   }
   return parseBehaviour({
-    editMode: value('SANDBOX_EDIT_MODE'), nipComparison: value('SANDBOX_NIP_COMPARISON'), errorTexts: value('SANDBOX_ERROR_TEXTS'), fieldNames: names,
+    editMode: value('SANDBOX_EDIT_MODE'), nipMatch: value('SANDBOX_NIP_MATCH'), errorTexts: value('SANDBOX_ERROR_TEXTS'), fieldNames: names,
   });
 }

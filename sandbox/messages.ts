@@ -17,6 +17,7 @@ const DEFAULT_MESSAGES = {
   unknownRecord: 'Rekord o podanym id nie istnieje.',
   unknownField: (name: string) => `Nieznane pole: ${name}`,
   requiredField: (name: string) => `Pole ${name} jest wymagane.`,
+  invalidValue: (name: string) => `Nieprawidłowa wartość pola ${name}.`,
   accountNipNotFound: 'Nie znaleziono klienta o podanym NIP.',
   accountIdNotFound: 'Nie znaleziono klienta o podanym id.',
   internalError: 'Wystąpił błąd wewnętrzny. Spróbuj ponownie później.',
@@ -27,7 +28,8 @@ export const MESSAGES: Messages = DEFAULT_MESSAGES;
 /**
  * Other wording for the same errors (`errorTexts: "alternative"`): what an account whose texts our
  * defaults do not recognise looks like. Its expired-token text matches no word of the built-in
- * auth pattern, so only a configured `CSMART_AUTH_ERROR_PATTERN` (or error-text table) tells it apart.
+ * auth pattern and none of its texts is in the table of known error texts (lib/csmart/known-errors.ts), so
+ * only `CSMART_ERROR_TEXTS` (or `CSMART_AUTH_ERROR_PATTERN` for the expired token) tells them apart.
  */
 export const ALTERNATIVE_MESSAGES: Messages = {
   loginFailed: 'Odmowa dostępu: błędne dane.',
@@ -40,6 +42,7 @@ export const ALTERNATIVE_MESSAGES: Messages = {
   unknownRecord: 'Brak rekordu.',
   unknownField: (name: string) => `Pole ${name} nie istnieje.`,
   requiredField: (name: string) => `Uzupełnij ${name}.`,
+  invalidValue: (name: string) => `Zła wartość w ${name}.`,
   accountNipNotFound: 'Brak kontrahenta z tym NIP-em.',
   accountIdNotFound: 'Brak kontrahenta.',
   internalError: 'Błąd serwera.',

@@ -122,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (module === 'Login') stats.logins++;
     else stats.calls++;
 
-    const fault = faults.take(module, action);
+    const fault = faults.take(module, action, params);
     if (fault?.kind === 'latency') await sleep(fault.ms ?? DEFAULT_LATENCY_MS, undefined, { signal: closing.signal });
     const result = !fault || fault.processed ? performCall(call, { store, tokens, users: directory, settings }) : undefined;
     // The answer waits until the change is on disk, so an answered Save survives a crash.

@@ -22,7 +22,7 @@ export type CallResult =
   | { kind: 'list'; module: ModuleName; domain: string };
 
 // A PHP file saved "with BOM" prints it before anything else; clients must strip it before JSON.parse.
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 const RECORDS_PER_CHUNK = 4096;
 
 export const CONTENT_TYPE = 'text/html; charset=UTF-8';
@@ -40,7 +40,7 @@ export class AnswerEncoder {
     this.store = store;
   }
 
-  encode(result: CallResult, settings: WireSettings): Buffer[] {
+  encode(result: CallResult, settings: Pick<WireSettings, 'listShape' | 'idType' | 'fieldNames'>): Buffer[] {
     switch (result.kind) {
       case 'error':
         // Some error paths of the vendor omit `data`, others send null: clients must take both.
@@ -68,11 +68,11 @@ export class AnswerEncoder {
   }
 }
 
-function encodeId(id: number, settings: WireSettings): string {
+function encodeId(id: number, settings: Pick<WireSettings, 'idType'>): string {
   return settings.idType === 'string' ? `"${id}"` : String(id);
 }
 
-function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
+function encodeRecord(record: SandboxRecord, settings: Pick<WireSettings, 'idType' | 'fieldNames'>): string {
   if (Object.keys(settings.fieldNames).length > 0) return JSON.stringify(renamed(record, settings));
   const json = JSON.stringify(record);
   if (settings.idType === 'number') return json;
@@ -82,7 +82,7 @@ function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
 }
 
 /** A record with List field names of its own (`fieldNames`), its id typed as the settings say. */
-function renamed(record: SandboxRecord, settings: WireSettings): Record<string, unknown> {
+function renamed(record: SandboxRecord, settings: Pick<WireSettings, 'idType' | 'fieldNames'>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(record)) {
     const typed = field === 'id' && settings.idType === 'string' ? String(value) : value;
@@ -91,7 +91,7 @@ function renamed(record: SandboxRecord, settings: WireSettings): Record<string, 
   return out;
 }
 
-function encodeList(records: Iterable<SandboxRecord>, settings: WireSettings): Buffer[] {
+function encodeList(records: Iterable<SandboxRecord>, settings: Pick<WireSettings, 'listShape' | 'idType' | 'fieldNames'>): Buffer[] {
   const asObject = settings.listShape === 'object';
   const chunks: Buffer[] = [];
   let batch: string[] = [];

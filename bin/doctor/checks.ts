@@ -1,5 +1,6 @@
 import type { Settings } from '../../lib/config/settings.ts';
-import { createAuthErrorMatcher, DEFAULT_AUTH_ERROR_PATTERN, foldDiacritics } from '../../lib/csmart/auth-pattern.ts';
+import { createAuthErrorMatcher } from '../../lib/csmart/auth-pattern.ts';
+import { createErrorClassifier, type ErrorKind } from '../../lib/csmart/known-errors.ts';
 import { settingLine, type Check, type DoctorReport, type Setting } from './report.ts';
 import { guessFieldNames, type ModuleSurvey } from './survey.ts';
 import type { WriteFindings } from './write-probes.ts';
@@ -72,48 +73,63 @@ export function editCheck(write: WriteFindings | undefined, settings: Settings):
   return { id: 'edit-mode', assumption, status: 'unknown', found };
 }
 
-export function nipCheck(write: WriteFindings | undefined, settings: Settings): Check {
-  const assumption = "A task's nip matches its client by the digits, whatever form the client's NIP is stored in";
+/**
+ * Tasks name their client by the NIP exactly as the client's record stores it, and a task CSMART refuses
+ * for its NIP is saved again without it (lib/delivery/deliver.ts): a CSMART that compares the stored
+ * text needs no setting, so the finding is reported, and only a refusal of the stored form itself
+ * is one to act on.
+ */
+export function nipCheck(write: WriteFindings | undefined): Check {
+  const assumption = "A task's nip, sent exactly as its client's record stores it, ties the task to that client";
   if (!write) return { id: 'nip-comparison', assumption, status: 'unknown', found: 'not tried (it needs a test client and task)', change: WRITE_HINT };
   const { nip } = write;
   const forms = nip.forms.map((f) => `"${f.form}" ${f.accepted ? 'accepted' : `refused (${f.error})`}`).join(', ');
   const found = `client stored as "${nip.stored ?? '?'}"; ${forms || 'no form tried'}${nip.unknownNipAccepted ? '; a NIP of no client was accepted too' : ''}`;
   if (nip.verdict === 'digits' || nip.verdict === 'unchecked') return { id: 'nip-comparison', assumption, status: 'holds', found };
   if (nip.verdict === 'text') {
+    return { id: 'nip-comparison', assumption, status: 'holds', found: `${found}; CSMART compares the NIP as stored text: handled automatically (tasks carry the NIP as stored)` };
+  }
+  if (nip.stored !== undefined && nip.forms.some((f) => f.form === nip.stored && !f.accepted)) {
     return {
       id: 'nip-comparison', assumption, status: 'does not hold', found,
-      change: `${settings.nipComparison === 'text' ? 'Already set: ' : ''}CSMART compares the NIP as text; with CSMART_NIP_COMPARISON=text tasks carry the client's NIP exactly as CSMART stores it.`,
-      settings: [settingLine('CSMART_NIP_COMPARISON', 'text')],
+      change: "Nothing to set: such tasks are saved again without the NIP (it goes into the task's description), so they are not tied to the client; send the report to the maintainers.",
     };
   }
   return { id: 'nip-comparison', assumption, status: 'unknown', found };
 }
 
-/** A regular expression for exactly this text, as the auth matcher compares (diacritics folded). */
-const literalPattern = (text: string) => foldDiacritics(text).toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How the client would read an error text with these settings (the table, CSMART_ERROR_TEXTS, CSMART_AUTH_ERROR_PATTERN). */
+export function classifierOf(settings: Settings): (message: string) => ErrorKind {
+  return createErrorClassifier({ extra: settings.errorTexts, isAuthMessage: createAuthErrorMatcher(settings.authErrorPattern?.source) });
+}
 
 export function authTextCheck(text: string | undefined, problem: string | undefined, settings: Settings, errorTextsLine: Setting | undefined): Check {
   const assumption = "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)";
   if (problem) return { id: 'auth-text', assumption, status: 'unknown', found: `a call with an invalid token was answered: ${problem}` };
   if (!text) return { id: 'auth-text', assumption, status: 'does not hold', found: 'a call with an invalid token succeeded', change: 'CSMART does not check tokens on List; nothing to adapt, but send the report to the maintainers.' };
-  const current = settings.authErrorPattern?.source ?? DEFAULT_AUTH_ERROR_PATTERN;
-  if (createAuthErrorMatcher(current)(text)) return { id: 'auth-text', assumption, status: 'holds', found: `"${text}"` };
-  const value = `${current}|${literalPattern(text)}`;
+  const kind = classifierOf(settings)(text);
+  if (kind === 'auth') return { id: 'auth-text', assumption, status: 'holds', found: `"${text}"` };
   return {
     id: 'auth-text', assumption, status: 'does not hold',
-    found: `"${text}" is not recognised: the client would treat an expired token as refused data and park deliveries`,
-    change: 'Add the text to the expired-token pattern (CSMART_AUTH_ERROR_PATTERN; with the error-text table, also its "auth" list in CSMART_ERROR_TEXTS).',
-    settings: [settingLine('CSMART_AUTH_ERROR_PATTERN', value), ...(errorTextsLine ? [errorTextsLine] : [])],
+    found: `"${text}" is not recognised: the client would read an expired token as ${kind === 'validation' ? 'refused data and park deliveries' : 'an outage and retry without logging in again'}`,
+    change: 'Add the text to the "auth" list of the table of known CSMART error texts (CSMART_ERROR_TEXTS, with every text seen).',
+    ...(errorTextsLine ? { settings: [errorTextsLine] } : {}),
   };
 }
 
-export function errorTextsCheck(report: DoctorReport): Check {
+export function errorTextsCheck(report: DoctorReport, settings: Settings): Check {
   const assumption = 'Which error texts mean "log in again", "the data is wrong" and "try later" is known';
   const { auth, validation } = report.errorTexts;
   const found = `auth: ${auth.map((t) => `"${t}"`).join(', ') || 'none seen'}; the data is wrong: ${validation.map((t) => `"${t}"`).join(', ') || 'none seen'}; a maintenance answer cannot be provoked`;
+  const classify = classifierOf(settings);
+  const unknown = [...auth.filter((t) => classify(t) !== 'auth'), ...validation.filter((t) => classify(t) !== 'validation')];
+  const maintenance = 'Answers that are not JSON and errors with HTTP 5xx are always retried, and so is any text the table does not know; if your CSMART announces maintenance with HTTP 200 and an error text, add that text to "transient".';
+  if (unknown.length === 0) return { id: 'error-texts', assumption, status: 'unknown', found, change: `The texts seen are known. ${maintenance}` };
   return {
-    id: 'error-texts', assumption, status: 'unknown', found,
-    change: 'Add the texts seen here to the table of known CSMART error texts with the CSMART_ERROR_TEXTS line below. Answers that are not JSON and errors with HTTP 5xx are always retried; if your CSMART announces maintenance with HTTP 200 and an error text, add that text to "transient".',
+    id: 'error-texts', assumption, status: 'does not hold',
+    found: `${found}; not known: ${unknown.map((t) => `"${t}"`).join(', ')} (an unknown text is retried: refused data would be retried for hours before it is parked)`,
+    change: `Add the texts seen to the table of known CSMART error texts with CSMART_ERROR_TEXTS. ${maintenance}`,
+    ...(report.errorTextsLine ? { settings: [report.errorTextsLine] } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Settings } from '../../lib/config/settings.ts';
 import type { Credentials } from '../../lib/csmart/client.ts';
+import { ERROR_KINDS, type ExtraErrorTexts } from '../../lib/csmart/known-errors.ts';
 import { MODULE_NAMES } from '../../lib/csmart/modules.ts';
 import {
   authTextCheck, editCheck, vocabularyCheck, errorTextsCheck, fieldNamesCheck, formatsCheck, listShapeCheck, loginDomainCheck, longTextCheck, nipCheck, polishLettersCheck, wireCheck,
@@ -7,7 +8,7 @@ import {
 import { settingLine, type DoctorReport, type Setting } from './report.ts';
 import { surveyModule, type ModuleSurvey } from './survey.ts';
 import { createDoctorWire } from './wire.ts';
-import { runWriteProbes } from './write-probes.ts';
+import { fragmentWithout, runWriteProbes } from './write-probes.ts';
 
 export type DoctorOptions = {
   credentials: Credentials;
@@ -58,7 +59,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const expired = await wire.call('Accounts', 'List', {}, INVALID_TOKEN);
   if (expired.error) report.errorTexts.auth.push(expired.error);
   const unknownModule = await wire.call(PROBE_MODULE, 'List', {}, token);
-  if (unknownModule.error) report.errorTexts.validation.push(unknownModule.error.split(PROBE_MODULE).join('').replace(/\s+/g, ' ').trim());
+  if (unknownModule.error) report.errorTexts.validation.push(fragmentWithout(unknownModule.error, PROBE_MODULE));
 
   if (options.write) {
     const knownNips = new Set<string>();
@@ -77,18 +78,16 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
   report.modules = surveys.map(({ records: _records, ...rest }) => rest);
   finish(report);
-  if (report.errorTexts.auth.length + report.errorTexts.validation.length > 0) {
-    report.errorTextsLine = settingLine('CSMART_ERROR_TEXTS', JSON.stringify({ ...report.errorTexts, transient: [] }));
-  }
+  report.errorTextsLine = errorTextsLine(report.errorTexts, settings);
 
   report.checks.push(
     loginDomainCheck(report, credentials.domain),
     listShapeCheck(surveys),
     fieldNamesCheck(surveys, report.write, settings),
     editCheck(report.write, settings),
-    nipCheck(report.write, settings),
+    nipCheck(report.write),
     authTextCheck(expired.error, expired.problem, settings, report.errorTextsLine),
-    errorTextsCheck(report),
+    errorTextsCheck(report, settings),
     formatsCheck(report.write),
     vocabularyCheck(before),
     polishLettersCheck(report.write),
@@ -96,6 +95,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     wireCheck(surveys, report),
   );
   return finish(report);
+}
+
+/**
+ * The CSMART_ERROR_TEXTS line (main's reader, lib/csmart/known-errors.ts): the texts already configured
+ * with the ones seen, so that applying it keeps what was set; none when nothing is known beyond it.
+ */
+function errorTextsLine(seen: DoctorReport['errorTexts'], settings: Settings): Setting | undefined {
+  const table: ExtraErrorTexts = {};
+  for (const kind of ERROR_KINDS) {
+    const texts = [...new Set([...(settings.errorTexts?.[kind] ?? []), ...seen[kind]].map((t) => t.trim()).filter(Boolean))];
+    if (texts.length > 0) table[kind] = texts;
+  }
+  return Object.keys(table).length > 0 ? settingLine('CSMART_ERROR_TEXTS', JSON.stringify(table)) : undefined;
 }
 
 function finish(report: DoctorReport): DoctorReport {

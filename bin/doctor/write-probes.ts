@@ -50,6 +50,14 @@ function savedId(answer: RawAnswer): string | undefined {
   return answer.error === '' && (typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '')) ? String(raw).trim() : undefined;
 }
 
+/**
+ * The longest part of an error text around a value the probe put in it ("Moduł X nie istnieje." without
+ * X is "nie istnieje."): a fragment the error-text table matches in any other such message.
+ */
+export function fragmentWithout(text: string, value: string): string {
+  return text.split(value).map((part) => part.replace(/\s+/g, ' ').trim()).sort((a, b) => b.length - a.length)[0] ?? '';
+}
+
 const refusal = (answer: RawAnswer) => answer.problem ?? answer.error ?? 'no answer';
 
 /** A field of the record holding exactly this value: our own name first. */
@@ -180,7 +188,7 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
       const stranger = testNip(new Set([...context.knownNips, nip]), random);
       const answer = await save('Events', { id: task.id, ...named, nip: stranger });
       findings.nip.unknownNipAccepted = answer.error === '';
-      if (answer.error) findings.errorTexts.validation.push(answer.error.split(stranger).join('').trim());
+      if (answer.error) findings.errorTexts.validation.push(fragmentWithout(answer.error, stranger));
       const accepted = (form: string) => findings.nip.forms.find((f) => f.form === form)?.accepted;
       findings.nip.verdict = findings.nip.unknownNipAccepted ? 'unchecked'
         : accepted(nip) ? 'digits'
@@ -217,7 +225,7 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
   // Error texts: an edit of a record that does not exist, and a login with a wrong password.
   const missing = await save('Accounts', { id: '999999999', name: label });
   const missingId = savedId(missing);
-  if (missing.error) findings.errorTexts.validation.push(missing.error.split('999999999').join('').trim());
+  if (missing.error) findings.errorTexts.validation.push(fragmentWithout(missing.error, '999999999'));
   else if (missingId) {
     findings.created.push({ module: 'Accounts', id: missingId, name: label });
     findings.failures.push(`an edit of record 999999999, which does not exist, was accepted (saved as ${missingId})`);

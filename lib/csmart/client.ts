@@ -7,6 +7,7 @@ import { renameListFields, type FieldNames } from './field-names.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
+import { createErrorClassifier, type ExtraErrorTexts } from './known-errors.ts';
 import { normaliseId, normaliseList } from './normalise.ts';
 import { parseReply } from './reply.ts';
 import { redact } from './redact.ts';
@@ -30,6 +31,8 @@ export type CsmartClientOptions = {
   retry?: RetryPolicy;
   /** Regular expression (source) for error texts that mean "log in again". */
   authErrorPattern?: string;
+  /** Error texts beyond the built-in table (CSMART_ERROR_TEXTS), by what they mean. */
+  errorTexts?: ExtraErrorTexts;
   /** `replace`: CSMART replaces a record on edit, so every edit sends the current record whole with the changes. */
   editMode?: EditMode;
   /** Our field names → CSMART's, where its List records name fields differently. */
@@ -55,7 +58,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const timeoutMs = options.timeoutMs ?? 8_000;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const isAuthMessage = createAuthErrorMatcher(options.authErrorPattern);
+  const classify = createErrorClassifier({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -100,8 +103,11 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const message = `CSMART ${module}/${action} refused: ${redact(envelope.error, secrets)}`;
     // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
     if (response.status >= 500 || response.status === 429) throw new CsmartUpstreamError(message, { ...where, status: response.status });
-    if (isAuthMessage(envelope.error)) throw new CsmartAuthError(message, where);
-    throw new CsmartValidationError(message, where);
+    // Only texts known to be about the data are permanent; an unknown one is retried with backoff.
+    const kind = classify(envelope.error);
+    if (kind === 'auth') throw new CsmartAuthError(message, where);
+    if (kind === 'validation') throw new CsmartValidationError(message, where);
+    throw new CsmartUpstreamError(message, { ...where, status: response.status });
   }
 
   /** Repeats `attempt` while the policy says the failure is transient and safe to repeat. */
@@ -184,7 +190,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     },
     list,
     async save(module, fields, saveOptions = {}) {
-      let checked = checkSaveFields(module, fields as Record<string, unknown>);
+      let checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
       if (saveOptions.id !== undefined) {
         if (editMode === 'replace') {
           const id = saveOptions.id;
@@ -199,8 +205,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   };
 }
 
-/** Refuses unknown fields and non-text values before anything is sent. */
-function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): Record<string, string | undefined> {
+/** Refuses unknown fields and non-text values before anything is sent; required fields apply to creates only. */
+function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, creating: boolean): Record<string, string | undefined> {
   const known: readonly string[] = MODULES[module].fields;
   const out: Record<string, string | undefined> = {};
   for (const [field, value] of Object.entries(fields)) {
@@ -212,6 +218,8 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): R
     }
     out[field] = value;
   }
+  // An edit sends only what changes (a cancellation: the status); the record keeps its other fields.
+  if (!creating) return out;
   for (const field of MODULES[module].required as readonly string[]) {
     if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
   }

@@ -14,6 +14,7 @@ export function processClient(): CsmartClient {
       editMode: settings.editMode,
       fieldNames: settings.fieldNames,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),
+      ...(settings.errorTexts ? { errorTexts: settings.errorTexts } : {}),
       onEvent: (event) => { for (const listener of listeners) listener(event); },
     });
   }

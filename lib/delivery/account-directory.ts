@@ -8,12 +8,19 @@ import type { CsmartRecord } from '../csmart/modules.ts';
  */
 const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
 const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
+const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
 
 /** Matching keys, not validation (lib/mapping validates): a NIP's digits, an e-mail in lower case. */
 export const nipDigits = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
 export const emailKey = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+/** A phone's digits with the Polish country code: "+48 601 000 001", "601000001" and "0048601000001" are one phone. */
+export const phoneKey = (value: unknown) => {
+  const digits = typeof value === 'string' ? value.replace(/\D/g, '').replace(/^00/, '') : '';
+  return digits.length === 9 ? `48${digits}` : digits.length >= 9 ? digits : '';
+};
 
-export type AccountMatch = { nip?: string; email?: string };
+/** `phone` matches only when neither NIP nor e-mail is given: it identifies a phone-only lead's client. */
+export type AccountMatch = { nip?: string; email?: string; phone?: string };
 export type AccountDirectory = {
   find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
   /** The client with this id, if CSMART still lists it. */
@@ -23,7 +30,7 @@ export type AccountDirectory = {
   readonly stats: { lists: number };
 };
 
-type Index = { at: number; byId: Map<string, CsmartRecord>; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord> };
+type Index = { at: number; byId: Map<string, CsmartRecord>; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord>; byPhone: Map<string, CsmartRecord> };
 
 export function createAccountDirectory(options: { client: Pick<CsmartClient, 'list'>; ttlMs: number; now?: () => number }): AccountDirectory {
   const now = options.now ?? Date.now;
@@ -34,12 +41,13 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     idx.byId.set(record.id, record);
     for (const field of NIP_FIELDS) { const nip = nipDigits(record[field]); if (nip) idx.byNip.set(nip, record); }
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(email, record); }
+    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(phone, record); }
   };
 
   async function load(): Promise<Index> {
     stats.lists++;
     const records = await options.client.list('Accounts');
-    const idx: Index = { at: now(), byId: new Map(), byNip: new Map(), byEmail: new Map() };
+    const idx: Index = { at: now(), byId: new Map(), byNip: new Map(), byEmail: new Map(), byPhone: new Map() };
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
     for (const record of records) add(idx, record);
     return idx;
@@ -62,6 +70,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
       const idx = await current(findOptions.fresh ?? false);
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
+      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? idx.byPhone.get(phone) : undefined; }
       return (nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined);
     },
     async byId(id, findOptions = {}) {

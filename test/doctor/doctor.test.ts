@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli.ts';
 import type { DoctorReport } from '../../bin/doctor/report.ts';
 import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { readSettings } from '../../lib/config/settings.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { useSandbox } from '../support/sandbox.ts';
@@ -69,7 +70,8 @@ describe('csmart doctor', () => {
     expect(report.write?.created.map((r) => r.module)).toEqual(['Accounts', 'Events', 'Opportunities']);
     expect(report.write?.edits.map((e) => e.verdict)).toEqual(['merge', 'merge', 'merge']);
     expect(report.write?.longText).toEqual({ sent: 70_000, kept: 70_000 });
-    expect(report.errorTextsLine?.line).toMatch(/^CSMART_ERROR_TEXTS='\{"auth":\["Nieprawidłowy lub wygasły token/);
+    expect(report.errorTextsLine?.line).toMatch(/^CSMART_ERROR_TEXTS='\{/);
+    expect(readSettings({ CSMART_ERROR_TEXTS: report.errorTextsLine!.value }).errorTexts?.auth?.[0]).toMatch(/^Nieprawidłowy lub wygasły token/);
     expect(sandbox.current.store.list('Accounts').filter((a) => String(a.name).startsWith('csmart-connect doctor test'))).toHaveLength(1);
   });
 
@@ -83,20 +85,24 @@ describe('csmart doctor', () => {
   });
 
   it('finds several deviations at once, with every settings line', async () => {
-    Object.assign(sandbox.current.settings, { editMode: 'replace', fieldNames: { name: 'nazwa', nip: 'nip_klienta' }, nipComparison: 'text' });
+    Object.assign(sandbox.current.settings, { editMode: 'replace', fieldNames: { name: 'nazwa', nip: 'nip_klienta' }, nipMatch: 'exact' });
 
     const report = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
 
     expect(Object.fromEntries(report.settings.map((x) => [x.env, x.value]))).toEqual({
-      CSMART_FIELD_NAMES: '{"name":"nazwa","nip":"nip_klienta"}', CSMART_EDIT_MODE: 'replace', CSMART_NIP_COMPARISON: 'text',
+      CSMART_FIELD_NAMES: '{"name":"nazwa","nip":"nip_klienta"}', CSMART_EDIT_MODE: 'replace',
     });
+    expect(report.checks.find((c) => c.id === 'nip-comparison')).toMatchObject({ status: 'holds', found: expect.stringContaining('handled automatically') });
   });
 
-  const deviations: Record<string, string> = {
-    'replace-on-edit': 'An edit (Save with id and only some fields) leaves the other fields alone',
-    'other-field-names': 'List records carry id, name, nip, email and description under exactly those names',
-    'strict-nip-text': "A task's nip matches its client by the digits, whatever form the client's NIP is stored in",
-    'other-error-texts': "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)",
+  const deviations: Record<string, string[]> = {
+    'replace-on-edit': ['An edit (Save with id and only some fields) leaves the other fields alone'],
+    'other-field-names': ['List records carry id, name, nip, email and description under exactly those names'],
+    'strict-nip-exact': [],
+    'other-error-texts': [
+      "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)",
+      'Which error texts mean "log in again", "the data is wrong" and "try later" is known',
+    ],
   };
   it.each(SANDBOX_MODES.map((m) => [m.name, m] as const))('in mode %s, names the deviation and prints the settings line', async (name, mode) => {
     Object.assign(sandbox.current.settings, mode.behaviour);
@@ -104,13 +110,39 @@ describe('csmart doctor', () => {
     const { code, out } = await doctor(['--write', '--yes']);
 
     expect(code).toBe(0);
-    expect(out).toContain(`[DOES NOT HOLD] ${deviations[name]}`);
-    expect(out.match(/\[DOES NOT HOLD\]/g)).toHaveLength(1);
-    for (const [env, value] of Object.entries(mode.settings)) {
-      const line = /^[A-Za-z0-9_.,:/@+-]*$/.test(value) ? `${env}=${value}` : `${env}='${value}'`;
-      expect(out).toContain(`      setting: ${line}`);
-      expect(out).toMatch(new RegExp(`Settings for this CSMART.*\\n(  .*\\n)*  ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+    for (const assumption of deviations[name]!) expect(out).toContain(`[DOES NOT HOLD] ${assumption}`);
+    expect(out.match(/\[DOES NOT HOLD\]/g) ?? []).toHaveLength(deviations[name]!.length);
+    for (const env of Object.keys(mode.settings)) {
+      const line = out.match(new RegExp(`      setting: (${env}=.*)\\n`))?.[1];
+      expect(line, env).toBeDefined();
+      expect(out).toMatch(new RegExp(`Settings for this CSMART.*\\n(  .*\\n)*  ${line!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
     }
+    if (Object.keys(mode.settings).length === 0) expect(out).toContain('No settings to change.');
+  });
+
+  it('in a CSMART that compares a task\'s NIP as stored text, reports it handled automatically and asks for no setting', async () => {
+    sandbox.current.settings.nipMatch = 'exact';
+
+    const report = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
+
+    const check = report.checks.find((c) => c.id === 'nip-comparison')!;
+    expect(check.status).toBe('holds');
+    expect(check.found).toMatch(/"\d{10}" refused/);
+    expect(check.found).toContain('handled automatically (tasks carry the NIP as stored)');
+    expect(report.settings).toEqual([]);
+  });
+
+  it('prints a CSMART_ERROR_TEXTS line that the settings reader takes, keeping the texts already set', async () => {
+    sandbox.current.settings.errorTexts = 'alternative';
+    const configured = JSON.stringify({ transient: ['Przerwa serwisowa'] });
+
+    const report = JSON.parse((await doctor(['--write', '--yes', '--json'], { CSMART_ERROR_TEXTS: configured })).out) as DoctorReport;
+
+    const line = report.settings.find((s) => s.env === 'CSMART_ERROR_TEXTS')!;
+    const texts = readSettings({ CSMART_ERROR_TEXTS: line.value }).errorTexts!;
+    expect(texts.transient).toEqual(['Przerwa serwisowa']);
+    expect(texts.auth).toEqual(expect.arrayContaining(['Odmowa dostępu (kod 401).', 'Odmowa dostępu: błędne dane.']));
+    expect(texts.validation).toEqual(expect.arrayContaining(['nie istnieje.', 'Brak kontrahenta z tym NIP-em.', 'Brak rekordu.']));
   });
 
   it('finds other List field names read-only, by name, when there are records to look at', async () => {

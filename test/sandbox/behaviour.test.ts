@@ -37,12 +37,12 @@ describe('behaviour switches', () => {
     expect((await admin(sandbox.current, 'POST', '/settings', { fieldNames: ['x'] })).status).toBe(400);
   });
 
-  it('matches a task NIP by digits, or under nipComparison text only as stored', async () => {
+  it('matches a task NIP by digits, or under nipMatch exact only as stored', async () => {
     const { call } = await session(sandbox.current);
     await call('Accounts', 'Save', { name: 'Firma', nip: 'PL 526-025-02-74' });
     expect((await call('Events', 'Save', { name: 'a', nip: '5260250274' })).envelope?.error).toBe('');
 
-    sandbox.current.settings.nipComparison = 'text';
+    sandbox.current.settings.nipMatch = 'exact';
 
     expect((await call('Events', 'Save', { name: 'b', nip: '5260250274' })).envelope?.error).toBe('Nie znaleziono klienta o podanym NIP.');
     expect((await call('Events', 'Save', { name: 'c', nip: 'PL 526-025-02-74' })).envelope?.error).toBe('');
@@ -57,8 +57,8 @@ describe('behaviour switches', () => {
   });
 
   it('keeps the behaviour it started with across a reset, and reads it from SANDBOX_* variables', () => {
-    expect(behaviourFromEnv({ SANDBOX_EDIT_MODE: 'replace', SANDBOX_FIELD_NAMES: '{"nip":"NIP_klienta"}', SANDBOX_NIP_COMPARISON: 'text', SANDBOX_ERROR_TEXTS: 'alternative' }))
-      .toEqual({ editMode: 'replace', fieldNames: { nip: 'NIP_klienta' }, nipComparison: 'text', errorTexts: 'alternative' });
+    expect(behaviourFromEnv({ SANDBOX_EDIT_MODE: 'replace', SANDBOX_FIELD_NAMES: '{"nip":"NIP_klienta"}', SANDBOX_NIP_MATCH: 'exact', SANDBOX_ERROR_TEXTS: 'alternative' }))
+      .toEqual({ editMode: 'replace', fieldNames: { nip: 'NIP_klienta' }, nipMatch: 'exact', errorTexts: 'alternative' });
     expect(() => behaviourFromEnv({ SANDBOX_EDIT_MODE: 'overwrite' })).toThrow(/editMode/);
     sandbox.current.settings.editMode = 'replace';
     sandbox.current.reset();

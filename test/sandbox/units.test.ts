@@ -110,6 +110,14 @@ describe('fault queue', () => {
     expect(faults.take('Accounts', 'List')).toBeUndefined();
   });
 
+  it('limits a fault to requests carrying a text, so one entity alone can be refused', () => {
+    const faults = new FaultQueue();
+    faults.add({ kind: 'error', text: 'Nieprawidłowa wartość pola name.', contains: 'ODRZUĆ', count: -1 });
+    expect(faults.take('Accounts', 'Save', new Map([['name', 'Firma']]))).toBeUndefined();
+    expect(faults.take('Accounts', 'Save', new Map([['name', 'Firma ODRZUĆ 7']]))).toMatchObject({ kind: 'error', text: 'Nieprawidłowa wartość pola name.' });
+    expect(() => faults.add({ kind: 'error' })).toThrow(/text must be/);
+  });
+
   it('lets a Save take effect under truncate and php-warning, not under status or drop', () => {
     const faults = new FaultQueue();
     const processed = (['latency', 'truncate', 'php-warning', 'status', 'html', 'drop', 'empty'] as const)
