@@ -24,6 +24,11 @@ export type EventSourceMappingOptions = {
   maximumConcurrency?: number;
   /** Runs the function; rejects only when it could not be reached (then the batch is handed back at once). */
   invoke(event: SQSEvent): Promise<InvokeResult>;
+  /**
+   * Resolves once the function can be invoked. Nothing is received before, nor after an unreachable
+   * invocation until it resolves again, so a function that is still starting burns no receive counts.
+   */
+  untilReachable?(): Promise<void>;
   /** Told of each invocation's result and of polling problems (logs). */
   onEvent?(event: EventSourceEvent): void;
   /** How long one receive waits for messages (long polling), in seconds. */
@@ -91,23 +96,28 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
     })).catch(() => undefined);
   }
 
+  let reachable: Promise<void> | undefined;
+  const untilReachable = () => (reachable ??= options.untilReachable?.() ?? Promise.resolve());
+
   async function poll(): Promise<void> {
     while (!stopped) {
       let messages: Message[] = [];
       try {
+        await untilReachable();
+        if (stopped) break;
         messages = await receiveBatch();
         if (messages.length === 0) continue;
-        const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueUrl)) };
+        const event: SQSEvent = { Records: messages.map(toRecord) };
         const source = await queueArn();
-        for (const record of event.Records) record.eventSourceARN = source;
+        for (const record of event.Records) Object.assign(record, { eventSourceARN: source, awsRegion: source.split(':')[3] ?? '' });
         let result: InvokeResult;
         try {
           result = await options.invoke(event);
         } catch (error) {
           // The function could not be reached (not started yet, restarting): no attempt was made.
           emit({ type: 'unreachable', messages: messages.length, error });
+          reachable = undefined;
           await handBack(messages);
-          await delay(500);
           continue;
         }
         await settle(messages, result);
@@ -145,9 +155,8 @@ function failedItems(messages: Message[], payload: unknown, responseType: EventS
   return ids;
 }
 
-/** One SQS message as Lambda puts it in the event (attribute names in camelCase, list values empty). */
-export function toRecord(message: Message, queueUrl: string): SQSRecord {
-  const region = /sqs[.-]([a-z0-9-]+)\./.exec(queueUrl)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
+/** One SQS message as Lambda puts it in the event (attribute names in camelCase, list values empty); the queue's ARN and region are added by the caller. */
+export function toRecord(message: Message): SQSRecord {
   const messageAttributes: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     messageAttributes[name] = {
@@ -167,7 +176,7 @@ export function toRecord(message: Message, queueUrl: string): SQSRecord {
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: '',
-    awsRegion: region,
+    awsRegion: '',
   };
 }
 

@@ -1,6 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startEventSourceMapping, type EventSourceMapping, type InvokeResult } from '../../emulators/sqs/event-source-mapping.ts';
@@ -79,6 +80,8 @@ export async function startOfflineQueues(service: ServerlessService, env: NodeJS
         ...(source.functionResponseType === 'ReportBatchItemFailures' ? { functionResponseType: 'ReportBatchItemFailures' as const } : {}),
         maximumConcurrency: Number(source.maximumConcurrency ?? 2),
         invoke: (sqsEvent) => invokeOffline(service.lambdaPort, functionName, sqsEvent),
+        // Offline starts its Lambda endpoint after this plugin: receive nothing before it listens.
+        untilReachable: () => untilListening(service.lambdaPort),
         onEvent(what) {
           if (what.type === 'poll-failed') log.warning(`SQS: polling ${queueName} failed: ${(what.error as Error)?.message ?? what.error}`);
         },
@@ -147,6 +150,19 @@ function queueNameOf(arn: unknown, queues: QueueResource[]): string | undefined 
     return queue ? String(queue.properties.QueueName ?? logicalId) : undefined;
   }
   return typeof arn === 'string' ? arn.split(':').at(-1) : undefined;
+}
+
+/** Resolves once something accepts connections on the port (checked every 200 ms). */
+async function untilListening(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Invokes a function through serverless offline's Lambda endpoint (the Lambda Invoke API). */

@@ -1,21 +1,25 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParameterNames } from '../../lib/config/parameter-names.ts';
-import { useDeliveryStack } from '../support/stack.ts';
+import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
 
-// The stack's local SSM server (the real SDK over HTTP on 127.0.0.1).
+// The local SSM server (the real SDK over HTTP on 127.0.0.1).
 const forms = Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`/csmart/qa/forms/form-${i}`, `{"n":${i}}`]));
-const stack = useDeliveryStack({ parameters: { ...forms, '/csmart/qa/forms/nested/deeper': 'x', '/csmart/qa/secrets/calendly': 'k', '/csmart/qa/formsx': 'y' } });
 
 describe('parameter listing per cache period', () => {
   let client: SSMClient;
-  const ssm = () => stack.ssm;
+  let server: LocalSsm;
+  const ssm = () => server;
 
-  beforeAll(() => {
-    client = new SSMClient({ endpoint: ssm().endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  beforeAll(async () => {
+    server = await startLocalSsm({ ...forms, '/csmart/qa/forms/nested/deeper': 'x', '/csmart/qa/secrets/calendly': 'k', '/csmart/qa/formsx': 'y' });
+    client = new SSMClient({ endpoint: server.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   });
 
-  afterAll(() => client.destroy());
+  afterAll(async () => {
+    client.destroy();
+    await server.close();
+  });
 
   it('lists every name directly under the path, page by page, with decrypted values', async () => {
     const names = createParameterNames({ ssm: client, path: '/csmart/qa/forms', ttlMs: 60_000 });

@@ -1,9 +1,10 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
+import { useMetricLines } from '../support/metric-lines.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 
 const DAILY_LIMIT = 3;
@@ -26,25 +27,12 @@ const post = (form: string, data: Record<string, string>) =>
 const accounts = () => stack.sandbox.current.store.list('Accounts');
 const registerCalls = () => stack.register.requests.length;
 
-let written: string[] = [];
-let restore = () => {};
-beforeEach(() => {
-  written = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
-  restore = () => { process.stdout.write = write; };
-});
-afterEach(() => restore());
+const metricLines = useMetricLines();
 
 /** The `Enrichment` metric values published, by outcome. */
 function enrichmentCounts(): string[] {
-  return written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{"_aws"')).flatMap((line) => {
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }; outcome?: string };
-    return emf._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.filter((metric) => metric.Name === 'Enrichment').map(() => String(emf.outcome)));
-  });
+  return metricLines().flatMap((emf) =>
+    emf._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.filter((metric) => metric.Name === 'Enrichment').map(() => String(emf.outcome))));
 }
 
 async function deliver(form: string, data: Record<string, string>) {
@@ -126,7 +114,7 @@ describe('NIP enrichment from the VAT register, in the worker', () => {
     expect(accounts()[0]?.description).not.toContain('VAT register');
     expect(enrichmentCounts()).toEqual(['unavailable']);
     // Not retried: the delivery went through on its first attempt.
-    expect(written.join('')).not.toContain('"Retried"');
+    expect(metricLines().some((emf) => emf._aws.CloudWatchMetrics.some((m) => m.Metrics.some((metric) => metric.Name === 'Retried')))).toBe(false);
   });
 
   it('never asks the register again for a redelivered submission', async () => {

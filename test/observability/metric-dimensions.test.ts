@@ -1,38 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import type { ExportRunResult, ModuleResult } from '../../lib/export/run-export.ts';
 import { reportClientEvent } from '../../lib/observability/client-log.ts';
 import { reportWorkerEvent } from '../../lib/observability/delivery-log.ts';
 import { reportExport, reportExportSucceeded } from '../../lib/observability/export-log.ts';
 import { count, countEnrichment, countRejected, METRIC, METRIC_DIMENSIONS, metrics } from '../../lib/observability/metrics.ts';
+import { useMetricLines } from '../support/metric-lines.ts';
 
 /*
  * The metric table (METRIC_DIMENSIONS) is what the template's alarms and dashboard are checked against
  * (test/infra/template.test.ts). Here the code is held to it: each metric is published with exactly the
  * dimensions the table names, and every metric in the table is published by some source file.
  */
-let written: string[] = [];
-let restore: () => void = () => {};
-
-beforeEach(() => {
-  written = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  restore = () => { process.stdout.write = write; };
-});
-afterEach(() => restore());
+const metricLines = useMetricLines({ passThrough: false });
 
 /** Metric name → the dimension sets it was published with. */
 function published(): Map<string, string[][]> {
   metrics.publishStoredMetrics();
   const seen = new Map<string, string[][]>();
-  for (const line of written.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{"_aws"'))) {
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+  for (const emf of metricLines()) {
     for (const directive of emf._aws.CloudWatchMetrics) {
       for (const metric of directive.Metrics) seen.set(metric.Name, [...(seen.get(metric.Name) ?? []), ...directive.Dimensions]);
     }
