@@ -1,4 +1,6 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { isEditMode, type EditMode } from '../csmart/edit-mode.ts';
+import { parseFieldNames, type FieldNames } from '../csmart/field-names.ts';
 import { parseErrorTexts, type ExtraErrorTexts } from '../csmart/known-errors.ts';
 import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
@@ -34,7 +36,9 @@ export const SETTINGS = [
   { name: 'vatRegisterDailyLimit', env: 'CSMART_VAT_REGISTER_DAILY_LIMIT', default: '100', description: 'Register requests a day (Polish date); past it leads are delivered without enrichment until the next day' },
   { name: 'metaGraphUrl', env: 'CSMART_META_GRAPH_URL', default: 'https://graph.facebook.com/v23.0', description: 'Base URL (with version) of Meta\'s Graph API, from which the worker reads Lead Ads leads' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
-  { name: 'errorTexts', env: 'CSMART_ERROR_TEXTS', default: '', description: 'JSON `{"validation":[…],"auth":[…],"transient":[…]}`: CSMART error texts added to the built-in table; unknown texts are retried' },
+  { name: 'errorTexts', env: 'CSMART_ERROR_TEXTS', default: '', description: 'JSON `{"validation":[…],"auth":[…],"transient":[…]}`: CSMART error texts added to the built-in table; unknown texts are retried; `csmart doctor` prints the texts it saw' },
+  { name: 'editMode', env: 'CSMART_EDIT_MODE', default: 'merge', description: 'How CSMART treats an edit that sends only some fields: `merge` (leaves the others alone) or `replace` (every edit then reads the record and sends it whole); `csmart doctor --write` tells' },
+  { name: 'fieldNames', env: 'CSMART_FIELD_NAMES', default: '', description: 'JSON object of our List field names to the ones your CSMART uses (`{"nip":"NIP_klienta"}`); `csmart doctor` tells' },
 ] as const;
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -69,6 +73,8 @@ export type Settings = {
   readonly vatRegisterUrl: string;
   readonly vatRegisterDailyLimit: number;
   readonly metaGraphUrl: string;
+  readonly editMode: EditMode;
+  readonly fieldNames: FieldNames;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -159,9 +165,13 @@ export function readSettings(env: Environment = process.env): Settings {
   const vatRegisterDailyLimit = integer(raw('CSMART_VAT_REGISTER_DAILY_LIMIT'), 100, 'CSMART_VAT_REGISTER_DAILY_LIMIT', 0, 1_000_000);
   const metaGraphUrl = raw('CSMART_META_GRAPH_URL') ?? 'https://graph.facebook.com/v23.0';
   check(isHttpUrl(metaGraphUrl), 'CSMART_META_GRAPH_URL', 'an http(s) URL');
+  const editMode = raw('CSMART_EDIT_MODE') ?? 'merge';
+  check(isEditMode(editMode), 'CSMART_EDIT_MODE', '"merge" or "replace"');
+  const fieldNames = parseFieldNames(raw('CSMART_FIELD_NAMES') ?? '{}');
+  if (typeof fieldNames === 'string') throw new CsmartConfigError(`CSMART_FIELD_NAMES must be ${fieldNames}`, { field: 'CSMART_FIELD_NAMES' });
 
   return {
-    vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl,
+    vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl, editMode: editMode as EditMode, fieldNames,
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
     queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,

@@ -2,6 +2,8 @@ import { createAuthErrorMatcher } from './auth-pattern.ts';
 import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
+import { replacementFields, type EditMode } from './edit-mode.ts';
+import { renameListFields, type FieldNames } from './field-names.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
@@ -31,6 +33,10 @@ export type CsmartClientOptions = {
   authErrorPattern?: string;
   /** Error texts beyond the built-in table (CSMART_ERROR_TEXTS), by what they mean. */
   errorTexts?: ExtraErrorTexts;
+  /** `replace`: CSMART replaces a record on edit, so every edit sends the current record whole with the changes. */
+  editMode?: EditMode;
+  /** Our field names → CSMART's, where its List records name fields differently. */
+  fieldNames?: FieldNames;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -57,6 +63,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
+  const editMode = options.editMode ?? 'merge';
+  const fieldNames = options.fieldNames ?? {};
 
   // Built once per endpoint, module and action: the hot path only looks them up.
   const urls = new Map<string, string>();
@@ -170,18 +178,26 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
   }
 
+  async function list(module: ModuleName): Promise<CsmartRecord[]> {
+    const data = await call(module, 'List', {});
+    return normaliseList(renameListFields(data, fieldNames), module);
+  }
+
   return {
     async login() {
       const { credentials } = await session();
       return { domain: credentials.domain };
     },
-    async list(module) {
-      const data = await call(module, 'List', {});
-      return normaliseList(data, module);
-    },
+    list,
     async save(module, fields, saveOptions = {}) {
-      const checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
-      if (saveOptions.id !== undefined) checked.id = saveOptions.id;
+      let checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
+      if (saveOptions.id !== undefined) {
+        if (editMode === 'replace') {
+          const id = saveOptions.id;
+          checked = replacementFields(module, (await list(module)).find((record) => record.id === id), checked);
+        }
+        checked.id = saveOptions.id;
+      }
       const data = await call(module, 'Save', checked);
       return normaliseId(data, module);
     },

@@ -11,6 +11,8 @@ export function processClient(): CsmartClient {
     client = createCsmartClient({
       credentials: processCredentials(),
       timeoutMs: settings.callTimeoutMs,
+      editMode: settings.editMode,
+      fieldNames: settings.fieldNames,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),
       ...(settings.errorTexts ? { errorTexts: settings.errorTexts } : {}),
       onEvent: (event) => { for (const listener of listeners) listener(event); },

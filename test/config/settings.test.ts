@@ -36,6 +36,8 @@ describe('readSettings', () => {
       vatRegisterUrl: 'https://wl-api.mf.gov.pl',
       vatRegisterDailyLimit: 100,
       metaGraphUrl: 'https://graph.facebook.com/v23.0',
+      editMode: 'merge',
+      fieldNames: {},
     });
   });
 
@@ -74,6 +76,8 @@ describe('readSettings', () => {
       CSMART_VAT_REGISTER_URL: 'http://127.0.0.1:8790',
       CSMART_VAT_REGISTER_DAILY_LIMIT: '50',
       CSMART_META_GRAPH_URL: 'http://127.0.0.1:8791/v23.0',
+      CSMART_EDIT_MODE: 'replace',
+      CSMART_FIELD_NAMES: '{"nip":"NIP_klienta"}',
     });
 
     expect(settings).toEqual({
@@ -103,6 +107,8 @@ describe('readSettings', () => {
       vatRegisterUrl: 'http://127.0.0.1:8790',
       vatRegisterDailyLimit: 50,
       metaGraphUrl: 'http://127.0.0.1:8791/v23.0',
+      editMode: 'replace',
+      fieldNames: { nip: 'NIP_klienta' },
     });
   });
 
@@ -153,6 +159,9 @@ describe('readSettings', () => {
     ['CSMART_EXPORT_MODULES', 'Accounts,Clients'],
     ['CSMART_EXPORT_EMIT_ON_FIRST_RUN', 'yes'],
     ['CSMART_EVENT_MAX_BYTES', '2000000'],
+    ['CSMART_EDIT_MODE', 'overwrite'],
+    ['CSMART_FIELD_NAMES', '{"nip":42}'],
+    ['CSMART_FIELD_NAMES', 'nip=NIP_klienta'],
   ])('rejects a bad %s, naming the variable but not the value (%s)', (variable, value) => {
     const error = configErrorOf(() => readSettings({ [variable]: value }));
 

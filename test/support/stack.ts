@@ -14,6 +14,7 @@ import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
 import { expectLogLines } from './log-guard.ts';
 import { registerSecret } from './log-scan.ts';
 import { useSandbox } from './sandbox.ts';
+import { modeFromEnv } from './sandbox-modes.ts';
 import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
@@ -70,6 +71,8 @@ export function useDeliveryStack(options: StackOptions = {}) {
       CSMART_TIMEOUT_MS: '250',
       CSMART_VAT_REGISTER_URL: register.url,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      // Under SANDBOX_MODE the integration runs with the settings that adapt it to that mode.
+      ...modeFromEnv()?.settings,
       ...options.env,
     });
     resetAll();
