@@ -17,14 +17,11 @@ export function isLambdaArn(arn: string | undefined): arn is string {
 }
 
 /**
- * The endpoint the SDK sends SQS requests to when one is configured: the client's `endpoint` option,
- * `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL` or a profile's `endpoint_url` (the SDK resolves the last three).
+ * Whether SQS requests go to a configured endpoint: the client's `endpoint` option, or one the SDK
+ * resolves itself from `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL` or a profile's `endpoint_url`.
  */
-export async function configuredSqsEndpoint(sqs: SQSClient): Promise<string | undefined> {
-  const config = sqs.config;
-  if (config.isCustomEndpoint && config.endpoint) return (await config.endpoint()).hostname;
-  const configured = await config.serviceConfiguredEndpoint?.();
-  return configured ? String(configured) : undefined;
+export async function hasConfiguredSqsEndpoint(sqs: SQSClient): Promise<boolean> {
+  return sqs.config.isCustomEndpoint || (await sqs.config.serviceConfiguredEndpoint?.()) !== undefined;
 }
 
 /**
@@ -43,7 +40,7 @@ export function createQueueUrlResolver(sqs: SQSClient, settings: Settings): (inv
   return async (invokedFunctionArn) => {
     if (settings.queueUrl && settings.dlqUrl) return { queueUrl: settings.queueUrl, dlqUrl: settings.dlqUrl };
     const { queue, dlq } = names();
-    if (isLambdaArn(invokedFunctionArn) && !(await configuredSqsEndpoint(sqs))) {
+    if (isLambdaArn(invokedFunctionArn) && !(await hasConfiguredSqsEndpoint(sqs))) {
       return { queueUrl: settings.queueUrl ?? queueUrlFromName(queue, invokedFunctionArn), dlqUrl: settings.dlqUrl ?? queueUrlFromName(dlq, invokedFunctionArn) };
     }
     // Once per process; a failed lookup is asked again next time (the caller answers 503 meanwhile).
