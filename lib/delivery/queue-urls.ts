@@ -33,13 +33,10 @@ export async function hasConfiguredSqsEndpoint(sqs: SQSClient): Promise<boolean>
  */
 export function createQueueUrlResolver(sqs: SQSClient, settings: Settings): (invokedFunctionArn: string | undefined) => Promise<QueueUrls> {
   let lookedUp: Promise<QueueUrls> | undefined;
-  const names = () => ({
-    queue: named(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_NAME'),
-    dlq: named(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_NAME'),
-  });
   return async (invokedFunctionArn) => {
     if (settings.queueUrl && settings.dlqUrl) return { queueUrl: settings.queueUrl, dlqUrl: settings.dlqUrl };
-    const { queue, dlq } = names();
+    const queue = named(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_NAME');
+    const dlq = named(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_NAME');
     if (isLambdaArn(invokedFunctionArn) && !(await hasConfiguredSqsEndpoint(sqs))) {
       return { queueUrl: settings.queueUrl ?? queueUrlFromName(queue, invokedFunctionArn), dlqUrl: settings.dlqUrl ?? queueUrlFromName(dlq, invokedFunctionArn) };
     }
