@@ -3,9 +3,10 @@ import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
+import { ListRefusedError, readListBody, type ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
-import { normaliseId, normaliseList } from './normalise.ts';
+import { normaliseId } from './normalise.ts';
 import { parseReply } from './reply.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.ts';
@@ -25,6 +26,10 @@ export type CsmartClientOptions = {
   credentials: () => Promise<Credentials>;
   /** Per-request timeout; keep it well under the Lambda function's timeout. */
   timeoutMs?: number;
+  /** A streamed List fails when no byte arrives for this long (default: `timeoutMs`). */
+  listIdleTimeoutMs?: number;
+  /** A streamed List fails when its whole answer takes longer than this (default 10 minutes). */
+  listTimeoutMs?: number;
   retry?: RetryPolicy;
   /** Regular expression (source) for error texts that mean "log in again". */
   authErrorPattern?: string;
@@ -38,16 +43,43 @@ export type CsmartClient = {
   /** Logs in (or reuses the process's token) and returns the domain CSMART confirmed. */
   login(): Promise<{ domain: string }>;
   list(module: ModuleName): Promise<CsmartRecord[]>;
+  /**
+   * The module's records as they arrive, in batches, each with its own JSON bytes. Failures before
+   * the first batch are retried like any List; a failure after it ends the iteration with the error.
+   */
+  listStream(module: ModuleName): AsyncIterable<ListedRecord[]>;
   /** Creates a record, or edits the one with `id`. Returns the saved record's id. */
   save<M extends SaveModule>(module: M, fields: SaveFields<M>, options?: { id?: string }): Promise<string>;
   /** The one generic call every method goes through: module × action × fields from the table. */
   call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown>;
 };
 
+/** A streamed List opened and read up to its first batch; `next` reads on, `close` gives up the rest. */
+type OpenList = {
+  first: ListedRecord[] | undefined;
+  next(): Promise<ListedRecord[] | undefined>;
+  close(): Promise<void>;
+};
+
+export const DEFAULT_LIST_TIMEOUT_MS = 600_000;
+
+/** Why a streamed List was aborted. */
+class ListTimeout extends Error {
+  readonly kind: 'idle' | 'total';
+  constructor(kind: 'idle' | 'total') {
+    super(`List ${kind} timeout`);
+    this.kind = kind;
+  }
+}
+
+const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const timeoutMs = options.timeoutMs ?? 8_000;
+  const listIdleTimeoutMs = options.listIdleTimeoutMs ?? timeoutMs;
+  const listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const isAuthMessage = createAuthErrorMatcher(options.authErrorPattern);
   const doFetch = options.fetch ?? fetch;
@@ -89,11 +121,80 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
     const envelope = parseReply(body, { ...where, status: response.status, secrets });
     if (envelope.error === '') return envelope.data;
-    const message = `CSMART ${module}/${action} refused: ${redact(envelope.error, secrets)}`;
+    throw refusal(envelope.error, where, response.status, secrets);
+  }
+
+  /** The error for a refusal CSMART wrote into its envelope. */
+  function refusal(text: string, where: { module: string; action: Action }, status: number, secrets: string[]): CsmartError {
+    const message = `CSMART ${where.module}/${where.action} refused: ${redact(text, secrets)}`;
     // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
-    if (response.status >= 500 || response.status === 429) throw new CsmartUpstreamError(message, { ...where, status: response.status });
-    if (isAuthMessage(envelope.error)) throw new CsmartAuthError(message, where);
-    throw new CsmartValidationError(message, where);
+    if (status >= 500 || status === 429) return new CsmartUpstreamError(message, { ...where, status });
+    if (isAuthMessage(text)) return new CsmartAuthError(message, where);
+    return new CsmartValidationError(message, where);
+  }
+
+  /**
+   * Sends a List and reads its answer up to the first batch of records (or its end), so everything
+   * that can fail before any record is handed out goes through the retries and the re-login.
+   */
+  async function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
+    const where = { module, action: 'List' as const };
+    // Idle: no byte for listIdleTimeoutMs (headers included). Total: the whole answer, generous.
+    const idle = new AbortController();
+    const idleTimer = setTimeout(() => idle.abort(new ListTimeout('idle')), listIdleTimeoutMs);
+    const totalTimer = setTimeout(() => idle.abort(new ListTimeout('total')), listTimeoutMs);
+    const stopTimers = () => { clearTimeout(idleTimer); clearTimeout(totalTimer); };
+    const fail = (error: unknown, status: number): CsmartError => {
+      stopTimers();
+      if (error instanceof ListRefusedError) return refusal(error.error, where, status, secrets);
+      const reason: unknown = idle.signal.reason;
+      if (reason instanceof ListTimeout) {
+        const what = reason.kind === 'idle' ? `sent nothing for ${listIdleTimeoutMs} ms` : `did not finish within ${listTimeoutMs} ms`;
+        return new CsmartTimeoutError(`CSMART ${module}/List ${what}`, { ...where, cause: error });
+      }
+      return networkError(error, where, listIdleTimeoutMs);
+    };
+    let response: Response;
+    try {
+      response = await doFetch(urlFor(credentials.endpoint, module, 'List'), {
+        method: 'POST',
+        headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
+        body: encodeForm(fields),
+        signal: idle.signal,
+      });
+    } catch (error) {
+      throw fail(error, 0);
+    }
+    const { status } = response;
+    const body = response.body ?? emptyBody();
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of body) {
+        idleTimer.refresh();
+        yield chunk;
+      }
+    }
+    const records = readListBody(chunks(), { module, status, secrets });
+    const close = async () => {
+      stopTimers();
+      // Stops reading a body we gave up on, so its socket is not left half-read.
+      await records.return({ error: '' }).catch(() => undefined);
+      await body.cancel().catch(() => undefined);
+    };
+    const next = async (): Promise<ListedRecord[] | undefined> => {
+      let step: IteratorResult<ListedRecord[], { error: string }>;
+      try {
+        step = await records.next();
+      } catch (error) {
+        await close();
+        throw fail(error, status);
+      }
+      if (!step.done) return step.value;
+      stopTimers();
+      if (step.value.error !== '') throw refusal(step.value.error, where, status, secrets);
+      return undefined;
+    };
+    const first = await next();
+    return { first, next, close };
   }
 
   /** Repeats `attempt` while the policy says the failure is transient and safe to repeat. */
@@ -143,12 +244,21 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
       const { credentials } = await session();
       return { domain: credentials.domain };
     }
+    return authorised(module, action, (credentials, params, secrets) => send(credentials, module, action, params, secrets), fields);
+  }
+
+  /** Runs one request with this process's token, retried by the policy; logs in again once when CSMART refuses the token. */
+  async function authorised<T>(
+    module: ModuleName, action: Action,
+    request: (credentials: Credentials, params: Record<string, string | undefined>, secrets: string[]) => Promise<T>,
+    fields: Record<string, string | undefined>,
+  ): Promise<T> {
     const run = async () => {
       const { credentials, key, token } = await session();
       const secrets = [token, credentials.hash];
       const params = { domain: credentials.domain, token, ...fields };
       try {
-        return await withRetries(module, action, () => send(credentials, module, action, params, secrets));
+        return await withRetries(module, action, () => request(credentials, params, secrets));
       } catch (error) {
         if (error instanceof CsmartAuthError) await forgetToken(key, token);
         throw error;
@@ -164,15 +274,34 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
   }
 
+  async function* listStream(module: ModuleName): AsyncGenerator<ListedRecord[]> {
+    const open = await authorised(module, 'List', (credentials, params, secrets) => openList(credentials, module, params, secrets), {});
+    try {
+      for (let batch = open.first; batch !== undefined; batch = await open.next()) yield batch;
+    } finally {
+      await open.close();
+    }
+  }
+
   return {
     async login() {
       const { credentials } = await session();
       return { domain: credentials.domain };
     },
     async list(module) {
-      const data = await call(module, 'List', {});
-      return normaliseList(data, module);
+      // Read whole inside the retries: nothing was handed out yet, so a cut answer can be asked for again.
+      return authorised(module, 'List', async (credentials, params, secrets) => {
+        const open = await openList(credentials, module, params, secrets);
+        const records: CsmartRecord[] = [];
+        try {
+          for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
+        } finally {
+          await open.close();
+        }
+        return records;
+      }, {});
     },
+    listStream,
     async save(module, fields, saveOptions = {}) {
       const checked = checkSaveFields(module, fields as Record<string, unknown>);
       if (saveOptions.id !== undefined) checked.id = saveOptions.id;
