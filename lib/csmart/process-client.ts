@@ -11,6 +11,8 @@ export function processClient(): CsmartClient {
     client = createCsmartClient({
       credentials: processCredentials(),
       timeoutMs: settings.callTimeoutMs,
+      listIdleTimeoutMs: settings.listIdleTimeoutMs,
+      listTimeoutMs: settings.listTimeoutMs,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),
       onEvent: (event) => { for (const listener of listeners) listener(event); },
     });
