@@ -69,7 +69,9 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   if (existingId) {
     id = existingId;
     if (step.onMatch === 'update') {
-      await deps.client.save('Accounts', keepingDescription(fields, existing), { id });
+      // The directory keeps only lookup fields: the description to append to is read whole, only here.
+      const before = fields.description && existing ? (await deps.accounts.record(id)) ?? existing : existing;
+      await deps.client.save('Accounts', keepingDescription(fields, before), { id });
       action = 'updated';
     } else {
       action = 'kept';

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { CsmartClient } from '../../lib/csmart/client.ts';
+import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
+import type { CsmartRecord } from '../../lib/csmart/modules.ts';
+import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
+
+/** A client whose Accounts List streams the given records in batches, counting the Lists. */
+function streamingClient(records: () => Iterable<CsmartRecord>) {
+  const calls = { lists: 0 };
+  const client: Pick<CsmartClient, 'listStream'> = {
+    async *listStream() {
+      calls.lists++;
+      let batch: ListedRecord[] = [];
+      for (const record of records()) {
+        batch.push({ record, bytes: Buffer.from(JSON.stringify(record)) });
+        if (batch.length === 100) { yield batch; batch = []; }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
+  return { client, calls };
+}
+
+const account = (i: number): CsmartRecord => ({
+  id: String(i), name: `Firma ${i}`, nip: `PL 526-025-${String(i).padStart(4, '0')}`, email: ` Kontakt${i}@Example.PL `,
+  phone_mobile: `+48 600 100 ${String(i).padStart(3, '0')}`, description: 'd'.repeat(2000), city: 'Łódź',
+});
+
+describe('account directory', () => {
+  it('finds a client by NIP, e-mail or phone from the streamed List, holding only what a lookup needs', async () => {
+    const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 500; i++) yield account(i); });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect(await directory.find({ nip: '526025 0042' })).toEqual({ id: '42', name: 'Firma 42', nip: 'PL 526-025-0042', email: ' Kontakt42@Example.PL ' });
+    expect((await directory.find({ email: 'kontakt7@example.pl' }))?.id).toBe('7');
+    expect((await directory.find({ phone: '600-100-123' }))?.id).toBe('123');
+    expect(await directory.find({ email: 'nobody@example.pl' })).toBeUndefined();
+    expect((await directory.byId('500'))?.name).toBe('Firma 500');
+    // One List for all of these: the index is reused within its TTL.
+    expect(calls.lists).toBe(1);
+    // A lookup never carries the record's other fields (its description could be long).
+    expect(await directory.byId('1')).not.toHaveProperty('description');
+  });
+
+  it('reads one whole record from a fresh List when asked', async () => {
+    const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 300; i++) yield account(i); });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect(await directory.record('250')).toEqual(account(250));
+    expect(await directory.record('999')).toBeUndefined();
+    expect(calls.lists).toBe(2);
+  });
+
+  it('lets the newest of duplicate clients win, and remembers what this process saved', async () => {
+    const { client } = streamingClient(function* () { yield { id: '1', email: 'a@b.pl' }; yield { id: '2', email: 'A@b.pl' }; });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ email: 'a@b.pl' }))?.id).toBe('2');
+    directory.remember({ id: '3', nip: '5260250274', name: 'Nowy' });
+    await Promise.resolve();
+    expect(await directory.find({ nip: '526-025-02-74' })).toEqual({ id: '3', nip: '5260250274', name: 'Nowy' });
+  });
+});
