@@ -72,6 +72,13 @@ class ListTimeout extends Error {
   }
 }
 
+/**
+ * Node's fetch marks a connection idle again only on the event loop's next turn after the answer's
+ * last byte was read; a request sent before that finds it busy and opens a second socket (measured:
+ * 2 connections for 100 sequential calls; 1 after waiting a turn).
+ */
+const connectionReleased = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -116,6 +123,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       body = await response.text();
+      await connectionReleased();
     } catch (error) {
       throw networkError(error, where, timeoutMs);
     }
@@ -141,9 +149,14 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const where = { module, action: 'List' as const };
     // Idle: no byte for listIdleTimeoutMs (headers included). Total: the whole answer, generous.
     const idle = new AbortController();
-    const idleTimer = setTimeout(() => idle.abort(new ListTimeout('idle')), listIdleTimeoutMs);
-    const totalTimer = setTimeout(() => idle.abort(new ListTimeout('total')), listTimeoutMs);
-    const stopTimers = () => { clearTimeout(idleTimer); clearTimeout(totalTimer); };
+    // One timer for both: it fires after an idle stretch, or at the deadline, whichever comes first.
+    const deadline = performance.now() + listTimeoutMs;
+    const expire = () => {
+      const left = deadline - performance.now();
+      idle.abort(new ListTimeout(left <= 1 ? 'total' : 'idle'));
+    };
+    let idleTimer = setTimeout(expire, Math.min(listIdleTimeoutMs, listTimeoutMs));
+    const stopTimers = () => clearTimeout(idleTimer);
     const fail = (error: unknown, status: number): CsmartError => {
       stopTimers();
       if (error instanceof ListRefusedError) return refusal(error.error, where, status, secrets);
@@ -169,7 +182,13 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const body = response.body ?? emptyBody();
     async function* chunks(): AsyncGenerator<Uint8Array> {
       for await (const chunk of body) {
-        idleTimer.refresh();
+        const left = deadline - performance.now();
+        if (left < listIdleTimeoutMs) {
+          clearTimeout(idleTimer);
+          idleTimer = setTimeout(expire, Math.max(0, left));
+        } else {
+          idleTimer.refresh();
+        }
         yield chunk;
       }
     }
@@ -190,6 +209,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
       }
       if (!step.done) return step.value;
       stopTimers();
+      await connectionReleased();
       if (step.value.error !== '') throw refusal(step.value.error, where, status, secrets);
       return undefined;
     };

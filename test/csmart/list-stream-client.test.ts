@@ -17,6 +17,7 @@ let server: Server;
 let endpoint: string;
 let writeList: ListWriter;
 let lists = 0;
+let connections = 0;
 
 beforeEach(async () => {
   clearTokenCache();
@@ -32,6 +33,8 @@ beforeEach(async () => {
     response.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
     void Promise.resolve(writeList(response)).catch(() => response.destroy());
   });
+  connections = 0;
+  server.on('connection', () => connections++);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app/api.php`;
@@ -161,6 +164,15 @@ describe('streamed List over HTTP', () => {
     // It ran well past one idle timeout: records kept coming in between.
     expect(ids.length).toBeGreaterThan(8);
     expect(written).toBeGreaterThan(8);
+  });
+
+  it('keeps one TCP connection for a login and 100 sequential Lists, streamed or whole', async () => {
+    writeList = (response) => { response.end('{"error":"","data":[{"id":1}]}'); };
+    const csmart = client();
+    for (let i = 0; i < 50; i++) expect(await csmart.list('Products')).toEqual([{ id: '1' }]);
+    for (let i = 0; i < 50; i++) expect(await drain(csmart.listStream('Products'))).toEqual({ ids: ['1'] });
+    expect(lists).toBe(100);
+    expect(connections).toBe(1);
   });
 
   it('streams a 500 MB answer produced by a generator, without holding it', async () => {
