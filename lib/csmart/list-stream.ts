@@ -56,6 +56,8 @@ export class ListRecordReader {
   #records = 0;
   #trailing = '';
   #maxRecordBytes: number;
+  /** Position of the next backslash in the current buffer (-1: none left, -2: not looked up yet). */
+  #backslash = -2;
 
   constructor(context: ListStreamContext, options: { maxRecordBytes?: number } = {}) {
     this.#context = context;
@@ -82,7 +84,17 @@ export class ListRecordReader {
     }
     const n = buffer.length;
     let backslash = -2;
+    this.#backslash = -2;
     while (i < n) {
+      if (this.#recordStart >= 0) {
+        // Inside a record (nearly every byte): a tight scan of its own.
+        i = this.#scanRecord(buffer, i, n);
+        if (this.#recordDepth === 0) {
+          out.push(this.#finishRecord(buffer, i));
+          this.#expect = 'after';
+        }
+        continue;
+      }
       if (this.#inString) {
         // Inside a string only `"` and `\` matter: jump between them instead of looking at every byte.
         if (this.#escaped) {
@@ -113,19 +125,7 @@ export class ListRecordReader {
       const byte = buffer[i]!;
       switch (this.#phase) {
         case 'data':
-          if (this.#recordStart >= 0) {
-            // Inside a record: only nesting and strings matter here; JSON.parse checks the rest.
-            if (byte === 0x22) this.#inString = true;
-            else if (byte === 0x7b || byte === 0x5b) this.#recordDepth++;
-            else if (byte === 0x7d || byte === 0x5d) {
-              if (--this.#recordDepth === 0) {
-                out.push(this.#finishRecord(buffer, i + 1));
-                this.#expect = 'after';
-              }
-            } else if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) this.#recordSpaced = true;
-          } else {
-            this.#dataByte(byte, i);
-          }
+          this.#dataByte(byte, i);
           i++;
           continue;
         case 'lead':
@@ -149,6 +149,55 @@ export class ListRecordReader {
     }
     if (this.#recordStart >= 0) this.#recordCarry = buffer.subarray(this.#recordStart);
     return out;
+  }
+
+  /**
+   * Scans a record from `i`: only nesting and strings matter (JSON.parse checks the rest). Returns
+   * where it stopped: just after the record's closing brace (`#recordDepth` is then 0), or the buffer's
+   * end. Inside strings it jumps from quote to quote; a backslash's position is looked up once per
+   * buffer stretch, not per string.
+   */
+  #scanRecord(buffer: Buffer, i: number, n: number): number {
+    let depth = this.#recordDepth;
+    let inString = this.#inString;
+    let escaped = this.#escaped;
+    let backslash = this.#backslash;
+    let spaced = this.#recordSpaced;
+    scan: while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        const quote = buffer.indexOf(0x22, i);
+        if (backslash !== -1 && backslash < i) backslash = buffer.indexOf(0x5c, i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          escaped = true;
+          i = backslash + 1;
+          continue;
+        }
+        if (quote === -1) {
+          i = n;
+          break scan;
+        }
+        inString = false;
+        i = quote + 1;
+        continue;
+      }
+      const byte = buffer[i++]!;
+      if (byte === 0x22) inString = true;
+      else if (byte === 0x7b || byte === 0x5b) depth++;
+      else if (byte === 0x7d || byte === 0x5d) {
+        if (--depth === 0) break scan;
+      } else if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) spaced = true;
+    }
+    this.#recordDepth = depth;
+    this.#inString = inString;
+    this.#escaped = escaped;
+    this.#backslash = backslash;
+    this.#recordSpaced = spaced;
+    return i;
   }
 
   /** The body has ended: checks that the envelope was whole and reads its `error`. */

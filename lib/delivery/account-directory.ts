@@ -17,8 +17,8 @@ export const emailKey = (value: unknown) => (typeof value === 'string' ? value.t
 export type AccountMatch = { nip?: string; email?: string; phone?: string };
 export type AccountDirectory = {
   /**
-   * The client with this NIP, else e-mail, else phone. The record holds what a lookup needs (id, name,
-   * NIP, e-mail), not every field: `record(id)` reads a whole one.
+   * The client with this NIP, else e-mail, else phone. The record holds only its id, name and NIP, not
+   * every field: `record(id)` reads a whole one.
    */
   find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
   /** The client with this id, if CSMART still lists it (the same short record as `find`). */
@@ -34,11 +34,25 @@ const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
 /** A phone's last nine digits: `+48 600 100 200`, `600-100-200` and `0048600100200` are one number. */
 export const phoneKey = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '').slice(-9) : '');
 
-/** What the directory keeps per client: enough to answer a lookup, so its memory does not grow with record size. */
-type Entry = { id: string; name?: string; nip?: string; email?: string };
-type Index = { at: number; byId: Map<string, Entry>; byNip: Map<string, Entry>; byEmail: Map<string, Entry>; byPhone: Map<string, Entry> };
+/**
+ * What the directory keeps per client: its id, name and NIP in arrays, and 53-bit hashes of its
+ * normalised NIP, e-mail and phone in maps to its slot — no record objects and no key strings, so its
+ * memory grows by about 150 bytes per client whatever the records hold. A hash names a wrong client
+ * with a chance of about n / 2^53 per lookup (3·10^-11 for 300,000 clients).
+ */
+type Index = { at: number; ids: string[]; names: (string | undefined)[]; nips: (string | undefined)[]; byId: Map<string, number>; byNip: Map<number, number>; byEmail: Map<number, number>; byPhone: Map<number, number> };
 
-const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
+/** Two FNV-1a hashes of the text (different offsets and primes), joined into one exact 53-bit number. */
+export function keyHash(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+}
 
 export function createAccountDirectory(options: { client: Pick<CsmartClient, 'listStream'>; ttlMs: number; now?: () => number }): AccountDirectory {
   const now = options.now ?? Date.now;
@@ -46,28 +60,29 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   const stats = { lists: 0 };
 
   const add = (idx: Index, record: CsmartRecord) => {
-    const entry: Entry = { id: record.id };
-    const name = text(record.name);
-    if (name !== undefined) entry.name = name;
+    let slot = idx.byId.get(record.id);
+    if (slot === undefined) {
+      slot = idx.ids.length;
+      idx.ids.push(record.id);
+      idx.names.push(undefined);
+      idx.nips.push(undefined);
+      idx.byId.set(record.id, slot);
+    }
+    const name = record.name;
+    idx.names[slot] = typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined;
     for (const field of NIP_FIELDS) {
       const nip = nipDigits(record[field]);
       if (!nip) continue;
-      idx.byNip.set(nip, entry);
-      entry.nip ??= text(record[field]);
+      idx.byNip.set(keyHash(nip), slot);
+      idx.nips[slot] = nip;
     }
-    for (const field of EMAIL_FIELDS) {
-      const email = emailKey(record[field]);
-      if (!email) continue;
-      idx.byEmail.set(email, entry);
-      entry.email ??= text(record[field]);
-    }
-    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone.length === 9) idx.byPhone.set(phone, entry); }
-    idx.byId.set(record.id, entry);
+    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
+    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone.length === 9) idx.byPhone.set(keyHash(phone), slot); }
   };
 
   async function load(): Promise<Index> {
     stats.lists++;
-    const idx: Index = { at: now(), byId: new Map(), byNip: new Map(), byEmail: new Map(), byPhone: new Map() };
+    const idx: Index = { at: now(), ids: [], names: [], nips: [], byId: new Map(), byNip: new Map(), byEmail: new Map(), byPhone: new Map() };
     // Built as the records stream in, keeping only the keys: the whole list is never held.
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
     for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
@@ -85,7 +100,15 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     return loading;
   }
 
-  const asRecord = (entry: Entry | undefined): CsmartRecord | undefined => (entry ? { ...entry } : undefined);
+  const asRecord = (idx: Index, slot: number | undefined): CsmartRecord | undefined => {
+    if (slot === undefined) return undefined;
+    const record: CsmartRecord = { id: idx.ids[slot]! };
+    const name = idx.names[slot];
+    const nip = idx.nips[slot];
+    if (name !== undefined) record.name = name;
+    if (nip !== undefined) record.nip = nip;
+    return record;
+  };
 
   return {
     stats,
@@ -94,10 +117,14 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
       const phone = phoneKey(match.phone);
-      return asRecord((nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined) ?? (phone.length === 9 ? idx.byPhone.get(phone) : undefined));
+      const slot = (nip ? idx.byNip.get(keyHash(nip)) : undefined)
+        ?? (email ? idx.byEmail.get(keyHash(email)) : undefined)
+        ?? (phone.length === 9 ? idx.byPhone.get(keyHash(phone)) : undefined);
+      return asRecord(idx, slot);
     },
     async byId(id, findOptions = {}) {
-      return asRecord((await current(findOptions.fresh ?? false)).byId.get(id));
+      const idx = await current(findOptions.fresh ?? false);
+      return asRecord(idx, idx.byId.get(id));
     },
     async record(id) {
       stats.lists++;
