@@ -1,5 +1,6 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord } from '../csmart/modules.ts';
+import { KeyTable } from './key-table.ts';
 
 /**
  * CSMART cannot search: the only way to find a client by NIP or e-mail is its whole Accounts list.
@@ -36,11 +37,11 @@ export const phoneKey = (value: unknown) => (typeof value === 'string' || typeof
 
 /**
  * What the directory keeps per client: its id, name and NIP in arrays, and 53-bit hashes of its
- * normalised NIP, e-mail and phone in maps to its slot — no record objects and no key strings, so its
- * memory grows by about 150 bytes per client whatever the records hold. A hash names a wrong client
+ * id, NIP, e-mail and phone in typed-array tables to its slot — no record objects, no key strings and no
+ * Map entries, so its memory grows by about 100 bytes per client whatever the records hold. A hash names a wrong client
  * with a chance of about n / 2^53 per lookup (3·10^-11 for 300,000 clients).
  */
-type Index = { at: number; ids: string[]; names: (string | undefined)[]; nips: (string | undefined)[]; byId: Map<string, number>; byNip: Map<number, number>; byEmail: Map<number, number>; byPhone: Map<number, number> };
+type Index = { at: number; ids: string[]; names: (string | undefined)[]; nips: (string | undefined)[]; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
 
 /** Two FNV-1a hashes of the text (different offsets and primes), joined into one exact 53-bit number. */
 export function keyHash(text: string): number {
@@ -60,13 +61,15 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   const stats = { lists: 0 };
 
   const add = (idx: Index, record: CsmartRecord) => {
-    let slot = idx.byId.get(record.id);
+    const idKey = keyHash(record.id);
+    let slot = idx.byId.get(idKey);
+    if (slot !== undefined && idx.ids[slot] !== record.id) slot = undefined; // a hash shared by two ids
     if (slot === undefined) {
       slot = idx.ids.length;
       idx.ids.push(record.id);
       idx.names.push(undefined);
       idx.nips.push(undefined);
-      idx.byId.set(record.id, slot);
+      idx.byId.set(idKey, slot);
     }
     const name = record.name;
     idx.names[slot] = typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined;
@@ -82,7 +85,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
 
   async function load(): Promise<Index> {
     stats.lists++;
-    const idx: Index = { at: now(), ids: [], names: [], nips: [], byId: new Map(), byNip: new Map(), byEmail: new Map(), byPhone: new Map() };
+    const idx: Index = { at: now(), ids: [], names: [], nips: [], byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
     // Built as the records stream in, keeping only the keys: the whole list is never held.
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
     for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
@@ -124,7 +127,8 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     },
     async byId(id, findOptions = {}) {
       const idx = await current(findOptions.fresh ?? false);
-      return asRecord(idx, idx.byId.get(id));
+      const slot = idx.byId.get(keyHash(id));
+      return asRecord(idx, slot !== undefined && idx.ids[slot] === id ? slot : undefined);
     },
     async record(id) {
       stats.lists++;

@@ -3,6 +3,7 @@ import type { CsmartClient } from '../../lib/csmart/client.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
+import { KeyTable } from '../../lib/delivery/key-table.ts';
 
 /** A client whose Accounts List streams the given records in batches, counting the Lists. */
 function streamingClient(records: () => Iterable<CsmartRecord>) {
@@ -69,5 +70,16 @@ describe('account directory', () => {
       }
     }
     expect(seen.size).toBe(300_000);
+  });
+
+  it('keeps 53-bit keys in its key table through growth, replacing a key set twice', () => {
+    const table = new KeyTable(4);
+    const keys = Array.from({ length: 50_000 }, (_, i) => (i % 2 === 0 ? i : keyHash(`k${i}`)));
+    keys.forEach((key, slot) => table.set(key, slot));
+    table.set(keys[7]!, 123_456);
+    expect(table.size).toBe(50_000);
+    expect(keys.map((key) => table.get(key))).toEqual(keys.map((_, slot) => (slot === 7 ? 123_456 : slot)));
+    expect(table.get(2 ** 53 - 2)).toBeUndefined();
+    expect(table.get(99_999)).toBeUndefined();
   });
 });
