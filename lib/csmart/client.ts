@@ -3,7 +3,7 @@ import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
-import { ListRefusedError, readListBody, type ListedRecord } from './list-stream.ts';
+import { ListRecordReader, ListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
 import { normaliseId } from './normalise.ts';
@@ -180,37 +180,44 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
     const { status } = response;
     const body = response.body ?? emptyBody();
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of body) {
-        const left = deadline - performance.now();
-        if (left < listIdleTimeoutMs) {
-          clearTimeout(idleTimer);
-          idleTimer = setTimeout(expire, Math.max(0, left));
-        } else {
-          idleTimer.refresh();
-        }
-        yield chunk;
-      }
-    }
-    const records = readListBody(chunks(), { module, status, secrets });
+    // Read with the stream's own reader, not async iteration: one promise per chunk, no generator layers.
+    const stream = body.getReader();
+    const records = new ListRecordReader({ module, status, secrets });
+    let finished = false;
     const close = async () => {
       stopTimers();
       // Stops reading a body we gave up on, so its socket is not left half-read.
-      await records.return({ error: '' }).catch(() => undefined);
-      await body.cancel().catch(() => undefined);
+      if (!finished) await stream.cancel().catch(() => undefined);
+      finished = true;
     };
     const next = async (): Promise<ListedRecord[] | undefined> => {
-      let step: IteratorResult<ListedRecord[], { error: string }>;
+      if (finished) return undefined;
+      let envelope: ListEnvelope;
       try {
-        step = await records.next();
+        for (;;) {
+          const read = await stream.read();
+          if (read.done) {
+            envelope = records.end();
+            break;
+          }
+          const left = deadline - performance.now();
+          if (left < listIdleTimeoutMs) {
+            clearTimeout(idleTimer);
+            idleTimer = setTimeout(expire, Math.max(0, left));
+          } else {
+            idleTimer.refresh();
+          }
+          const batch = records.push(read.value);
+          if (batch.length > 0) return batch;
+        }
       } catch (error) {
         await close();
         throw fail(error, status);
       }
-      if (!step.done) return step.value;
+      finished = true;
       stopTimers();
       await connectionReleased();
-      if (step.value.error !== '') throw refusal(step.value.error, where, status, secrets);
+      if (envelope.error !== '') throw refusal(envelope.error, where, status, secrets);
       return undefined;
     };
     const first = await next();

@@ -440,17 +440,3 @@ function minify(bytes: Buffer): Buffer {
   }
   return out.subarray(0, o);
 }
-
-/**
- * Reads a List body record by record: yields the records each chunk completed, in batches (one
- * `await` per chunk, not per record), and returns the envelope once the body ended. Throws
- * ListRefusedError when `error` comes before the data; an `error` after the data is in the result.
- */
-export async function* readListBody(body: AsyncIterable<Uint8Array>, context: ListStreamContext): AsyncGenerator<ListedRecord[], ListEnvelope> {
-  const reader = new ListRecordReader(context);
-  for await (const chunk of body) {
-    const records = reader.push(chunk);
-    if (records.length > 0) yield records;
-  }
-  return reader.end();
-}
