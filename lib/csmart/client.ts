@@ -3,7 +3,8 @@ import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
-import { ListRecordReader, ListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
+import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, type OpenList } from './list-request.ts';
+import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
 import { normaliseId } from './normalise.ts';
@@ -54,35 +55,7 @@ export type CsmartClient = {
   call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown>;
 };
 
-/** A streamed List opened and read up to its first batch; `next` reads on, `close` gives up the rest. */
-type OpenList = {
-  first: ListedRecord[] | undefined;
-  next(): Promise<ListedRecord[] | undefined>;
-  close(): Promise<void>;
-};
-
-export const DEFAULT_LIST_TIMEOUT_MS = 600_000;
-
-/** Answers up to this size (by their Content-Length) are read whole: the stream only pays off for big ones. */
-const WHOLE_LIST_BYTES = 256 * 1024;
-
-/** Why a streamed List was aborted. */
-class ListTimeout extends Error {
-  readonly kind: 'idle' | 'total';
-  constructor(kind: 'idle' | 'total') {
-    super(`List ${kind} timeout`);
-    this.kind = kind;
-  }
-}
-
-/**
- * Node's fetch marks a connection idle again only on the event loop's next turn after the answer's
- * last byte was read; a request sent before that finds it busy and opens a second socket (measured:
- * 2 connections for 100 sequential calls; 1 after waiting a turn).
- */
-const connectionReleased = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+export { DEFAULT_LIST_TIMEOUT_MS } from './list-request.ts';
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -144,103 +117,14 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     return new CsmartValidationError(message, where);
   }
 
-  /**
-   * Sends a List and reads its answer up to the first batch of records (or its end), so everything
-   * that can fail before any record is handed out goes through the retries and the re-login.
-   */
-  async function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
-    const where = { module, action: 'List' as const };
-    // Idle: no byte for listIdleTimeoutMs (headers included). Total: the whole answer, generous.
-    const idle = new AbortController();
-    // One timer for both: it fires after an idle stretch, or at the deadline, whichever comes first.
-    const deadline = performance.now() + listTimeoutMs;
-    const expire = () => {
-      const left = deadline - performance.now();
-      idle.abort(new ListTimeout(left <= 1 ? 'total' : 'idle'));
-    };
-    let idleTimer = setTimeout(expire, Math.min(listIdleTimeoutMs, listTimeoutMs));
-    const stopTimers = () => clearTimeout(idleTimer);
-    const fail = (error: unknown, status: number): CsmartError => {
-      stopTimers();
-      if (error instanceof ListRefusedError) return refusal(error.error, where, status, secrets);
-      const reason: unknown = idle.signal.reason;
-      if (reason instanceof ListTimeout) {
-        const what = reason.kind === 'idle' ? `sent nothing for ${listIdleTimeoutMs} ms` : `did not finish within ${listTimeoutMs} ms`;
-        return new CsmartTimeoutError(`CSMART ${module}/List ${what}`, { ...where, cause: error });
-      }
-      return networkError(error, where, listIdleTimeoutMs);
-    };
-    let response: Response;
-    try {
-      response = await doFetch(urlFor(credentials.endpoint, module, 'List'), {
-        method: 'POST',
-        headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
-        body: encodeForm(fields),
-        signal: idle.signal,
-      });
-    } catch (error) {
-      throw fail(error, 0);
-    }
-    const { status } = response;
-    const records = new ListRecordReader({ module, status, secrets });
-    const declared = response.headers.get('content-length');
-    if (declared !== null && Number(declared) <= WHOLE_LIST_BYTES) {
-      // A small answer (most Lists): read in one go, the cheaper path of Node's fetch, through the same reader.
-      let batch: ListedRecord[];
-      let envelope: ListEnvelope;
-      try {
-        batch = records.push(new Uint8Array(await response.arrayBuffer()));
-        envelope = records.end();
-      } catch (error) {
-        throw fail(error, status);
-      }
-      stopTimers();
-      await connectionReleased();
-      if (envelope.error !== '') throw refusal(envelope.error, where, status, secrets);
-      return { first: batch.length > 0 ? batch : undefined, next: async () => undefined, close: async () => {} };
-    }
-    const body = response.body ?? emptyBody();
-    // Read with the stream's own reader, not async iteration: one promise per chunk, no generator layers.
-    const stream = body.getReader();
-    let finished = false;
-    const close = async () => {
-      stopTimers();
-      // Stops reading a body we gave up on, so its socket is not left half-read.
-      if (!finished) await stream.cancel().catch(() => undefined);
-      finished = true;
-    };
-    const next = async (): Promise<ListedRecord[] | undefined> => {
-      if (finished) return undefined;
-      let envelope: ListEnvelope;
-      try {
-        for (;;) {
-          const read = await stream.read();
-          if (read.done) {
-            envelope = records.end();
-            break;
-          }
-          const left = deadline - performance.now();
-          if (left < listIdleTimeoutMs) {
-            clearTimeout(idleTimer);
-            idleTimer = setTimeout(expire, Math.max(0, left));
-          } else {
-            idleTimer.refresh();
-          }
-          const batch = records.push(read.value);
-          if (batch.length > 0) return batch;
-        }
-      } catch (error) {
-        await close();
-        throw fail(error, status);
-      }
-      finished = true;
-      stopTimers();
-      await connectionReleased();
-      if (envelope.error !== '') throw refusal(envelope.error, where, status, secrets);
-      return undefined;
-    };
-    const first = await next();
-    return { first, next, close };
+  /** Sends a List and reads it up to its first batch (see list-request.ts), inside the retries. */
+  function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
+    return openListRequest({
+      fetch: doFetch, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
+      idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs,
+      refusal: (text, status) => refusal(text, { module, action: 'List' }, status, secrets),
+      networkError: (error) => networkError(error, { module, action: 'List' }, listIdleTimeoutMs),
+    });
   }
 
   /** Repeats `attempt` while the policy says the failure is transient and safe to repeat. */
@@ -380,7 +264,7 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): R
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Classifies a fetch failure. Only a refused or unresolvable connection proves the request never left. */
-function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
+export function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
   if (error instanceof CsmartError) return error;
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
