@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { processClient } from '../lib/csmart/process-client.ts';
 import { CsmartError } from '../lib/csmart/errors.ts';
 import { type CliIo, EXIT, println, UsageError } from './cli-io.ts';
+import { doctor, doctorHelp } from './commands/doctor.ts';
 import { exportCommand, exportHelp } from './commands/export.ts';
 import { list, listHelp } from './commands/list.ts';
 import { login, loginHelp } from './commands/login.ts';
@@ -20,6 +21,7 @@ Commands:
   ${statusHelp}
   ${dlqHelp}
   ${redriveHelp}
+  ${doctorHelp}
 
 Configuration is the functions' own: CSMART_API_URL, and CSMART_DOMAIN + CSMART_EMAIL +
 CSMART_PASSWORD (or CSMART_PASSWORD_SHA1) for local use, else SSM under CSMART_SSM_PREFIX
@@ -43,6 +45,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         module: { type: 'string', multiple: true },
         to: { type: 'string' },
         date: { type: 'string' },
+        write: { type: 'boolean' },
+        yes: { type: 'boolean' },
+        json: { type: 'boolean' },
       },
     });
     const [command, ...rest] = positionals;
@@ -58,6 +63,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'status': return await status(io, { positionals: rest });
       case 'dlq': return await dlq(io, { limit: values.limit });
       case 'redrive': return await redrive(io, { ids: rest, all: values.all ?? false });
+      case 'doctor':
+        if (rest.length > 0) throw new UsageError('doctor takes no arguments');
+        return await doctor(io, { write: values.write ?? false, yes: values.yes ?? false, json: values.json ?? false });
       default: throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {

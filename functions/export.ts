@@ -2,7 +2,7 @@ import { observeClient } from '../lib/csmart/process-client.ts';
 import { runConfiguredExport } from '../lib/export/configured-export.ts';
 import { assertExportSucceeded } from '../lib/export/run-export.ts';
 import { reportClientEvent } from '../lib/observability/client-log.ts';
-import { reportExport } from '../lib/observability/export-log.ts';
+import { reportExport, reportExportSucceeded } from '../lib/observability/export-log.ts';
 import { withSchedule } from '../lib/schedule/with-schedule.ts';
 
 observeClient(reportClientEvent);
@@ -15,5 +15,6 @@ export const handler = withSchedule(async (event: ExportEvent) => {
   const run = await runConfiguredExport(typeof event?.date === 'string' ? { date: event.date } : {});
   reportExport(run);
   assertExportSucceeded(run);
+  reportExportSucceeded(run);
   return { date: run.date, modules: run.results.map(({ module, count, created, updated, deleted }) => ({ module, count, created, updated, deleted })) };
 });

@@ -9,4 +9,4 @@ observeClient(reportClientEvent);
 
 /** Delivery queue → CSMART: each message alone (partial batch failures), at most one record per entity. */
 export const handler = withQueue(async (event, context) =>
-  processBatch(event.Records, workerDeps(context.invokedFunctionArn, reportWorkerEvent, () => context.getRemainingTimeInMillis())));
+  processBatch(event.Records, await workerDeps(context.invokedFunctionArn, reportWorkerEvent, () => context.getRemainingTimeInMillis())));

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isModuleName } from '../lib/csmart/modules.ts';
+import { BehaviourInputError, parseBehaviour } from './behaviour.ts';
 import { FaultInputError } from './faults.ts';
 import type { Sandbox } from './server.ts';
 import { normaliseDomain } from './users.ts';
@@ -38,8 +39,10 @@ const ROUTES: Record<string, Route> = {
   'POST /settings': (sandbox, body) => {
     if (body.listShape !== undefined && body.listShape !== 'array' && body.listShape !== 'object') throw new AdminInputError("listShape must be 'array' or 'object'");
     if (body.idType !== undefined && body.idType !== 'number' && body.idType !== 'string') throw new AdminInputError("idType must be 'number' or 'string'");
+    const behaviour = parseBehaviour(body);
     if (body.listShape) sandbox.settings.listShape = body.listShape;
     if (body.idType) sandbox.settings.idType = body.idType;
+    Object.assign(sandbox.settings, behaviour);
     return sandbox.settings;
   },
   'POST /reset': (sandbox) => {
@@ -97,7 +100,7 @@ export async function handleAdmin(request: IncomingMessage, response: ServerResp
       if (request.method === 'POST' && (first === 'faults' || first === 'records')) status = 201;
     }
   } catch (error) {
-    if (!(error instanceof AdminInputError || error instanceof FaultInputError || error instanceof TypeError || error instanceof RangeError || error instanceof URIError)) throw error;
+    if (!(error instanceof AdminInputError || error instanceof FaultInputError || error instanceof BehaviourInputError || error instanceof TypeError || error instanceof RangeError || error instanceof URIError)) throw error;
     status = 400;
     answer = { error: error.message };
   }

@@ -1,14 +1,19 @@
 import { MODULES, isModuleName, type ModuleName } from '../lib/csmart/modules.ts';
-import { MESSAGES } from './messages.ts';
+import { ALTERNATIVE_MESSAGES, MESSAGES, type Messages } from './messages.ts';
 import { parseId, type SandboxStore } from './store.ts';
 import type { TokenRegistry } from './tokens.ts';
 import { normaliseDomain, type UserDirectory } from './users.ts';
-import type { CallResult } from './wire.ts';
+import type { CallResult, WireSettings } from './wire.ts';
 
 /** One request to api.php: the method, and the query string and form body merged (body wins, as in $_REQUEST). */
 export type ApiCall = { method: string; params: Map<string, string> };
 
-export type ApiContext = { store: SandboxStore; tokens: TokenRegistry; users: UserDirectory };
+export type ApiContext = { store: SandboxStore; tokens: TokenRegistry; users: UserDirectory; settings: WireSettings };
+
+/** The error texts the settings ask for. */
+export function messagesOf(settings: Pick<WireSettings, 'errorTexts'>): Messages {
+  return settings.errorTexts === 'alternative' ? ALTERNATIVE_MESSAGES : MESSAGES;
+}
 
 const LOGIN_PARAMETERS = ['domain', 'email', 'hash'] as const;
 const LOGIN_RESERVED = new Set<string>(['module', 'action', 'domain', 'email', 'hash', 'password']);
@@ -36,6 +41,7 @@ export function describeCall(call: ApiCall): { params: Record<string, string>; f
 
 /** Runs one call against the store, as the vendor's api.php would. */
 export function performCall(call: ApiCall, context: ApiContext): CallResult {
+  const MESSAGES = messagesOf(context.settings);
   if (call.method !== 'POST') return failure(MESSAGES.methodNotAllowed);
   const { module, action } = callTarget(call);
   if (module === '') return failure(MESSAGES.missingParameter('module'));
@@ -52,10 +58,11 @@ export function performCall(call: ApiCall, context: ApiContext): CallResult {
   if (!context.tokens.isValid(call.params.get('token')!, domain)) return failure(MESSAGES.badToken, true);
 
   if (action === 'List') return { kind: 'list', module, domain };
-  return save(module, domain, call.params, context.store);
+  return save(module, domain, call.params, context);
 }
 
 function login(params: Map<string, string>, context: ApiContext): CallResult {
+  const MESSAGES = messagesOf(context.settings);
   for (const name of LOGIN_PARAMETERS) {
     if (!params.get(name)) return failure(MESSAGES.missingParameter(name));
   }
@@ -64,7 +71,10 @@ function login(params: Map<string, string>, context: ApiContext): CallResult {
   return { kind: 'data', data: { domain, token: context.tokens.issue(domain) } };
 }
 
-function save(module: ModuleName, domain: string, params: Map<string, string>, store: SandboxStore): CallResult {
+function save(module: ModuleName, domain: string, params: Map<string, string>, context: ApiContext): CallResult {
+  const { store, settings } = context;
+  const MESSAGES = messagesOf(settings);
+  const replace = settings.editMode === 'replace';
   const definition = MODULES[module];
   const known = new Set<string>(definition.fields);
   const fields: Record<string, string> = {};
@@ -80,16 +90,19 @@ function save(module: ModuleName, domain: string, params: Map<string, string>, s
   if (idText !== '' && !existing) return failure(MESSAGES.unknownRecord);
 
   for (const name of definition.required as readonly string[]) {
-    const value = fields[name] ?? existing?.[name];
+    const value = fields[name] ?? (replace ? undefined : existing?.[name]);
     if (value === undefined || String(value).trim() === '') return failure(MESSAGES.requiredField(name));
   }
   // A task is tied to a client by NIP, and the client must already exist (vendor documentation).
-  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain)) return failure(MESSAGES.accountNipNotFound);
+  if (module === 'Events' && fields.nip && !store.hasAccountWithNip(fields.nip, domain, settings.nipMatch === 'exact')) return failure(MESSAGES.accountNipNotFound);
   if (module === 'Opportunities' && fields.account_id && !store.get('Accounts', fields.account_id, domain)) {
     return failure(MESSAGES.accountIdNotFound);
   }
 
-  const saved = existing ? store.update(module, existing.id, fields, domain)! : store.put(module, fields, domain);
+  // Under `replace` an edit keeps only what it sent: the question `csmart doctor --write` asks of a real CSMART.
+  const saved = !existing ? store.put(module, fields, domain)
+    : replace ? store.put(module, { ...fields, id: existing.id }, domain)
+      : store.update(module, existing.id, fields, domain)!;
   return { kind: 'id', id: saved.id };
 }
 

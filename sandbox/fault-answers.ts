@@ -28,6 +28,16 @@ export function writeAnswer(request: IncomingMessage, response: ServerResponse, 
       send(response, 200, CONTENT_TYPE, [whole.subarray(0, Math.max(1, Math.floor(whole.length / 2)))]);
       return 200;
     }
+    case 'error':
+      // An error inside HTTP 200, as the vendor's PHP service reports everything.
+      send(response, 200, CONTENT_TYPE, [Buffer.from(`\uFEFF${JSON.stringify({ error: fault.text ?? '', data: null })}`)]);
+      return 200;
+    case 'empty-list':
+      send(response, 200, CONTENT_TYPE, [Buffer.from('\uFEFF{"error":"","data":[]}')]);
+      return 200;
+    case 'null-list':
+      send(response, 200, CONTENT_TYPE, [Buffer.from('\uFEFF{"error":"","data":null}')]);
+      return 200;
     case 'php-warning':
       send(response, 200, CONTENT_TYPE, [Buffer.from(PHP_WARNING), ...body()]);
       return 200;

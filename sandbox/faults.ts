@@ -1,5 +1,5 @@
 /** What can go wrong between a client and a PHP service, one kind per fault. */
-export const FAULT_KINDS = ['latency', 'status', 'html', 'drop', 'truncate', 'empty', 'php-warning'] as const;
+export const FAULT_KINDS = ['latency', 'status', 'html', 'drop', 'truncate', 'empty', 'php-warning', 'error', 'empty-list', 'null-list'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_STATUSES = [500, 502, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
@@ -13,6 +13,10 @@ export type FaultInput = {
   ms?: number;
   /** status: the HTTP status answered (default 503). */
   status?: FaultStatus;
+  /** error: the `error` text answered inside HTTP 200 (any of lib/csmart/known-errors.ts, or an unknown one). */
+  text?: string;
+  /** Only requests with a parameter value containing this text (one entity's data: a refusal of that entity alone). */
+  contains?: string;
   /** Only requests of this module / action ('Login' matches the login call as module or action). */
   module?: string;
   action?: string;
@@ -27,6 +31,7 @@ export type Fault = Required<Pick<FaultInput, 'kind' | 'count' | 'processed'>> &
 
 const PROCESSED_BY_DEFAULT: Record<FaultKind, boolean> = {
   latency: true, truncate: true, 'php-warning': true, status: false, html: false, drop: false, empty: false,
+  error: false, 'empty-list': false, 'null-list': false,
 };
 
 export class FaultInputError extends Error {
@@ -53,7 +58,11 @@ export function parseFault(input: unknown): Fault {
     if (!(FAULT_STATUSES as readonly unknown[]).includes(raw.status)) throw new FaultInputError(`status must be one of ${FAULT_STATUSES.join(', ')}`);
     fault.status = raw.status as FaultStatus;
   }
-  for (const key of ['module', 'action'] as const) {
+  if (kind === 'error') {
+    if (typeof raw.text !== 'string' || raw.text.trim() === '') throw new FaultInputError('text must be the error text to answer');
+    fault.text = raw.text;
+  }
+  for (const key of ['module', 'action', 'contains'] as const) {
     if (raw[key] === undefined) continue;
     if (typeof raw[key] !== 'string') throw new FaultInputError(`${key} must be a string`);
     fault[key] = raw[key];
@@ -90,9 +99,10 @@ export class FaultQueue {
   }
 
   /** Takes the fault for one request, if any matches, and counts it down. */
-  take(module: string, action: string): Fault | undefined {
+  take(module: string, action: string, params?: ReadonlyMap<string, string>): Fault | undefined {
     const index = this.queue.findIndex((fault) =>
-      (fault.module === undefined || fault.module === module) && (fault.action === undefined || fault.action === action));
+      (fault.module === undefined || fault.module === module) && (fault.action === undefined || fault.action === action)
+      && (fault.contains === undefined || [...(params?.values() ?? [])].some((value) => value.includes(fault.contains!))));
     if (index < 0) return undefined;
     const fault = this.queue[index]!;
     if (fault.count > 0 && --fault.count === 0) this.queue.splice(index, 1);

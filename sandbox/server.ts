@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModuleName } from '../lib/csmart/modules.ts';
 import { handleAdmin } from './admin.ts';
-import { callTarget, describeCall, performCall, type ApiCall } from './api.ts';
+import { callTarget, describeCall, messagesOf, performCall, type ApiCall } from './api.ts';
 import { writeAnswer } from './fault-answers.ts';
 import { DEFAULT_LATENCY_MS, FaultQueue } from './faults.ts';
-import { MESSAGES } from './messages.ts';
+import type { SandboxBehaviour } from './behaviour.ts';
 import { FilePersistence, readSnapshot } from './persistence.ts';
 import { appendLogEntry, type RequestLogEntry } from './request-log.ts';
 import { SEED_RECORDS } from './seed.ts';
@@ -20,6 +20,7 @@ export type { SandboxStore, SandboxRecord, RecordInput } from './store.ts';
 export type { FaultQueue, Fault, FaultInput, FaultKind } from './faults.ts';
 export type { RequestLogEntry } from './request-log.ts';
 export type { WireSettings } from './wire.ts';
+export type { SandboxBehaviour } from './behaviour.ts';
 
 export type SandboxOptions = {
   host?: string;
@@ -32,6 +33,8 @@ export type SandboxOptions = {
   seed?: boolean;
   /** Pre-fill Accounts of the first user's domain with N generated clients (benchmarks). */
   syntheticAccounts?: number;
+  /** Undocumented behaviours to take at start and after every reset (behaviour.ts); default the assumed ones. */
+  behaviour?: Partial<SandboxBehaviour>;
 };
 
 export type SandboxStats = { connections: number; logins: number; calls: number; inFlight: number; peakInFlight: number };
@@ -45,7 +48,7 @@ export type Sandbox = {
   requests: RequestLogEntry[];
   /** connections = TCP connections accepted; logins = Login requests; calls = every other api.php request. */
   stats: SandboxStats;
-  /** List shape and id type of the answers; change in place or through POST /__admin/settings. */
+  /** List shape, id type and behaviours of the answers; change in place or through POST /__admin/settings. */
   settings: WireSettings;
   setTokenTtl(seconds: number): void;
   expireTokens(): void;
@@ -60,7 +63,7 @@ const API_PATH = '/app/api.php';
 const ADMIN_PREFIX = '/__admin';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** What a fault that stops the call before it runs (processed: false) cuts or delays, if it shows a body. */
-const UNPROCESSED: CallResult = { kind: 'error', error: MESSAGES.internalError, withNullData: true };
+const unprocessed = (settings: WireSettings): CallResult => ({ kind: 'error', error: messagesOf(settings).internalError, withNullData: true });
 
 /** Starts a CSMART emulator on loopback (port 0 = any free port) speaking the vendor's wire format. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -74,7 +77,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultQueue();
   const requests: RequestLogEntry[] = [];
   const stats: SandboxStats = { connections: 0, logins: 0, calls: 0, inFlight: 0, peakInFlight: 0 };
-  const settings: WireSettings = { ...DEFAULT_WIRE_SETTINGS };
+  const initialSettings: WireSettings = { ...DEFAULT_WIRE_SETTINGS, ...options.behaviour };
+  const settings: WireSettings = { ...initialSettings };
   const closing = new AbortController();
   const encoder = new AnswerEncoder(store);
 
@@ -118,13 +122,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (module === 'Login') stats.logins++;
     else stats.calls++;
 
-    const fault = faults.take(module, action);
+    const fault = faults.take(module, action, params);
     if (fault?.kind === 'latency') await sleep(fault.ms ?? DEFAULT_LATENCY_MS, undefined, { signal: closing.signal });
-    const result = !fault || fault.processed ? performCall(call, { store, tokens, users: directory }) : undefined;
+    const result = !fault || fault.processed ? performCall(call, { store, tokens, users: directory, settings }) : undefined;
     // The answer waits until the change is on disk, so an answered Save survives a crash.
     if (result?.kind === 'id') await persistence?.settled();
 
-    const status = writeAnswer(request, response, fault, () => encoder.encode(result ?? UNPROCESSED, settings));
+    const status = writeAnswer(request, response, fault, () => encoder.encode(result ?? unprocessed(settings), settings));
 
     appendLogEntry(requests, {
       at: new Date().toISOString(),
@@ -200,7 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults.clear();
       tokens.expireAll();
       tokens.ttlSeconds = initialTtl;
-      Object.assign(settings, DEFAULT_WIRE_SETTINGS);
+      Object.assign(settings, initialSettings);
       // Requests still running stay counted, so inFlight never goes below zero.
       Object.assign(stats, { connections: 0, logins: 0, calls: 0, peakInFlight: stats.inFlight });
     },

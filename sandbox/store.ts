@@ -151,10 +151,14 @@ export class SandboxStore {
     return this.count('Accounts', domain);
   }
 
-  /** Whether the domain has a client whose NIP equals this one, digits only. */
-  hasAccountWithNip(nip: string, domain = this.defaultDomain): boolean {
+  /** Whether the domain has a client whose NIP equals this one, digits only (or, `exact`, as stored text). */
+  hasAccountWithNip(nip: string, domain = this.defaultDomain, exact = false): boolean {
     const key = normaliseNip(nip);
     if (key === '') return false;
+    if (exact) {
+      for (const record of this.records('Accounts', domain)) if (String(record.nip ?? '') === nip) return true;
+      return false;
+    }
     if ((this.nipCounts.get(domain)?.get(key) ?? 0) > 0) return true;
     const range = this.table('Accounts', domain, false)?.synthetic;
     const id = range && syntheticIdOfNip(key);

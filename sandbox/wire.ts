@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModuleName } from '../lib/csmart/modules.ts';
+import { DEFAULT_BEHAVIOUR, type SandboxBehaviour } from './behaviour.ts';
 import type { SandboxRecord, SandboxStore } from './store.ts';
 
-/** How List and Save answers are shaped; switchable so clients can test their normalisation. */
+/**
+ * How List and Save answers are shaped, and how the undocumented behaviours go (behaviour.ts);
+ * switchable so clients can test their normalisation and their adaptations.
+ */
 export type WireSettings = {
   /** 'object' = an id-keyed map, as PHP's json_encode prints an associative array. */
   listShape: 'array' | 'object';
   idType: 'number' | 'string';
-};
-export const DEFAULT_WIRE_SETTINGS: Readonly<WireSettings> = { listShape: 'array', idType: 'number' };
+} & SandboxBehaviour;
+export const DEFAULT_WIRE_SETTINGS: Readonly<WireSettings> = { listShape: 'array', idType: 'number', ...DEFAULT_BEHAVIOUR };
 
 /** What a call produced, before it is put on the wire. */
 export type CallResult =
@@ -18,7 +22,7 @@ export type CallResult =
   | { kind: 'list'; module: ModuleName; domain: string };
 
 // A PHP file saved "with BOM" prints it before anything else; clients must strip it before JSON.parse.
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 const RECORDS_PER_CHUNK = 4096;
 
 export const CONTENT_TYPE = 'text/html; charset=UTF-8';
@@ -36,7 +40,7 @@ export class AnswerEncoder {
     this.store = store;
   }
 
-  encode(result: CallResult, settings: WireSettings): Buffer[] {
+  encode(result: CallResult, settings: Pick<WireSettings, 'listShape' | 'idType' | 'fieldNames'>): Buffer[] {
     switch (result.kind) {
       case 'error':
         // Some error paths of the vendor omit `data`, others send null: clients must take both.
@@ -48,7 +52,7 @@ export class AnswerEncoder {
       case 'list': {
         const key = `${result.domain}\n${result.module}`;
         const revision = this.store.revision(result.module, result.domain);
-        const shape = `${settings.listShape}/${settings.idType}`;
+        const shape = `${settings.listShape}/${settings.idType}/${JSON.stringify(settings.fieldNames)}`;
         const cached = this.lists.get(key);
         if (cached && cached.revision === revision && cached.shape === shape) return cached.chunks;
         const chunks = encodeList(this.store.records(result.module, result.domain), settings);
@@ -64,11 +68,12 @@ export class AnswerEncoder {
   }
 }
 
-function encodeId(id: number, settings: WireSettings): string {
+function encodeId(id: number, settings: Pick<WireSettings, 'idType'>): string {
   return settings.idType === 'string' ? `"${id}"` : String(id);
 }
 
-function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
+function encodeRecord(record: SandboxRecord, settings: Pick<WireSettings, 'idType' | 'fieldNames'>): string {
+  if (Object.keys(settings.fieldNames).length > 0) return JSON.stringify(renamed(record, settings));
   const json = JSON.stringify(record);
   if (settings.idType === 'number') return json;
   // The id is the first key and a plain integer: quote it in place instead of copying the record.
@@ -76,7 +81,17 @@ function encodeRecord(record: SandboxRecord, settings: WireSettings): string {
   return `{"id":"${record.id}"${json.slice(prefix.length)}`;
 }
 
-function encodeList(records: Iterable<SandboxRecord>, settings: WireSettings): Buffer[] {
+/** A record with List field names of its own (`fieldNames`), its id typed as the settings say. */
+function renamed(record: SandboxRecord, settings: Pick<WireSettings, 'idType' | 'fieldNames'>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    const typed = field === 'id' && settings.idType === 'string' ? String(value) : value;
+    out[settings.fieldNames[field] ?? field] = typed;
+  }
+  return out;
+}
+
+function encodeList(records: Iterable<SandboxRecord>, settings: Pick<WireSettings, 'listShape' | 'idType' | 'fieldNames'>): Buffer[] {
   const asObject = settings.listShape === 'object';
   const chunks: Buffer[] = [];
   let batch: string[] = [];

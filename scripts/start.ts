@@ -1,7 +1,7 @@
 /**
  * `npm start`: the CSMART sandbox, a local DynamoDB, the example form and `serverless offline --stage local`,
  * all on 127.0.0.1 and without an AWS account. Ports: SANDBOX_PORT (8787), OFFLINE_HTTP_PORT (3000),
- * OFFLINE_LAMBDA_PORT (3002), EXAMPLES_PORT (8080), DYNAMO_PORT (any free one). Ctrl-C stops everything.
+ * OFFLINE_LAMBDA_PORT (3002), EXAMPLES_PORT (8080), DYNAMO_PORT (8000), SQS_PORT (9324). Ctrl-C stops everything.
  * docs/local-stack.md tells the rest.
  */
 import { LocalStackError, readDemoSecret, readLocalStackOptions, startLocalStack, startupBanner, type LocalStack } from './local/stack.ts';
@@ -33,7 +33,7 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 
 try {
   const options = readLocalStackOptions(process.env, undefined, (line) => console.log(line));
-  console.log('Starting the CSMART sandbox, DynamoDB (dynalite), the example form server and serverless offline…');
+  console.log('Starting the CSMART sandbox, DynamoDB (dynalite), SQS, the example form server and serverless offline…');
   stack = await startLocalStack(options, starting.signal);
   console.log(startupBanner({ urls: stack.urls, offlinePid: stack.offlinePid, demoSecret: readDemoSecret(options.secretsFile), now: new Date() }));
   // Without offline the stack is no use: if it ends by itself, stop the rest and say so.

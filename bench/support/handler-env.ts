@@ -1,4 +1,4 @@
-import { LOCAL_SQS_REGION } from '../../scripts/local/sqs-server.ts';
+import { LOCAL_SQS_REGION } from '../../emulators/sqs/index.ts';
 
 /**
  * The environment of a function under benchmark: the bench stage, dummy AWS credentials, and only the
@@ -14,7 +14,6 @@ export function handlerEnv(settings: Record<string, string>): Record<string, str
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     CSMART_STAGE: 'bench',
-    CSMART_DELIVERY_MODE: 'queue',
     // As deployed (serverless.yml): INFO logs and metrics, written to stdout.
     POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_SERVICE_NAME: 'csmart-connect',

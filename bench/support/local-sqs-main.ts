@@ -2,7 +2,7 @@
  * Child entry of `startSqsProcess`: the project's local SQS server with the delivery queue and its DLQ
  * (as serverless.yml defines them), in a process of its own so its CPU is not counted as the bench's.
  */
-import { startLocalSqs } from '../../scripts/local/sqs-server.ts';
+import { startLocalSqs } from '../../emulators/sqs/index.ts';
 import { fromParent, tellParent } from './child.ts';
 import { BENCH_DLQ, BENCH_QUEUE } from './local-sqs-process.ts';
 

@@ -25,7 +25,6 @@ export async function bundle(entry: string, options: { external?: string[] } = {
   await build({
     entryPoints: [entry], outfile: file, bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node24', format: 'cjs',
     mainFields: ['module', 'main'], external: options.external ?? [], logLevel: 'silent',
-    define: { 'process.env.CSMART_INLINE_BUILD': '"false"' },
   });
   return { file, bytes: statSync(file).size };
 }

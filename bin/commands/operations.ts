@@ -3,7 +3,7 @@ import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { processSettings } from '../../lib/config/runtime.ts';
 import { createLinkStore } from '../../lib/delivery/link-store.ts';
 import { peekDeadLetters, redriveDeadLetters } from '../../lib/delivery/queue.ts';
-import { lookupQueueUrls, stageResourceNames } from '../../lib/delivery/resource-names.ts';
+import { lookupStageQueueUrls, stageResourceNames } from '../../lib/delivery/resource-names.ts';
 import { type CliIo, println, UsageError } from '../cli-io.ts';
 
 export const dlqHelp = 'dlq [--limit N]                list deliveries parked in the dead-letter queue, with the reason';
@@ -13,7 +13,7 @@ export const statusHelp = 'status <id>                    where a submission is:
 export async function dlq(io: CliIo, args: { limit: string | undefined }): Promise<number> {
   const limit = args.limit === undefined ? 100 : Number(args.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of 1 or more');
-  const { dlqUrl } = await lookupQueueUrls(sqsClient(), processSettings());
+  const { dlqUrl } = await lookupStageQueueUrls(sqsClient(), processSettings());
   const parked = await peekDeadLetters(sqsClient(), dlqUrl, limit);
   if (parked.length === 0) {
     println(io.out, 'The dead-letter queue is empty.');
@@ -28,7 +28,7 @@ export async function dlq(io: CliIo, args: { limit: string | undefined }): Promi
 
 export async function redrive(io: CliIo, args: { ids: string[]; all: boolean }): Promise<number> {
   if (args.all === (args.ids.length > 0)) throw new UsageError('redrive takes either --all or one or more ids');
-  const urls = await lookupQueueUrls(sqsClient(), processSettings());
+  const urls = await lookupStageQueueUrls(sqsClient(), processSettings());
   const { moved, remaining } = await redriveDeadLetters(sqsClient(), urls, args.all ? {} : { ids: args.ids });
   for (const m of moved) println(io.out, `moved ${m.jobId ?? m.messageId}${m.source ? ` (${m.source})` : ''}`);
   println(io.out, `${moved.length} moved back to the delivery queue; ${remaining} left in the dead-letter queue.`);
@@ -56,7 +56,7 @@ export async function status(io: CliIo, args: { positionals: string[] }): Promis
     if (found.state === 'dead-lettered') println(io.out, `  to retry: csmart redrive ${id}`);
     return 0;
   }
-  const { dlqUrl } = await lookupQueueUrls(sqsClient(), settings);
+  const { dlqUrl } = await lookupStageQueueUrls(sqsClient(), settings);
   const parked = (await peekDeadLetters(sqsClient(), dlqUrl, 1000)).find((p) => p.jobId === id || p.messageId === id);
   if (parked) {
     println(io.out, `${id}: dead-lettered (${parked.reason ?? 'moved by SQS after the last attempt'})`);

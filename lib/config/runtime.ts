@@ -3,6 +3,8 @@ import { createCredentialsSource } from './credentials.ts';
 import type { CredentialsSource } from './credentials.ts';
 import { createParameterCache } from './parameter-cache.ts';
 import type { ParameterCache } from './parameter-cache.ts';
+import { createParameterNames } from './parameter-names.ts';
+import type { ParameterNames } from './parameter-names.ts';
 import { readSettings } from './settings.ts';
 import type { Settings } from './settings.ts';
 
@@ -10,6 +12,7 @@ import type { Settings } from './settings.ts';
 let settings: Settings | undefined;
 let parameters: ParameterCache | undefined;
 let credentials: CredentialsSource | undefined;
+const names = new Map<string, ParameterNames>();
 
 /** This process's settings, validated on first call (throws `CsmartConfigError` on a bad value). */
 export function processSettings(): Settings {
@@ -25,6 +28,23 @@ export function processParameters(): ParameterCache {
   }));
 }
 
+/**
+ * The parameter names directly under `<prefix><folder>` (`forms`, `secrets`), listed once per
+ * `CSMART_CONFIG_TTL`: unknown form and source names are answered without asking SSM for them.
+ */
+export function processParameterNames(folder: string): ParameterNames {
+  let listing = names.get(folder);
+  if (!listing) {
+    listing = createParameterNames({
+      ssm: { send: (command) => ssmClient().send(command) },
+      path: `${processSettings().ssmPrefix}${folder}`,
+      ttlMs: processSettings().configTtlSeconds * 1000,
+    });
+    names.set(folder, listing);
+  }
+  return listing;
+}
+
 /** This process's CSMART credentials: from the environment when set there, else from SSM. */
 export function processCredentials(): CredentialsSource {
   return (credentials ??= createCredentialsSource({ settings: processSettings(), env: process.env, parameters: processParameters() }));
@@ -35,4 +55,5 @@ export function resetProcessConfig(): void {
   settings = undefined;
   parameters = undefined;
   credentials = undefined;
+  names.clear();
 }

@@ -1,4 +1,7 @@
 import { CsmartConfigError } from '../csmart/errors.ts';
+import { isEditMode, type EditMode } from '../csmart/edit-mode.ts';
+import { parseFieldNames, type FieldNames } from '../csmart/field-names.ts';
+import { parseErrorTexts, type ExtraErrorTexts } from '../csmart/known-errors.ts';
 import { isModuleName, MODULE_NAMES, type ModuleName } from '../csmart/modules.ts';
 import { isTimeZone } from '../time/wall-clock.ts';
 
@@ -23,15 +26,21 @@ export const SETTINGS = [
   { name: 'configTtlSeconds', env: 'CSMART_CONFIG_TTL', default: '300', description: 'How long SSM values are cached before a refresh, in seconds (0 = every time)' },
   { name: 'queueName', env: 'CSMART_QUEUE_NAME', default: '', description: 'Name of the delivery queue; on Lambda its URL is built from the region and account (serverless.yml passes it)' },
   { name: 'dlqName', env: 'CSMART_DLQ_NAME', default: '', description: 'Name of the delivery dead-letter queue (serverless.yml passes it)' },
-  { name: 'deliveryMode', env: 'CSMART_DELIVERY_MODE', default: 'queue', description: '`queue` (SQS FIFO, on AWS) or `inline` (local: the worker runs in-process after the HTTP function)' },
   { name: 'maxReceiveCount', env: 'CSMART_MAX_RECEIVE_COUNT', default: '10', description: 'Delivery attempts before SQS moves a message to the DLQ; keep equal to the queue\'s redrive policy' },
+  { name: 'retryBaseSeconds', env: 'CSMART_RETRY_BASE_SECONDS', default: '60', description: 'The worker\'s first retry delay in seconds, doubling per attempt up to 2 hours (with jitter); lower it only for local runs' },
   { name: 'accountCacheSeconds', env: 'CSMART_ACCOUNT_CACHE_TTL', default: '30', description: 'How long the worker reuses the Accounts list for finding clients by NIP or e-mail, in seconds' },
   { name: 'formsFile', env: 'CSMART_FORMS_FILE', default: '', description: 'Local only: a JSON file of form settings `{ "<form>": {…} }` read instead of SSM `<prefix>forms/<form>`' },
   { name: 'secretsFile', env: 'CSMART_SECRETS_FILE', default: '', description: 'Local only: a JSON file `{ "<source>": "<secret>" }` read instead of SSM `<prefix>secrets/<source>`' },
   { name: 'exportModules', env: 'CSMART_EXPORT_MODULES', default: '<all seven>', description: 'Comma-separated CSMART modules the export lists (Accounts,Events,…); `all` for the seven' },
   { name: 'exportEmitOnFirstRun', env: 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', default: 'false', description: 'Whether a module\'s first snapshot announces every record as Created (`true`) or sets the baseline silently' },
   { name: 'eventMaxBytes', env: 'CSMART_EVENT_MAX_BYTES', default: '1048576', description: 'Largest change event sent to EventBridge (1 MB today, 262144 before 2026); larger records are referenced by their S3 location' },
+  { name: 'vatRegisterUrl', env: 'CSMART_VAT_REGISTER_URL', default: 'https://wl-api.mf.gov.pl', description: 'Base URL of the Ministry of Finance VAT payers\' register (white list) API used to fill clients in by NIP' },
+  { name: 'vatRegisterDailyLimit', env: 'CSMART_VAT_REGISTER_DAILY_LIMIT', default: '100', description: 'Register requests a day (Polish date); past it leads are delivered without enrichment until the next day' },
+  { name: 'metaGraphUrl', env: 'CSMART_META_GRAPH_URL', default: 'https://graph.facebook.com/v23.0', description: 'Base URL (with version) of Meta\'s Graph API, from which the worker reads Lead Ads leads' },
   { name: 'authErrorPattern', env: 'CSMART_AUTH_ERROR_PATTERN', default: '', description: 'Regular expression (source, case-insensitive) recognising CSMART\'s expired-token error text' },
+  { name: 'errorTexts', env: 'CSMART_ERROR_TEXTS', default: '', description: 'JSON `{"validation":[…],"auth":[…],"transient":[…]}`: CSMART error texts added to the built-in table; unknown texts are retried; `csmart doctor` prints the texts it saw' },
+  { name: 'editMode', env: 'CSMART_EDIT_MODE', default: 'merge', description: 'How CSMART treats an edit that sends only some fields: `merge` (leaves the others alone) or `replace` (every edit then reads the record and sends it whole); `csmart doctor --write` tells' },
+  { name: 'fieldNames', env: 'CSMART_FIELD_NAMES', default: '', description: 'JSON object of our List field names to the ones your CSMART uses (`{"nip":"NIP_klienta"}`); `csmart doctor` tells' },
 ] as const;
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -54,16 +63,22 @@ export type Settings = {
   readonly listTimeoutMs: number;
   readonly configTtlSeconds: number;
   readonly authErrorPattern: RegExp | undefined;
+  readonly errorTexts: ExtraErrorTexts | undefined;
   readonly queueName: string | undefined;
   readonly dlqName: string | undefined;
-  readonly deliveryMode: 'queue' | 'inline';
   readonly maxReceiveCount: number;
+  readonly retryBaseSeconds: number;
   readonly accountCacheSeconds: number;
   readonly formsFile: string | undefined;
   readonly secretsFile: string | undefined;
   readonly exportModules: readonly ModuleName[];
   readonly exportEmitOnFirstRun: boolean;
   readonly eventMaxBytes: number;
+  readonly vatRegisterUrl: string;
+  readonly vatRegisterDailyLimit: number;
+  readonly metaGraphUrl: string;
+  readonly editMode: EditMode;
+  readonly fieldNames: FieldNames;
 };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -132,15 +147,16 @@ export function readSettings(env: Environment = process.env): Settings {
     }
   }
 
+  const errorTextsJson = raw('CSMART_ERROR_TEXTS');
+  const errorTexts = errorTextsJson === undefined ? undefined : parseErrorTexts(errorTextsJson);
+
   const queueName = raw('CSMART_QUEUE_NAME');
   check(queueName === undefined || /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(queueName), 'CSMART_QUEUE_NAME', 'an SQS queue name');
   const dlqName = raw('CSMART_DLQ_NAME');
   check(dlqName === undefined || /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(dlqName), 'CSMART_DLQ_NAME', 'an SQS queue name');
 
-  const deliveryMode = raw('CSMART_DELIVERY_MODE') ?? 'queue';
-  check(deliveryMode === 'queue' || deliveryMode === 'inline', 'CSMART_DELIVERY_MODE', '"queue" or "inline"');
-
   const maxReceiveCount = integer(raw('CSMART_MAX_RECEIVE_COUNT'), 10, 'CSMART_MAX_RECEIVE_COUNT', 1, 1000);
+  const retryBaseSeconds = integer(raw('CSMART_RETRY_BASE_SECONDS'), 60, 'CSMART_RETRY_BASE_SECONDS', 1, 3600);
   const accountCacheSeconds = integer(raw('CSMART_ACCOUNT_CACHE_TTL'), 30, 'CSMART_ACCOUNT_CACHE_TTL', 0, MAX_TTL_SECONDS);
 
   const modulesRaw = raw('CSMART_EXPORT_MODULES') ?? 'all';
@@ -150,11 +166,22 @@ export function readSettings(env: Environment = process.env): Settings {
   check(emitRaw === 'true' || emitRaw === 'false', 'CSMART_EXPORT_EMIT_ON_FIRST_RUN', '"true" or "false"');
   const eventMaxBytes = integer(raw('CSMART_EVENT_MAX_BYTES'), 1_048_576, 'CSMART_EVENT_MAX_BYTES', 1024, 1_048_576);
 
+  const vatRegisterUrl = raw('CSMART_VAT_REGISTER_URL') ?? 'https://wl-api.mf.gov.pl';
+  check(isHttpUrl(vatRegisterUrl), 'CSMART_VAT_REGISTER_URL', 'an http(s) URL');
+  const vatRegisterDailyLimit = integer(raw('CSMART_VAT_REGISTER_DAILY_LIMIT'), 100, 'CSMART_VAT_REGISTER_DAILY_LIMIT', 0, 1_000_000);
+  const metaGraphUrl = raw('CSMART_META_GRAPH_URL') ?? 'https://graph.facebook.com/v23.0';
+  check(isHttpUrl(metaGraphUrl), 'CSMART_META_GRAPH_URL', 'an http(s) URL');
+  const editMode = raw('CSMART_EDIT_MODE') ?? 'merge';
+  check(isEditMode(editMode), 'CSMART_EDIT_MODE', '"merge" or "replace"');
+  const fieldNames = parseFieldNames(raw('CSMART_FIELD_NAMES') ?? '{}');
+  if (typeof fieldNames === 'string') throw new CsmartConfigError(`CSMART_FIELD_NAMES must be ${fieldNames}`, { field: 'CSMART_FIELD_NAMES' });
+
   return {
+    vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl, editMode: editMode as EditMode, fieldNames,
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
-    queueUrl, dlqUrl, linkTable, callTimeoutMs, listIdleTimeoutMs, listTimeoutMs, configTtlSeconds, authErrorPattern,
-    queueName, dlqName, deliveryMode: deliveryMode as 'queue' | 'inline', maxReceiveCount, accountCacheSeconds,
+    queueUrl, dlqUrl, linkTable, callTimeoutMs, listIdleTimeoutMs, listTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,
+    queueName, dlqName, maxReceiveCount, retryBaseSeconds, accountCacheSeconds,
     formsFile: localFile(raw('CSMART_FORMS_FILE'), 'CSMART_FORMS_FILE'),
     secretsFile: localFile(raw('CSMART_SECRETS_FILE'), 'CSMART_SECRETS_FILE'),
   };

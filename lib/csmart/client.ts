@@ -2,11 +2,14 @@ import { createAuthErrorMatcher } from './auth-pattern.ts';
 import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
+import { replacementFields, type EditMode } from './edit-mode.ts';
+import { listRecordRenamer, type FieldNames } from './field-names.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
 import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, type OpenList } from './list-request.ts';
 import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
+import { createErrorClassifier, type ExtraErrorTexts } from './known-errors.ts';
 import { normaliseId } from './normalise.ts';
 import { parseReply } from './reply.ts';
 import { redact } from './redact.ts';
@@ -34,6 +37,12 @@ export type CsmartClientOptions = {
   retry?: RetryPolicy;
   /** Regular expression (source) for error texts that mean "log in again". */
   authErrorPattern?: string;
+  /** Error texts beyond the built-in table (CSMART_ERROR_TEXTS), by what they mean. */
+  errorTexts?: ExtraErrorTexts;
+  /** `replace`: CSMART replaces a record on edit, so every edit sends the current record whole with the changes. */
+  editMode?: EditMode;
+  /** Our field names → CSMART's, where its List records name fields differently. */
+  fieldNames?: FieldNames;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -64,11 +73,14 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const listIdleTimeoutMs = options.listIdleTimeoutMs ?? timeoutMs;
   const listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const isAuthMessage = createAuthErrorMatcher(options.authErrorPattern);
+  const classify = createErrorClassifier({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
+  const editMode = options.editMode ?? 'merge';
+  // CSMART's List field names turned into ours on every parsed record (the raw bytes stay CSMART's).
+  const renameRecord = listRecordRenamer(options.fieldNames ?? {});
 
   // Built once per endpoint, module and action: the hot path only looks them up.
   const urls = new Map<string, string>();
@@ -113,15 +125,18 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const message = `CSMART ${where.module}/${where.action} refused: ${redact(text, secrets)}`;
     // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
     if (status >= 500 || status === 429) return new CsmartUpstreamError(message, { ...where, status });
-    if (isAuthMessage(text)) return new CsmartAuthError(message, where);
-    return new CsmartValidationError(message, where);
+    // Only texts known to be about the data are permanent; an unknown one is retried with backoff.
+    const kind = classify(text);
+    if (kind === 'auth') return new CsmartAuthError(message, where);
+    if (kind === 'validation') return new CsmartValidationError(message, where);
+    return new CsmartUpstreamError(message, { ...where, status });
   }
 
   /** Sends a List and reads it up to its first batch (see list-request.ts), inside the retries. */
   function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
     return openListRequest({
       fetch: doFetch, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
-      idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs,
+      idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs, rename: renameRecord,
       refusal: (text, status) => refusal(text, { module, action: 'List' }, status, secrets),
       networkError: (error) => networkError(error, { module, action: 'List' }, listIdleTimeoutMs),
     });
@@ -213,28 +228,36 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
   }
 
+  async function list(module: ModuleName): Promise<CsmartRecord[]> {
+    // Read whole inside the retries: nothing was handed out yet, so a cut answer can be asked for again.
+    return authorised(module, 'List', async (credentials, params, secrets) => {
+      const open = await openList(credentials, module, params, secrets);
+      const records: CsmartRecord[] = [];
+      try {
+        for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
+      } finally {
+        await open.close();
+      }
+      return records;
+    }, {});
+  }
+
   return {
     async login() {
       const { credentials } = await session();
       return { domain: credentials.domain };
     },
-    async list(module) {
-      // Read whole inside the retries: nothing was handed out yet, so a cut answer can be asked for again.
-      return authorised(module, 'List', async (credentials, params, secrets) => {
-        const open = await openList(credentials, module, params, secrets);
-        const records: CsmartRecord[] = [];
-        try {
-          for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
-        } finally {
-          await open.close();
-        }
-        return records;
-      }, {});
-    },
+    list,
     listStream,
     async save(module, fields, saveOptions = {}) {
-      const checked = checkSaveFields(module, fields as Record<string, unknown>);
-      if (saveOptions.id !== undefined) checked.id = saveOptions.id;
+      let checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
+      if (saveOptions.id !== undefined) {
+        if (editMode === 'replace') {
+          const id = saveOptions.id;
+          checked = replacementFields(module, (await list(module)).find((record) => record.id === id), checked);
+        }
+        checked.id = saveOptions.id;
+      }
       const data = await call(module, 'Save', checked);
       return normaliseId(data, module);
     },
@@ -242,8 +265,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   };
 }
 
-/** Refuses unknown fields and non-text values before anything is sent. */
-function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): Record<string, string | undefined> {
+/** Refuses unknown fields and non-text values before anything is sent; required fields apply to creates only. */
+function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, creating: boolean): Record<string, string | undefined> {
   const known: readonly string[] = MODULES[module].fields;
   const out: Record<string, string | undefined> = {};
   for (const [field, value] of Object.entries(fields)) {
@@ -255,6 +278,8 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>): R
     }
     out[field] = value;
   }
+  // An edit sends only what changes (a cancellation: the status); the record keeps its other fields.
+  if (!creating) return out;
   for (const field of MODULES[module].required as readonly string[]) {
     if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
   }

@@ -1,5 +1,6 @@
 import { FORM_CONTENT_TYPE } from './form-encoding.ts';
 import { CsmartTimeoutError, type CsmartError } from './errors.ts';
+import type { RecordRenamer } from './field-names.ts';
 import { ListRecordReader, ListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
 
 /** A List opened and read up to its first batch; `next` reads on, `close` gives up the rest. */
@@ -20,6 +21,8 @@ export type ListRequest = {
   idleTimeoutMs: number;
   /** The whole answer taking longer than this fails the List. */
   totalTimeoutMs: number;
+  /** Turns CSMART's field names into ours on each parsed record (CSMART_FIELD_NAMES); the bytes stay CSMART's. */
+  rename?: RecordRenamer;
   /** The error for a refusal CSMART wrote into the envelope (the client's classification). */
   refusal: (text: string, status: number) => CsmartError;
   /** The error for a failed connection (the client's classification). */
@@ -89,7 +92,7 @@ export async function openListRequest(options: ListRequest): Promise<OpenList> {
     throw fail(error, 0);
   }
   const { status } = response;
-  const records = new ListRecordReader({ module, status, secrets: options.secrets });
+  const records = new ListRecordReader({ module, status, secrets: options.secrets }, options.rename ? { rename: options.rename } : {});
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) <= WHOLE_LIST_BYTES) {
     // A small answer (most Lists): read in one go, the cheaper path of Node's fetch, through the same reader.

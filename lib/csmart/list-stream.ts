@@ -1,11 +1,13 @@
 import { CsmartProtocolError, CsmartUpstreamError } from './errors.ts';
 import type { CsmartRecord } from './modules.ts';
 import { excerpt } from './redact.ts';
+import type { RecordRenamer } from './field-names.ts';
 
 /**
  * A List record as it came off the wire: the parsed record (with a string `id`, as `list` returns it)
  * and its own JSON bytes, minified, exactly as CSMART wrote them otherwise — for NDJSON and hashes
- * that never re-stringify. When only the key of an id-keyed list carried the id, `"id":"<key>"` is put
+ * that never re-stringify. Under CSMART_FIELD_NAMES the parsed record carries our field names (what the
+ * CSV, diff and lookups read) while the bytes keep CSMART's own. When only the key of an id-keyed list carried the id, `"id":"<key>"` is put
  * in front of the record's own fields, so every line names its record.
  */
 export type ListedRecord = { record: CsmartRecord; bytes: Buffer };
@@ -59,9 +61,13 @@ export class ListRecordReader {
   /** Position of the next backslash in the current buffer (-1: none left, -2: not looked up yet). */
   #backslash = -2;
 
-  constructor(context: ListStreamContext, options: { maxRecordBytes?: number } = {}) {
+  /** CSMART_FIELD_NAMES: applied to each parsed record before its id is read; the bytes are left as CSMART wrote them. */
+  #rename: RecordRenamer | undefined;
+
+  constructor(context: ListStreamContext, options: { maxRecordBytes?: number; rename?: RecordRenamer } = {}) {
     this.#context = context;
     this.#maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
+    this.#rename = options.rename;
   }
 
   /** Records read so far. */
@@ -329,6 +335,7 @@ export class ListRecordReader {
       throw this.#protocol(`answered record ${this.#records + 1} that is not valid JSON`, cause);
     }
     this.#records++;
+    if (this.#rename && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = this.#rename(parsed as Record<string, unknown>);
     const record = parsed as { id?: unknown; [field: string]: unknown };
     const raw = record.id;
     if (typeof raw === 'string') return { record: record as CsmartRecord, bytes };

@@ -13,7 +13,10 @@ export function processClient(): CsmartClient {
       timeoutMs: settings.callTimeoutMs,
       listIdleTimeoutMs: settings.listIdleTimeoutMs,
       listTimeoutMs: settings.listTimeoutMs,
+      editMode: settings.editMode,
+      fieldNames: settings.fieldNames,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),
+      ...(settings.errorTexts ? { errorTexts: settings.errorTexts } : {}),
       onEvent: (event) => { for (const listener of listeners) listener(event); },
     });
   }

@@ -10,16 +10,23 @@ import { KeyTable } from './key-table.ts';
  */
 const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
 const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
+const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
 
 /** Matching keys, not validation (lib/mapping validates): a NIP's digits, an e-mail in lower case. */
 export const nipDigits = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
 export const emailKey = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
+/** A phone's digits with the Polish country code: "+48 601 000 001", "601000001" and "0048601000001" are one phone. */
+export const phoneKey = (value: unknown) => {
+  const digits = typeof value === 'string' ? value.replace(/\D/g, '').replace(/^00/, '') : '';
+  return digits.length === 9 ? `48${digits}` : digits.length >= 9 ? digits : '';
+};
 
+/** `phone` matches only when neither NIP nor e-mail is given: it identifies a phone-only lead's client. */
 export type AccountMatch = { nip?: string; email?: string; phone?: string };
 export type AccountDirectory = {
   /**
-   * The client with this NIP, else e-mail, else phone. The record holds only its id, name and NIP, not
-   * every field: `record(id)` reads a whole one.
+   * The client with this NIP, else e-mail; with neither, by phone. The record holds only its id, name and
+   * NIP (as stored), not every field: `record(id)` reads a whole one.
    */
   find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
   /** The client with this id, if CSMART still lists it (the same short record as `find`). */
@@ -30,10 +37,6 @@ export type AccountDirectory = {
   clear(): void;
   readonly stats: { lists: number };
 };
-
-const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
-/** A phone's last nine digits: `+48 600 100 200`, `600-100-200` and `0048600100200` are one number. */
-export const phoneKey = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '').slice(-9) : '');
 
 /**
  * What the directory keeps per client: its id, name and NIP in arrays, and 53-bit hashes of its
@@ -74,13 +77,15 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     const name = record.name;
     idx.names[slot] = typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined;
     for (const field of NIP_FIELDS) {
-      const nip = nipDigits(record[field]);
+      const value = record[field];
+      const nip = nipDigits(value);
       if (!nip) continue;
       idx.byNip.set(keyHash(nip), slot);
-      idx.nips[slot] = nip;
+      // Kept as the record stores it ("526-025-02-74" stays so): tasks carry the client's NIP exactly.
+      idx.nips[slot] = String(value).trim();
     }
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
-    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone.length === 9) idx.byPhone.set(keyHash(phone), slot); }
+    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
   };
 
   async function load(): Promise<Index> {
@@ -119,11 +124,9 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
       const idx = await current(findOptions.fresh ?? false);
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
-      const phone = phoneKey(match.phone);
-      const slot = (nip ? idx.byNip.get(keyHash(nip)) : undefined)
-        ?? (email ? idx.byEmail.get(keyHash(email)) : undefined)
-        ?? (phone.length === 9 ? idx.byPhone.get(keyHash(phone)) : undefined);
-      return asRecord(idx, slot);
+      // The phone identifies a client only when neither NIP nor e-mail is given (a phone-only lead's client).
+      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? asRecord(idx, idx.byPhone.get(keyHash(phone))) : undefined; }
+      return asRecord(idx, (nip ? idx.byNip.get(keyHash(nip)) : undefined) ?? (email ? idx.byEmail.get(keyHash(email)) : undefined));
     },
     async byId(id, findOptions = {}) {
       const idx = await current(findOptions.fresh ?? false);

@@ -1,9 +1,9 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
-import { emailKey, nipDigits } from './account-directory.ts';
+import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
-import { LinkBusyError } from './errors.ts';
+import { LinkBusyError, RecordDeletedError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
@@ -20,6 +20,8 @@ type AccountContext = { id: string; name: string | undefined; nip: string | unde
 
 /** The line that marks a record we created, so that a retry after a crash finds it instead of creating it twice. */
 export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
+/** Marker-shaped text: only we may write it, so it is removed from whatever an outsider sent. */
+const MARKER_SHAPED = /\[\s*csmart-connect\b[^\]]*\]/gi;
 
 /**
  * Performs one job's CSMART work, at most once per record: a job already delivered is skipped,
@@ -29,38 +31,72 @@ export const markerLine = (marker: string) => `[csmart-connect ${marker}]`;
 export async function deliverJob(job: DeliveryJob, deps: DeliveryDeps, dedupeId: string, attempt = 1): Promise<DeliveryOutcome> {
   if (await deps.links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
   const records: DeliveredRecord[] = [];
+  const run: Attempt = { job, attempt, claims: [] };
   let account: AccountContext | undefined;
-  for (const step of job.steps) {
-    if (step.kind === 'account') {
-      const result = await deliverAccount(step, job, deps, attempt);
-      account = result.account;
-      records.push(result.record);
-    } else {
-      records.push(await deliverRecord(step, job, deps, account));
+  try {
+    for (const step of job.steps) {
+      if (step.kind === 'account') {
+        const result = await deliverAccount(step, run, deps);
+        account = result.account;
+        records.push(result.record);
+      } else {
+        records.push(await deliverRecord(step, run, deps, account));
+      }
     }
+  } catch (error) {
+    // This attempt ends here: it lets go of the claims it did not finish, so the next attempt takes them over at once.
+    for (const ref of run.claims) await deps.links.release(ref, job.id, attempt).catch(() => undefined);
+    throw error;
   }
   return { duplicate: false, records };
 }
 
-async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: DeliveryDeps, attempt: number) {
+/** One receive of a job's message, and the links it claimed. */
+type Attempt = { job: DeliveryJob; attempt: number; claims: LinkRef[] };
+
+/** Claims a link for this attempt, remembering it so the attempt can let go of it if it fails. */
+async function claimFor(run: Attempt, ref: LinkRef, module: string, deps: DeliveryDeps) {
+  const claim = await deps.links.claim(ref, module, run.job.id, run.attempt);
+  if (claim.claimed) run.claims.push(ref);
+  return claim;
+}
+
+/**
+ * Whether a create under way (a pending claim) may be taken over, its record looked for by marker: it was
+ * claimed so long ago that its attempt cannot be running, or the attempt that claimed it ended and let go
+ * of it (also one of an earlier submission of the same lead, parked in the DLQ). A claim whose attempt did
+ * not let go may still be running — SQS hands a message out again when its visibility expires under a
+ * slow worker — and is waited for, also when it is this job's own earlier attempt.
+ */
+function mayTakeOver(link: Link, run: Attempt): boolean {
+  if (isStale(link) || link.released === true) return true;
+  return link.owner === run.job.id && (link.attempt === undefined || link.attempt === run.attempt);
+}
+
+async function deliverAccount(step: AccountStep, run: Attempt, deps: DeliveryDeps) {
+  const { job, attempt } = run;
   const fields = nonEmpty(step.fields);
+  const match = matchOf(step, fields);
   let linked = step.link ? await deps.links.get(step.link) : undefined;
   let existingId = linked?.state === 'linked' ? linked.recordId : undefined;
   let existing: CsmartRecord | undefined;
-  if (existingId && step.link && !(await stillListed(existingId, deps.accounts))) {
-    // The linked client was deleted or merged in CSMART: find or create it again rather than fail on its id.
-    await deps.links.forget(step.link);
-    linked = undefined;
-    existingId = undefined;
+  if (existingId && step.link) {
+    existing = await listed(existingId, deps.accounts);
+    if (!existing) {
+      // The linked client was deleted or merged in CSMART: find or create it again rather than fail on its id.
+      await deps.links.forget(step.link);
+      linked = undefined;
+      existingId = undefined;
+    }
   }
-  if (!existingId && (step.match.nip || step.match.email)) {
+  if (!existingId && (match.nip || match.email || match.phone)) {
     // On a retry the client may have been stored by an attempt whose answer was lost: only a fresh list shows it.
-    existing = await deps.accounts.find(step.match, { fresh: attempt > 1 });
+    existing = await deps.accounts.find(match, { fresh: attempt > 1 });
     existingId = existing?.id;
   }
-  const identities = existingId ? [] : clientIdentities(step.match);
+  const identities = existingId ? [] : clientIdentities(match);
   if (identities.length > 0) {
-    const claimed = await claimClient(identities, step, job, deps);
+    const claimed = await claimClient(identities, match, run, deps);
     existing = claimed.existing;
     existingId = claimed.id;
   }
@@ -70,7 +106,8 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
     id = existingId;
     if (step.onMatch === 'update') {
       // The directory keeps only lookup fields: the description to append to is read whole, only here.
-      const before = fields.description && existing ? (await deps.accounts.record(id)) ?? existing : existing;
+      // Without the whole record the new description is left out rather than written over the client's own.
+      const before = fields.description && existing ? await deps.accounts.record(id) : existing;
       await deps.client.save('Accounts', keepingDescription(fields, before), { id });
       action = 'updated';
     } else {
@@ -90,24 +127,49 @@ async function deliverAccount(step: AccountStep, job: DeliveryJob, deps: Deliver
   const merged = { ...existing, ...(action === 'kept' ? {} : fields), id } as CsmartRecord;
   deps.accounts.remember(merged);
   if (step.link && linked?.recordId !== id) await deps.links.set(step.link, 'Accounts', id, job.id);
-  const nip = nipDigits(merged.nip ?? fields.nip) || undefined;
+  const nip = storedNip(merged);
   return {
     account: { id, name: typeof merged.name === 'string' ? merged.name : fields.name, nip },
     record: { module: 'Accounts', id, action } satisfies DeliveredRecord,
   };
 }
 
-async function stillListed(id: string, accounts: AccountDirectory): Promise<boolean> {
-  return (await accounts.byId(id)) !== undefined || (await accounts.byId(id, { fresh: true })) !== undefined;
+/** The client with this id as CSMART lists it (the cached list first, then a fresh one), if it still does. */
+async function listed(id: string, accounts: AccountDirectory): Promise<CsmartRecord | undefined> {
+  return (await accounts.byId(id)) ?? (await accounts.byId(id, { fresh: true }));
+}
+
+/**
+ * A client's NIP exactly as its record stores it ("526-025-02-74" stays so): CSMART may compare a task's
+ * `nip` with the stored text, not its digits.
+ */
+function storedNip(record: CsmartRecord): string | undefined {
+  for (const field of ['nip', 'NIP', 'vat_id']) {
+    const value = record[field];
+    if ((typeof value === 'string' || typeof value === 'number') && nipDigits(value)) return String(value).trim();
+  }
+  return undefined;
+}
+
+/**
+ * How the client is found: the step's NIP and e-mail; with neither, the phone (a form takes e-mail *or*
+ * phone), so that a phone-only lead's create is claimed and found again after a lost answer too.
+ */
+function matchOf(step: AccountStep, fields: AccountStep['fields']): AccountMatch {
+  if (step.match.nip || step.match.email) return { ...(step.match.nip ? { nip: step.match.nip } : {}), ...(step.match.email ? { email: step.match.email } : {}) };
+  const phone = step.match.phone ?? fields.phone_mobile ?? fields.phone_office;
+  return phone ? { phone } : {};
 }
 
 /** The identities a new client is claimed under, so deliveries from any source never create it twice. */
-function clientIdentities(match: AccountStep['match']): LinkRef[] {
+function clientIdentities(match: AccountMatch): LinkRef[] {
   const refs: LinkRef[] = [];
   const nip = nipDigits(match.nip);
   const email = emailKey(match.email);
+  const phone = nip || email ? '' : phoneKey(match.phone);
   if (nip) refs.push({ source: 'client', externalId: `nip:${nip}` });
   if (email) refs.push({ source: 'client', externalId: `email:${email}` });
+  if (phone) refs.push({ source: 'client', externalId: `phone:${phone}` });
   return refs;
 }
 
@@ -116,28 +178,29 @@ function clientIdentities(match: AccountStep['match']): LinkRef[] {
  * its id; one under way makes this delivery wait (a transient error: the queue retries it). A claim of
  * our own earlier attempt, or one left long ago, means the client may exist: a fresh list decides.
  */
-async function claimClient(identities: LinkRef[], step: AccountStep, job: DeliveryJob, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
+async function claimClient(identities: LinkRef[], match: AccountMatch, run: Attempt, deps: DeliveryDeps): Promise<{ id: string | undefined; existing: CsmartRecord | undefined }> {
   let recheck = false;
   for (const ref of identities) {
-    let claim = await deps.links.claim(ref, 'Accounts', job.id);
+    let claim = await claimFor(run, ref, 'Accounts', deps);
     if (claim.claimed) continue;
     if (claim.link.state === 'linked' && claim.link.recordId) {
       const record = await deps.accounts.byId(claim.link.recordId, { fresh: true });
       if (record) return { id: record.id, existing: record };
       // Linked to a client CSMART no longer lists (deleted or merged by a person): start over.
       await deps.links.forget(ref);
-      claim = await deps.links.claim(ref, 'Accounts', job.id);
+      claim = await claimFor(run, ref, 'Accounts', deps);
       if (claim.claimed) continue;
     }
-    if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError('The client is being created by another delivery');
+    if (!mayTakeOver(claim.link, run)) throw new LinkBusyError('The client is being created by another delivery');
     recheck = true;
   }
   if (!recheck) return { id: undefined, existing: undefined };
-  const existing = await deps.accounts.find(step.match, { fresh: true });
+  const existing = await deps.accounts.find(match, { fresh: true });
   return { id: existing?.id, existing };
 }
 
-async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps, account: AccountContext | undefined): Promise<DeliveredRecord> {
+  const { job } = run;
   const fields: Record<string, string | undefined> = nonEmpty(step.fields);
   if (step.withAccount && account) {
     if (step.module === 'Opportunities') {
@@ -150,29 +213,34 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps.accounts);
   const refs = [step.link, ...(step.aliases ?? [])];
   const found = await firstLinked(refs, deps.links);
-  if (found) {
-    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id: found });
+  if (found && (await editUnlessDeleted(step, fields, found, refs, deps))) {
     await linkAll(refs, step.module, found, job.id, deps.links);
     return { module: step.module, id: found, action: 'updated' };
   }
-  if (step.ifMissing === 'skip') return { module: step.module, id: '', action: 'skipped' };
+  if (step.ifMissing === 'skip') {
+    // An edit (a cancellation) that overtook its record's create: kept, and saved with the create when it comes.
+    if (!(await deps.links.defer(step.link, step.module, fields))) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    return { module: step.module, id: '', action: 'deferred' };
+  }
 
-  const claim = await deps.links.claim(step.link, step.module, job.id);
+  const claim = await claimFor(run, step.link, step.module, deps);
+  if (claim.claimed && claim.deferred) Object.assign(fields, claim.deferred);
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (claim.link.owner !== job.id && !isStale(claim.link)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    else if (!mayTakeOver(claim.link, run)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
   }
   let action: DeliveredRecord['action'] = 'updated';
+  // Until the link is written, the record must keep its marker: an edit without it would hide it from the next attempt.
+  const marker = markerLine(claim.link.marker);
+  const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
   if (id) {
-    await deps.client.save(step.module, fields as SaveFields<typeof step.module>, { id });
+    await saveRecord(step.module, claim.claimed || claim.link.state !== 'linked' ? { ...fields, description } : fields, deps, { id });
   } else {
-    const marker = markerLine(claim.link.marker);
-    const description = fields.description ? `${fields.description}\n\n${marker}` : marker;
     try {
-      id = await deps.client.save(step.module, { ...fields, description } as SaveFields<typeof step.module>);
+      id = await saveRecord(step.module, { ...fields, description }, deps);
     } catch (error) {
       // CSMART refused it, so nothing was stored: free the link, or every later update of the entity would wait on it.
       if (error instanceof CsmartValidationError) await deps.links.forget(step.link);
@@ -182,6 +250,49 @@ async function deliverRecord(step: RecordStep, job: DeliveryJob, deps: DeliveryD
   }
   await linkAll(refs, step.module, id, job.id, deps.links);
   return { module: step.module, id, action };
+}
+
+/**
+ * What happens to an edit of a record a person deleted in CSMART, per module. A task is created again
+ * when the work carries a whole one (a moved booking still needs its task); an opportunity stays
+ * deleted (sales staff closed the deal on purpose), and so does a task a bare edit (a cancellation)
+ * would change: those are parked with the reason. Clients are found or created again (deliverAccount).
+ */
+const WHEN_DELETED: Record<RecordStep['module'], 'create' | 'park'> = { Events: 'create', Opportunities: 'park' };
+
+/**
+ * Edits the linked record. Answers false when CSMART refused the edit because the record is gone and the
+ * module's rule is to create it again (its links are dropped for that); throws RecordDeletedError to park it.
+ */
+async function editUnlessDeleted(step: RecordStep, fields: Record<string, string | undefined>, id: string, refs: LinkRef[], deps: DeliveryDeps): Promise<boolean> {
+  try {
+    await saveRecord(step.module, fields, deps, { id });
+    return true;
+  } catch (error) {
+    // A refused edit: if the record is no longer listed, it was deleted (the List guard rules out a glitch).
+    if (!(error instanceof CsmartValidationError) || (await deps.client.list(step.module)).some((r) => r.id === id)) throw error;
+    if (WHEN_DELETED[step.module] === 'park' || step.ifMissing === 'skip') {
+      throw new RecordDeletedError(`${step.module} record ${id} was deleted in CSMART; the edit was not applied and the record is not created again`);
+    }
+    for (const ref of refs) await deps.links.forget(ref);
+    return false;
+  }
+}
+
+/**
+ * Saves a task or opportunity. A task CSMART refuses while it names a client's NIP (compared by rules we
+ * cannot see) is saved again without it, the NIP kept in its description: refused, nothing was stored,
+ * so the second Save cannot duplicate it. Lead follow-ups and webhook tasks alike.
+ */
+async function saveRecord(module: RecordStep['module'], fields: Record<string, string | undefined>, deps: DeliveryDeps, options?: { id: string }): Promise<string> {
+  try {
+    return await deps.client.save(module, fields as SaveFields<typeof module>, options);
+  } catch (error) {
+    if (!(error instanceof CsmartValidationError) || module !== 'Events' || !fields.nip) throw error;
+    const { nip, ...rest } = fields;
+    const note = `NIP: ${nip} (CSMART did not match it to a client)`;
+    return deps.client.save(module, { ...rest, description: rest.description ? `${rest.description}\n${note}` : note } as SaveFields<typeof module>, options);
+  }
 }
 
 async function firstLinked(refs: LinkRef[], links: LinkStore): Promise<string | undefined> {
@@ -208,7 +319,11 @@ async function findMarked(module: RecordStep['module'], link: Link, deps: Delive
  */
 async function keepNipOnlyForKnownClient(fields: Record<string, string | undefined>, accounts: AccountDirectory): Promise<void> {
   const nip = fields.nip!;
-  if ((await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }))) return;
+  const client = (await accounts.find({ nip })) ?? (await accounts.find({ nip }, { fresh: true }));
+  if (client) {
+    fields.nip = storedNip(client) ?? nip;
+    return;
+  }
   delete fields.nip;
   const note = `NIP: ${nip} (not a client in CSMART yet)`;
   fields.description = fields.description ? `${fields.description}\n${note}` : note;
@@ -233,7 +348,12 @@ function keepingDescription(fields: SaveFields<'Accounts'>, existing: CsmartReco
   return { ...rest, description: before ? `${before}\n\n${description}` : description };
 }
 
-/** Empty values are left out: an update must never blank a field the CRM user filled in. */
+/**
+ * Empty values are left out: an update must never blank a field the CRM user filled in. Marker-shaped
+ * text is taken out of the inbound values, so no record carries a marker we did not write.
+ */
 function nonEmpty<T extends Record<string, string | undefined>>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as T;
+  return Object.fromEntries(Object.entries(fields)
+    .map(([k, v]) => [k, v?.replace(MARKER_SHAPED, '')])
+    .filter(([, v]) => v !== undefined && v !== '')) as T;
 }

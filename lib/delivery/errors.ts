@@ -20,3 +20,10 @@ export class PoisonMessageError extends Error {
   readonly code = 'poison';
   readonly transient = false;
 }
+
+/** The record an edit was meant for was deleted in CSMART, and its module's rule is not to create it again. */
+export class RecordDeletedError extends Error {
+  override name = 'RecordDeletedError';
+  readonly code = 'record_deleted';
+  readonly transient = false;
+}

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ENRICH_MODES } from '../enrichment/modes.ts';
 import { PoisonMessageError } from './errors.ts';
 import type { DeliveryJob } from './job.ts';
 
@@ -34,6 +35,14 @@ const jobSchema = v.object({
   groupKey: text,
   dedupeKey: text,
   steps: v.array(stepSchema),
+  enrich: v.optional(v.picklist(ENRICH_MODES)),
+  fetchLeads: v.optional(v.object({
+    from: v.literal('meta'),
+    settings: v.record(v.string(), v.unknown()),
+    leads: v.array(v.object({
+      leadgenId: text, pageId: text, formId: v.optional(text), adId: v.optional(text), createdTime: v.optional(v.number()),
+    })),
+  })),
 });
 
 export function encodeJob(job: DeliveryJob): string {

@@ -1,4 +1,5 @@
 import type { SaveFields } from '../csmart/modules.ts';
+import type { EnrichMode } from '../enrichment/modes.ts';
 
 /**
  * The unit of work that travels from an HTTP function through the queue to the worker.
@@ -12,8 +13,11 @@ export type LinkRef = { source: string; externalId: string };
 export type AccountStep = {
   kind: 'account';
   fields: SaveFields<'Accounts'>;
-  /** How an existing client is found before one is created: NIP first, then e-mail. */
-  match: { nip?: string; email?: string };
+  /**
+   * How an existing client is found before one is created: NIP first, then e-mail; the phone only
+   * when neither is known (absent: the worker takes the phone from the fields).
+   */
+  match: { nip?: string; email?: string; phone?: string };
   /** What to do with a client that already exists: edit it with the new non-empty fields, or leave it. */
   onMatch: 'update' | 'keep';
   /** Remembered in the link table, so later updates of the same outside entity edit the same client. */
@@ -46,6 +50,18 @@ export type WorkPlan = {
   /** The sender's event or delivery id; repeats of it are dropped. Absent: a hash of the raw body is used. */
   dedupeKey?: string;
   steps: Step[];
+  /** How the worker fills clients in from the VAT register by their NIP; absent = `fill-empty`. */
+  enrich?: EnrichMode;
+  /** Leads the sender only announced by id: the worker fetches them, maps them and adds their steps. */
+  fetchLeads?: RemoteLeads;
+};
+
+/** Meta Lead Ads notifications hold only ids; the lead itself is read from the Graph API by the worker. */
+export type RemoteLeads = {
+  from: 'meta';
+  /** The source's lead settings (mapping, defaults, follow-ups…) as configured when the notification came. */
+  settings: Record<string, unknown>;
+  leads: { leadgenId: string; pageId: string; formId?: string; adId?: string; createdTime?: number }[];
 };
 
 /** A `WorkPlan` as stored on the queue. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
@@ -20,7 +20,11 @@ export function bodyDedupeKey(raw: Buffer): string {
   return `sha256:${sha256(raw)}`;
 }
 
-/** A short, stable mark of a link, written into records we create so a crashed attempt can find them again. */
-export function linkMarker(pk: string): string {
-  return sha256(pk).slice(0, 16);
+/**
+ * A short mark written into a record we create, so an attempt that crashed between creating and linking
+ * finds it again. Random per claim and kept in the link item: a hash of the link key could be computed
+ * by anyone and planted in a lead's message (which is copied into descriptions) to capture a record.
+ */
+export function newLinkMarker(): string {
+  return randomBytes(8).toString('hex');
 }

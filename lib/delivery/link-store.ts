@@ -1,11 +1,18 @@
 import {
-  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient,
+  ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { LinkRef } from './job.ts';
-import { linkMarker } from './keys.ts';
+import { newLinkMarker } from './keys.ts';
 
-/** A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed). */
-export type Link = { pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked'; owner: string; marker: string; updatedAt?: string | undefined };
+/**
+ * A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed);
+ * `deferred`: no record yet, but an edit of it arrived first (a cancellation before its booking), kept for the create.
+ */
+export type Link = {
+  pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked' | 'deferred'; owner: string; marker: string; updatedAt?: string | undefined;
+  /** The receive (SQS attempt) of the owner's job that claimed it, and whether that attempt ended and let go of it. */
+  attempt?: number | undefined; released?: boolean | undefined;
+};
 
 /** Where a submission is, for `csmart status`. */
 export type SubmissionStatus = {
@@ -15,16 +22,23 @@ export type SubmissionStatus = {
   kind: string;
   attempts: number;
   updatedAt: string;
-  records?: { module: string; id: string; action: 'created' | 'updated' | 'kept' | 'skipped' }[];
+  records?: { module: string; id: string; action: 'created' | 'updated' | 'kept' | 'skipped' | 'deferred' }[];
   reason?: string;
 };
 
 export type LinkStore = {
   get(ref: LinkRef): Promise<Link | undefined>;
   /** Claims a link for a create; answers the existing link when someone holds it already. */
-  claim(ref: LinkRef, module: string, owner: string): Promise<{ claimed: true; link: Link } | { claimed: false; link: Link }>;
+  /** `deferred`: the fields of edits that arrived before the record existed, to be saved with the create. */
+  claim(ref: LinkRef, module: string, owner: string, attempt?: number): Promise<{ claimed: true; link: Link; deferred?: Record<string, string> } | { claimed: false; link: Link }>;
+  /** Keeps an edit of a record not created yet (merged over earlier ones); false when the link exists meanwhile. */
+  defer(ref: LinkRef, module: string, fields: Record<string, string | undefined>): Promise<boolean>;
+  /** Marks a pending claim of this owner's attempt as let go: the attempt ended, a later one may take it over. */
+  release(ref: LinkRef, owner: string, attempt: number): Promise<void>;
   set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
   forget(ref: LinkRef): Promise<void>;
+  /** Whether we ever linked a record of this module: then CSMART cannot rightly list none. */
+  hasRecords(module: string): Promise<boolean>;
   isDelivered(dedupeId: string): Promise<boolean>;
   markDelivered(dedupeId: string, status: SubmissionStatus): Promise<void>;
   getStatus(submissionId: string): Promise<SubmissionStatus | undefined>;
@@ -37,6 +51,7 @@ const DELIVERED_TTL_SECONDS = 90 * 24 * 3600;
 export const linkKey = (ref: LinkRef) => `link#${ref.source}#${ref.externalId}`;
 
 const S = (value: string): AttributeValue => ({ S: value });
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 const text = (item: Record<string, AttributeValue> | undefined, name: string) => item?.[name]?.S;
 
 /** The link table in DynamoDB: one item per key `pk` (links, delivered markers, submission status). */
@@ -45,6 +60,14 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
   const now = options.now ?? (() => new Date());
   const expiresAt = () => ({ N: String(Math.floor(now().getTime() / 1000) + DELIVERED_TTL_SECONDS) });
 
+  // Modules whose `has#` mark this process has written or read, so each costs one call per process.
+  const marked = new Set<string>();
+  const markRecords = async (module: string) => {
+    if (marked.has(module)) return;
+    await dynamo.send(new PutItemCommand({ TableName: tableName, Item: { pk: S(`has#${module}`), updatedAt: S(now().toISOString()) } }));
+    marked.add(module);
+  };
+
   const getItem = async (pk: string) =>
     (await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { pk: S(pk) }, ConsistentRead: true }))).Item;
 
@@ -52,10 +75,12 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     pk: text(item, 'pk') ?? '',
     module: text(item, 'module') ?? '',
     recordId: text(item, 'recordId'),
-    state: text(item, 'state') === 'linked' ? 'linked' : 'pending',
+    state: text(item, 'state') === 'linked' ? 'linked' : text(item, 'state') === 'deferred' ? 'deferred' : 'pending',
     owner: text(item, 'owner') ?? '',
     marker: text(item, 'marker') ?? '',
     updatedAt: text(item, 'updatedAt'),
+    attempt: item.attempt?.N === undefined ? undefined : Number(item.attempt.N),
+    released: item.released?.BOOL === true,
   });
 
   return {
@@ -63,19 +88,34 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       const item = await getItem(linkKey(ref));
       return item ? toLink(item) : undefined;
     },
-    async claim(ref, module, owner) {
+    async claim(ref, module, owner, attempt) {
       const pk = linkKey(ref);
-      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: linkMarker(pk), updatedAt: now().toISOString() };
+      const link: Link = { pk, module, recordId: undefined, state: 'pending', owner, marker: newLinkMarker(), updatedAt: now().toISOString(), attempt, released: false };
+      const put = (condition: string, deferred?: Record<string, AttributeValue>) => dynamo.send(new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!),
+          ...(attempt === undefined ? {} : { attempt: { N: String(attempt) } }),
+        },
+        ConditionExpression: condition,
+        ...(deferred ? { ExpressionAttributeNames: { '#state': 'state', '#fields': 'fields' }, ExpressionAttributeValues: deferred } : {}),
+      }));
       try {
-        await dynamo.send(new PutItemCommand({
-          TableName: tableName,
-          Item: { pk: S(pk), module: S(module), state: S('pending'), owner: S(owner), marker: S(link.marker), updatedAt: S(link.updatedAt!) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }));
+        await put('attribute_not_exists(pk)');
         return { claimed: true, link };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
         const existing = await getItem(pk);
+        if (existing && text(existing, 'state') === 'deferred') {
+          // Edits arrived before the record: the claim takes their place, and the create carries them.
+          const fields = text(existing, 'fields') ?? '{}';
+          try {
+            await put('#state = :deferred AND #fields = :fields', { ':deferred': S('deferred'), ':fields': S(fields) });
+            return { claimed: true, link, deferred: JSON.parse(fields) as Record<string, string> };
+          } catch (raced) {
+            if (!isConditionFailure(raced)) throw raced;
+          }
+        }
         // Deleted between the two calls: report it as held; the caller retries later.
         return { claimed: false, link: existing ? toLink(existing) : { ...link, owner: '' } };
       }
@@ -84,8 +124,49 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
       const pk = linkKey(ref);
       await dynamo.send(new PutItemCommand({
         TableName: tableName,
-        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), marker: S(linkMarker(pk)), updatedAt: S(now().toISOString()) },
+        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), updatedAt: S(now().toISOString()) },
       }));
+      await markRecords(module);
+    },
+    async hasRecords(module) {
+      if (marked.has(module)) return true;
+      if ((await getItem(`has#${module}`)) === undefined) return false;
+      marked.add(module);
+      return true;
+    },
+    async defer(ref, module, fields) {
+      const pk = linkKey(ref);
+      const existing = await getItem(pk);
+      if (existing && text(existing, 'state') !== 'deferred') return false;
+      const merged = { ...(JSON.parse(text(existing, 'fields') ?? '{}') as Record<string, string>), ...fields };
+      try {
+        await dynamo.send(new PutItemCommand({
+          TableName: tableName,
+          Item: { pk: S(pk), module: S(module), state: S('deferred'), fields: S(JSON.stringify(merged)), updatedAt: S(now().toISOString()), expiresAt: expiresAt() },
+          // Only over nothing, or over the deferred edits just read: a claim or link made meanwhile wins.
+          ConditionExpression: existing ? '#state = :deferred AND #fields = :fields' : 'attribute_not_exists(pk)',
+          ...(existing ? { ExpressionAttributeNames: { '#state': 'state', '#fields': 'fields' }, ExpressionAttributeValues: { ':deferred': S('deferred'), ':fields': S(text(existing, 'fields') ?? '{}') } } : {}),
+        }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async release(ref, owner, attempt) {
+      try {
+        await dynamo.send(new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: S(linkKey(ref)) },
+          UpdateExpression: 'SET released = :yes',
+          ConditionExpression: '#state = :pending AND #owner = :owner AND attempt = :attempt',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':yes': { BOOL: true }, ':pending': S('pending'), ':owner': S(owner), ':attempt': { N: String(attempt) } },
+        }));
+      } catch (error) {
+        // Linked, forgotten or taken over meanwhile: nothing of ours to let go.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
     async forget(ref) {
       await dynamo.send(new DeleteItemCommand({ TableName: tableName, Key: { pk: S(linkKey(ref)) } }));

@@ -1,5 +1,8 @@
+import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
 import { CsmartConfigError } from '../csmart/errors.ts';
+
+export type QueueUrls = { queueUrl: string; dlqUrl: string };
 
 /** Builds a queue URL from its name and the account and region in the function's own ARN (no Ref needed). */
 export function queueUrlFromName(name: string, invokedFunctionArn: string): string {
@@ -8,11 +11,74 @@ export function queueUrlFromName(name: string, invokedFunctionArn: string): stri
   return `https://${host}/${account}/${name}`;
 }
 
-export function resolveQueueUrls(settings: Settings, invokedFunctionArn: string | undefined): { queueUrl: string; dlqUrl: string } {
-  const build = (url: string | undefined, name: string | undefined, variable: string) => {
-    if (url) return url;
-    if (name && invokedFunctionArn) return queueUrlFromName(name, invokedFunctionArn);
-    throw new CsmartConfigError(`${variable} (or its queue name) is not set`, { field: variable });
+/** A Lambda function ARN with a region and an account (not serverless offline's `offline_invokedFunctionArn_for_…`). */
+export function isLambdaArn(arn: string | undefined): arn is string {
+  return arn !== undefined && /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:/.test(arn);
+}
+
+/**
+ * The endpoint the SDK sends SQS requests to when one is configured: the client's `endpoint` option,
+ * `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL` or a profile's `endpoint_url` (the SDK resolves the last three).
+ */
+export async function configuredSqsEndpoint(sqs: SQSClient): Promise<string | undefined> {
+  const config = sqs.config;
+  if (config.isCustomEndpoint && config.endpoint) return (await config.endpoint()).hostname;
+  const configured = await config.serviceConfiguredEndpoint?.();
+  return configured ? String(configured) : undefined;
+}
+
+/**
+ * Where the functions' queues are. A configured URL wins. On AWS (a real function ARN, no endpoint
+ * configured) the URL is built from the ARN, with no call. Anywhere else — an endpoint set through
+ * `AWS_ENDPOINT_URL*` or a profile, or serverless offline's made-up ARN — the queue server is asked
+ * with `GetQueueUrl`: the SDK sends to the host of the URL it is given, so a URL built for
+ * amazonaws.com would bypass the configured endpoint, and only the server knows its own URL format.
+ */
+export function createQueueUrlResolver(sqs: SQSClient, settings: Settings): (invokedFunctionArn: string | undefined) => Promise<QueueUrls> {
+  let lookedUp: Promise<QueueUrls> | undefined;
+  const names = () => ({
+    queue: named(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_NAME'),
+    dlq: named(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_NAME'),
+  });
+  return async (invokedFunctionArn) => {
+    if (settings.queueUrl && settings.dlqUrl) return { queueUrl: settings.queueUrl, dlqUrl: settings.dlqUrl };
+    const { queue, dlq } = names();
+    if (isLambdaArn(invokedFunctionArn) && !(await configuredSqsEndpoint(sqs))) {
+      return { queueUrl: settings.queueUrl ?? queueUrlFromName(queue, invokedFunctionArn), dlqUrl: settings.dlqUrl ?? queueUrlFromName(dlq, invokedFunctionArn) };
+    }
+    // Once per process; a failed lookup is asked again next time (the caller answers 503 meanwhile).
+    lookedUp ??= lookupQueueUrls(sqs, settings, { queue, dlq }).catch((error: unknown) => {
+      lookedUp = undefined;
+      throw error;
+    });
+    return lookedUp;
   };
-  return { queueUrl: build(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_URL'), dlqUrl: build(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_URL') };
+}
+
+/** Asks the queue server for the URLs of the named queues (a configured URL is used as it is). */
+export async function lookupQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Pick<Settings, 'queueUrl' | 'dlqUrl'>, names: { queue: string; dlq: string }): Promise<QueueUrls> {
+  const url = async (given: string | undefined, name: string) => {
+    if (given) return given;
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (!QueueUrl) throw new Error(`GetQueueUrl answered no URL for ${name}`);
+    return QueueUrl;
+  };
+  const [queueUrl, dlqUrl] = await Promise.all([url(settings.queueUrl, names.queue), url(settings.dlqUrl, names.dlq)]);
+  return { queueUrl, dlqUrl };
+}
+
+function named(url: string | undefined, name: string | undefined, variable: string): string {
+  if (url) return url;
+  if (name) return name;
+  throw new CsmartConfigError(`${variable} (or the queue's URL) is not set`, { field: variable });
+}
+
+let processResolver: { sqs: SQSClient; settings: Settings; resolve: (arn: string | undefined) => Promise<QueueUrls> } | undefined;
+
+/** This process's queue URLs, looked up at most once per SQS client and settings (a cold start). */
+export function processQueueUrls(sqs: SQSClient, settings: Settings, invokedFunctionArn: string | undefined): Promise<QueueUrls> {
+  if (processResolver?.sqs !== sqs || processResolver.settings !== settings) {
+    processResolver = { sqs, settings, resolve: createQueueUrlResolver(sqs, settings) };
+  }
+  return processResolver.resolve(invokedFunctionArn);
 }

@@ -1,5 +1,6 @@
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
+import { lookupQueueUrls, type QueueUrls } from './queue-urls.ts';
 
 /** The names serverless.yml gives the stage's resources (`csmart-connect-<stage>-…`). */
 export function stageResourceNames(stage: string) {
@@ -9,13 +10,9 @@ export function stageResourceNames(stage: string) {
 
 /**
  * Queue URLs for tools outside Lambda (the CLI): the configured URLs, else looked up by the
- * configured or the stage's default names with the caller's own AWS credentials.
+ * configured or the stage's default names with the caller's own AWS credentials and endpoint.
  */
-export async function lookupQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Settings): Promise<{ queueUrl: string; dlqUrl: string }> {
+export async function lookupStageQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Settings): Promise<QueueUrls> {
   const names = stageResourceNames(settings.stage);
-  const url = async (given: string | undefined, name: string) => given ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-  return {
-    queueUrl: await url(settings.queueUrl, settings.queueName ?? names.queue),
-    dlqUrl: await url(settings.dlqUrl, settings.dlqName ?? names.dlq),
-  };
+  return lookupQueueUrls(sqs, settings, { queue: settings.queueName ?? names.queue, dlq: settings.dlqName ?? names.dlq });
 }

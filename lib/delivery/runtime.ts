@@ -3,11 +3,16 @@ import { sqsClient } from '../config/aws/sqs.ts';
 import { processSettings } from '../config/runtime.ts';
 import { CsmartConfigError } from '../csmart/errors.ts';
 import { processClient } from '../csmart/process-client.ts';
+import { DEFAULT_RETRY_POLICY } from '../csmart/retry-policy.ts';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.ts';
 import { deliverJob } from './deliver.ts';
+import { reportEnrichment } from '../observability/enrichment-log.ts';
+import { needsPreparing, prepareJob, processPrepareDeps, resetPrepareDeps } from './prepare-job.ts';
 import { createLinkStore, type LinkStore } from './link-store.ts';
+import { guardEmptyLists } from './list-guard.ts';
+import { deliveryReserveMs } from './time-budget.ts';
 import { deadLetterMessage, postponeMessage } from './queue.ts';
-import { resolveQueueUrls } from './queue-urls.ts';
+import { processQueueUrls } from './queue-urls.ts';
 import type { WorkerDeps, WorkerEvent } from './worker.ts';
 
 /** The worker's side of the process: the link store, the account directory and the worker's dependencies. */
@@ -21,20 +26,32 @@ export function processLinks(): LinkStore {
 }
 
 export function processAccounts(): AccountDirectory {
-  return (accounts ??= createAccountDirectory({ client: processClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+  return (accounts ??= createAccountDirectory({ client: deliveryClient(), ttlMs: processSettings().accountCacheSeconds * 1000 }));
+}
+
+/** The CSMART client as delivery uses it: an empty List where we linked records is a glitch, not deletion. */
+function deliveryClient() {
+  return guardEmptyLists(processClient(), processLinks());
 }
 
 /** Delivers one job with this process's CSMART client, link store and account directory. */
 export function processDeliver(): WorkerDeps['deliver'] {
   const links = processLinks();
-  return (job, dedupeId, attempt) => deliverJob(job, { client: processClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  return async (job, dedupeId, attempt) => {
+    // Before CSMART: fetch announced leads (Meta) and look NIPs up in the VAT register; a delivered job skips both.
+    if (needsPreparing(job)) {
+      if (await links.isDelivered(dedupeId)) return { duplicate: true, records: [] };
+      job = await prepareJob(job, processPrepareDeps(reportEnrichment));
+    }
+    return deliverJob(job, { client: deliveryClient(), links, accounts: processAccounts() }, dedupeId, attempt);
+  };
 }
 
 /** The worker's dependencies in this process: the CSMART client, the link table and the queues. */
-export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): WorkerDeps {
+export async function workerDeps(invokedFunctionArn: string | undefined, onEvent: (event: WorkerEvent) => void, remainingMs?: () => number): Promise<WorkerDeps> {
   const settings = processSettings();
   const sqs = sqsClient();
-  const urls = resolveQueueUrls(settings, invokedFunctionArn);
+  const urls = await processQueueUrls(sqs, settings, invokedFunctionArn);
   const linkStore = processLinks();
   return {
     deliver: processDeliver(),
@@ -42,9 +59,10 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
     deadLetter: (record, reason) => deadLetterMessage(sqs, urls.dlqUrl, record, reason),
     postpone: (record, seconds) => postponeMessage(sqs, urls.queueUrl, record, seconds),
     maxReceiveCount: settings.maxReceiveCount,
+    retryBaseSeconds: settings.retryBaseSeconds,
     onEvent,
-    // The longest delivery: an Accounts List (three attempts) and three Saves, each up to one timeout.
-    ...(remainingMs ? { remainingMs, reserveMs: settings.callTimeoutMs * 6 } : {}),
+    // A delivery starts only while its worst case (lib/delivery/time-budget.ts) fits in the time left.
+    ...(remainingMs ? { remainingMs, reserveMs: (job) => deliveryReserveMs(job, settings.callTimeoutMs, DEFAULT_RETRY_POLICY) } : {}),
   };
 }
 
@@ -52,4 +70,5 @@ export function workerDeps(invokedFunctionArn: string | undefined, onEvent: (eve
 export function resetDeliveryRuntime(): void {
   links = undefined;
   accounts = undefined;
+  resetPrepareDeps();
 }

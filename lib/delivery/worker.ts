@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { CsmartError } from '../csmart/errors.ts';
 import type { DeliveryOutcome } from './deliver.ts';
-import { PoisonMessageError } from './errors.ts';
+import { PoisonMessageError, RecordDeletedError } from './errors.ts';
 import { parseJob } from './job-codec.ts';
 import type { DeliveryJob } from './job.ts';
 import { messageDeduplicationId } from './keys.ts';
+import { HAND_BACK_SECONDS } from './time-budget.ts';
 import type { LinkStore, SubmissionStatus } from './link-store.ts';
 
 /** What the worker reports, for logs and metrics. Carries ids and codes, never personal data. */
@@ -25,11 +26,13 @@ export type WorkerDeps = {
   postpone(record: SQSRecord, seconds: number): Promise<void>;
   /** The queue's redrive `maxReceiveCount`: the attempt after which SQS moves a message to the DLQ. */
   maxReceiveCount: number;
+  /** The first retry's delay before jitter, in seconds; it doubles with each attempt (default 60). */
+  retryBaseSeconds?: number;
   onEvent?(event: WorkerEvent): void;
   /** Time left in this invocation; messages not started while enough is left are handed back unharmed. */
   remainingMs?(): number;
-  /** What one delivery may take at most (the CSMART calls with their retries). */
-  reserveMs?: number;
+  /** What one delivery may take at most (the CSMART calls with their retries): a figure, or one per job. */
+  reserveMs?: number | ((job: DeliveryJob) => number);
   now?(): Date;
   random?(): number;
 };
@@ -38,14 +41,16 @@ export type WorkerDeps = {
  * Seconds a failed message stays hidden before its next attempt: from 1 minute doubling to 2 hours,
  * with jitter (half to all of it). With the queue's 10 receives that outlasts a CSMART outage of 3 to 6 hours.
  */
-export function retryDelaySeconds(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(7200, 60 * 2 ** Math.max(0, attempt - 1));
+export function retryDelaySeconds(attempt: number, random: () => number = Math.random, baseSeconds = 60): number {
+  const ceiling = Math.min(7200, baseSeconds * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
 /** Failures that repeating cannot fix: CSMART refused the data, or the message is unreadable. */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof PoisonMessageError) return true;
+  if (error instanceof PoisonMessageError || error instanceof RecordDeletedError) return true;
+  // Errors that say so themselves (a fetched lead that can never become a client).
+  if ((error as { transient?: unknown } | undefined)?.transient === false) return true;
   return error instanceof CsmartError && error.code === 'validation';
 }
 
@@ -67,8 +72,10 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
     try {
       job = parseJob(record.body);
       // Starting a delivery the invocation cannot finish would let Lambda kill it mid-way: hand it back instead.
-      if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < (deps.reserveMs ?? 0))) {
+      if (blockedGroups.has(group) || (deps.remainingMs && deps.remainingMs() < reserveFor(job, deps.reserveMs))) {
         failed.push({ itemIdentifier: record.messageId });
+        // Visible again shortly: left as it is, it would hide (and hold its group) for the whole visibility timeout.
+        await deps.postpone(record, HAND_BACK_SECONDS).catch(() => undefined);
         if (attempt >= deps.maxReceiveCount) {
           // Held back on its last receive: SQS parks it now, untried. Say so, as for any parked message.
           await deps.links.putStatus(statusOf(job, 'dead-lettered', attempt, now(), { reason: 'held: an earlier message of the same entity kept failing' })).catch(() => undefined);
@@ -106,7 +113,7 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
       if (last) {
         emit({ type: 'dead-lettered', job, messageId: record.messageId, attempt, ...reason, by: 'queue' });
       } else {
-        const delaySeconds = retryDelaySeconds(attempt, deps.random);
+        const delaySeconds = retryDelaySeconds(attempt, deps.random, deps.retryBaseSeconds);
         await deps.postpone(record, delaySeconds).catch(() => undefined);
         emit({ type: 'retrying', job, messageId: record.messageId, attempt, delaySeconds, ...reason });
       }
@@ -115,13 +122,21 @@ export async function processBatch(records: SQSRecord[], deps: WorkerDeps): Prom
   return { batchItemFailures: failed };
 }
 
+function reserveFor(job: DeliveryJob, reserve: WorkerDeps['reserveMs']): number {
+  return typeof reserve === 'function' ? reserve(job) : reserve ?? 0;
+}
+
 function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: number, at: Date, extra: Partial<SubmissionStatus>): SubmissionStatus {
   return { id: job.id, state, source: job.source, kind: job.kind, attempts, updatedAt: at.toISOString(), ...extra };
 }
 
 /** Code and message of a failure; CSMART errors are already free of secrets, others are reduced to their class. */
 function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof CsmartError || error instanceof PoisonMessageError) return { code: error.code, message: error.message };
+  if (error instanceof CsmartError || error instanceof PoisonMessageError || error instanceof RecordDeletedError) return { code: error.code, message: error.message };
+  // Our own outside-call errors (Graph API) carry messages written without secrets.
+  if (typeof (error as { transient?: unknown } | undefined)?.transient === 'boolean' && typeof (error as { code?: unknown }).code === 'string') {
+    return { code: (error as { code: string }).code, message: (error as Error).message };
+  }
   const code = (error as { code?: unknown })?.code;
   return { code: typeof code === 'string' ? code : 'internal', message: (error as Error)?.name ?? 'Error' };
 }

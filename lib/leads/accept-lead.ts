@@ -10,8 +10,7 @@ import { header } from '../http/event.ts';
 import { toJob } from '../inbound/submission.ts';
 import { mapLead } from '../mapping/map-lead.ts';
 import { checkSpam } from '../mapping/spam.ts';
-import { TURNSTILE_FIELD, verifyTurnstile } from '../mapping/turnstile.ts';
-import { reportWorkerEvent } from '../observability/delivery-log.ts';
+import { isTurnstileHostAllowed, TURNSTILE_FIELD, verifyTurnstile } from '../mapping/turnstile.ts';
 import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -35,13 +34,16 @@ export async function acceptLead(input: { event: APIGatewayProxyEventV2; body: R
   const id = randomUUID();
   const idempotencyKey = header(event, 'idempotency-key');
   // Fields first: a Turnstile token is single-use, and a visitor who fixes a field must not fail the check.
+  // The token is verified before the send (a refused token must store nothing), with an idempotency key
+  // derived from it: a visitor who gets a 503 because the queue is down sends the same token again and
+  // Cloudflare repeats its first answer instead of calling the token spent.
   const { plan } = mapLead({
     form: form.name, fields, settings: form.settings, now, timeZone: processSettings().timeZone, submissionId: id,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   });
   if (form.settings.turnstile.enabled) await checkTurnstile(fields[TURNSTILE_FIELD], form, event);
   try {
-    await acceptJob(toJob(plan, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn, reportWorkerEvent);
+    await acceptJob(toJob({ ...plan, enrich: form.settings.enrich }, 'leads', bodyDedupeKey(body.raw), now, id), input.invokedFunctionArn);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
     logger.error('lead not stored', { form: form.name, correlation_id: id, reason: scrub(error.message) });
@@ -67,6 +69,11 @@ async function checkTurnstile(token: string | string[] | undefined, form: FormCo
   }
   if (!result.success) {
     logger.info('turnstile refused', { form: form.name, codes: result.errorCodes });
+    throw new HttpError(403, 'turnstile_failed', 'The anti-spam check failed. Please try again.', { field: TURNSTILE_FIELD });
+  }
+  if (!isTurnstileHostAllowed(result.hostname, form.settings.allowedOrigins)) {
+    // A token solved on someone else's page (or a sitekey shared with another site) is not a pass here.
+    logger.info('turnstile refused', { form: form.name, codes: ['hostname-mismatch'] });
     throw new HttpError(403, 'turnstile_failed', 'The anti-spam check failed. Please try again.', { field: TURNSTILE_FIELD });
   }
 }

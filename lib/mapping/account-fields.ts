@@ -1,6 +1,6 @@
 import type { SaveFields } from '../csmart/modules.ts';
 import type { FormSettings } from './form-settings.ts';
-import { isMobile } from './phone.ts';
+import { accountPhoneOf } from './phone.ts';
 import type { Lead } from './validate-lead.ts';
 
 /** The client's name in CSMART: the company, else the person, else how to reach them. */
@@ -20,7 +20,7 @@ export function accountFieldsOf(lead: Lead, settings: Pick<FormSettings, 'defaul
     name: accountNameOf(lead),
     type,
     email: f.email,
-    ...(f.phone ? { [isMobile(f.phone, settings.mobilePrefixes) ? 'phone_mobile' : 'phone_office']: f.phone } : {}),
+    ...accountPhoneOf(f.phone, settings.mobilePrefixes),
     nip: f.nip,
     address: f.address,
     postal_code: f.postal_code,

@@ -2,8 +2,10 @@ import type { LeadField } from './lead-fields.ts';
 import { isLeadFieldName } from './lead-fields.ts';
 
 /**
- * Field names commonly found in website forms (English and Polish, as normalised by `normaliseFieldName`)
- * and the lead field each means. A form that uses other names sets `mapping` in its settings.
+ * The one field vocabulary of every source: field names commonly found in website forms, form builders,
+ * Typeform refs and Standard Webhooks lead data (English and Polish, as normalised by `normaliseFieldName`),
+ * and the lead field each means. Add a name here and every source understands it; a form that uses other
+ * names sets `mapping` in its settings, a Typeform source `fieldMap`.
  */
 export const DEFAULT_ALIASES: Readonly<Record<string, LeadField>> = {
   company_name: 'company', companyname: 'company', firma: 'company', nazwa_firmy: 'company', organization: 'company',
@@ -64,4 +66,13 @@ export function aliasOf(normalised: string): string | undefined {
   // Polish forms name their consents `zgoda_<name>`.
   if (normalised.startsWith('zgoda_') && normalised.length > 'zgoda_'.length) return `consent_${normalised.slice('zgoda_'.length)}`;
   return undefined;
+}
+
+/**
+ * The lead field any source's field name means: `miasto` → `city`, `Kod pocztowy` → `postal_code`,
+ * `fields[email][value]` → `email`, `email` → `email`. Undefined for names outside the vocabulary.
+ */
+export function leadFieldOf(name: string): string | undefined {
+  const key = fieldKeyOf(name);
+  return key === undefined ? undefined : aliasOf(normaliseFieldName(key));
 }

@@ -7,6 +7,11 @@ import { fillTemplate } from './template.ts';
 
 export type FollowUpContext = {
   submissionId: string;
+  /**
+   * What the follow-ups are linked under: the submission's dedupe key, so the same submission sent again
+   * (a resend after the queue's five-minute window, while the first is still retried) edits the same records.
+   */
+  linkKey: string;
   /** Template values: lead fields, `name` (the client's name), `person`, `form`. */
   values: ReadonlyMap<string, string>;
   description: string;
@@ -28,7 +33,7 @@ export function opportunityStep(settings: OpportunityFollowUp, context: FollowUp
     kind: 'record',
     module: 'Opportunities',
     fields,
-    link: { source: 'leads', externalId: `${context.submissionId}:opportunity` },
+    link: { source: 'leads', externalId: `${context.linkKey}:opportunity` },
     withAccount: true,
   };
 }
@@ -56,7 +61,7 @@ export function taskStep(settings: TaskFollowUp, context: FollowUpContext): Reco
     kind: 'record',
     module: 'Events',
     fields,
-    link: { source: 'leads', externalId: `${context.submissionId}:task` },
+    link: { source: 'leads', externalId: `${context.linkKey}:task` },
     withAccount: true,
   };
 }

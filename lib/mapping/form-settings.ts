@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { MODULES } from '../csmart/modules.ts';
+import { DEFAULT_ENRICH_MODE, ENRICH_MODES } from '../enrichment/modes.ts';
+import { FORM_PRESETS } from './presets.ts';
 import { HOLIDAY_CALENDARS } from './business-days.ts';
 import { FormSettingsError } from './errors.ts';
 import type { SettingProblem } from './errors.ts';
@@ -116,6 +118,8 @@ const FormSettingsSchema = v.strictObject({
   honeypot: v.optional(nonEmptyText, '_gotcha'),
   /** Posts sooner than this after the page loaded (the form's `_ts`, unix ms) are spam; 0 turns the check off. */
   minSecondsToSubmit: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must be 0 or more'), v.maxValue(3600, 'must be at most 3600')), 3),
+  /** A post without a readable `_ts` is spam. Unset: required exactly when Turnstile is enabled (its widget needs the script that sets `_ts`). */
+  requireTimestamp: v.optional(flag),
   /**
    * An existing client (same NIP or e-mail): `keep` leaves it as it is, `update` writes the lead's fields over it.
    * `keep` by default: anyone can type someone's NIP into a public form, and it must not overwrite what sales staff entered.
@@ -128,6 +132,10 @@ const FormSettingsSchema = v.strictObject({
   /** CSMART's values for Accounts `type` are not documented ("Osoba/firma"); empty text leaves `type` unset. */
   typeValues: v.optional(v.strictObject({ company: v.optional(text, 'firma'), person: v.optional(text, 'osoba') }, 'must be an object with company and person'), {}),
   /** International prefixes of mobile numbers, which go to phone_mobile instead of phone_office. */
+  /** Fill the client in from the VAT register by the lead's NIP (in the worker): off, fill-empty or prefer-register. */
+  enrich: v.optional(v.picklist(ENRICH_MODES, `must be one of ${ENRICH_MODES.join(', ')}`), DEFAULT_ENRICH_MODE),
+  /** The WordPress form builder that posts to this form, whose webhook shape is then understood. */
+  preset: v.optional(v.picklist(FORM_PRESETS, `must be one of ${FORM_PRESETS.join(', ')}`)),
   mobilePrefixes: v.optional(v.array(v.pipe(text, v.regex(/^\+\d{1,8}$/, 'must be an international prefix such as +4860')), 'must be a list'), POLISH_MOBILE_PREFIXES),
 }, 'must be a JSON object of form settings');
 

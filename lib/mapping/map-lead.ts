@@ -8,6 +8,7 @@ import { opportunityStep, taskStep } from './follow-ups.ts';
 import type { FollowUpContext } from './follow-ups.ts';
 import type { FormSettings } from './form-settings.ts';
 import { leadDedupeKey, leadGroupKey } from './lead-keys.ts';
+import { applyPreset } from './presets.ts';
 import { validateLead } from './validate-lead.ts';
 import type { Lead } from './validate-lead.ts';
 
@@ -33,7 +34,9 @@ export const CLIENT_KEY_FIELDS = ['_submission_id', '_idempotency_key'] as const
  */
 export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
   const { form, settings, now, timeZone, submissionId } = input;
-  const lead = validateLead(collectFields(input.fields, settings), settings);
+  // A WordPress builder's webhook shape (nested fields, labels, entry metadata) becomes plain fields first.
+  const fields = settings.preset ? applyPreset(settings.preset, input.fields, settings.mapping) : input.fields;
+  const lead = validateLead(collectFields(fields, settings), settings);
   const description = describeLead(lead, { form, submissionId, now, recordConsentsNotGiven: settings.recordConsentsNotGiven });
 
   const steps: Step[] = [{
@@ -47,7 +50,8 @@ export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
     ...linkOf(lead),
   }];
 
-  const context: FollowUpContext = { submissionId, values: templateValues(lead, form), description, now, timeZone };
+  const dedupeKey = leadDedupeKey({ form, lead, clientKey: clientKeyOf(input), day: toWallClock(now, timeZone).date });
+  const context: FollowUpContext = { submissionId, linkKey: dedupeKey, values: templateValues(lead, form), description, now, timeZone };
   if (settings.followUps.opportunity) steps.push(opportunityStep(settings.followUps.opportunity, context));
   if (settings.followUps.task) steps.push(taskStep(settings.followUps.task, context));
 
@@ -55,7 +59,7 @@ export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
     plan: {
       kind: 'lead',
       groupKey: leadGroupKey(lead, submissionId),
-      dedupeKey: leadDedupeKey({ form, lead, clientKey: clientKeyOf(input), day: toWallClock(now, timeZone).date }),
+      dedupeKey,
       steps,
     },
   };

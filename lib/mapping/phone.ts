@@ -28,3 +28,16 @@ export function normalisePhone(input: string): Checked {
 export function isMobile(phone: string, mobilePrefixes: readonly string[]): boolean {
   return mobilePrefixes.some((prefix) => phone.startsWith(prefix));
 }
+
+/**
+ * The Accounts phone field for a number from any source, normalised as lead forms do: a mobile number
+ * goes to `phone_mobile`, any other to `phone_office`. A number that cannot be normalised is kept as
+ * sent in `phone_office` (a person can still read it); only lead forms refuse it.
+ */
+export function accountPhoneOf(input: string | undefined, mobilePrefixes: readonly string[] = POLISH_MOBILE_PREFIXES): { phone_mobile?: string; phone_office?: string } {
+  const text = input?.trim();
+  if (!text) return {};
+  const checked = normalisePhone(text);
+  if (!checked.ok) return { phone_office: text };
+  return isMobile(checked.value, mobilePrefixes) ? { phone_mobile: checked.value } : { phone_office: checked.value };
+}

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+
 /** Cloudflare's documented endpoint for server-side validation of a Turnstile token. */
 export const TURNSTILE_VERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
 /** The form field the Turnstile widget adds. */
@@ -14,6 +16,8 @@ export type TurnstileResult = {
 export type VerifyTurnstileInput = {
   token: string | undefined;
   secret: string;
+  /** Sent as `idempotency_key`; default: `turnstileIdempotencyKey(token, secret)`. */
+  idempotencyKey?: string;
   remoteIp?: string;
   verifyUrl?: string;
   fetch?: typeof globalThis.fetch;
@@ -25,7 +29,23 @@ export type VerifyTurnstileInput = {
 const MAX_TOKEN_LENGTH = 2048;
 
 /**
- * Asks Cloudflare whether a Turnstile token is valid (POST form data: secret, response, remoteip).
+ * The idempotency key of a token: a UUID derived from the token (keyed with the secret, so it reveals
+ * nothing). Cloudflare validates a token once; a later siteverify of the same token with the same
+ * `idempotency_key` gets the first answer again instead of `timeout-or-duplicate`. Deriving the key from
+ * the token lets a visitor who got a 503 (the queue did not take the lead) send the same form again and
+ * pass, with no state kept between the two requests.
+ */
+export function turnstileIdempotencyKey(token: string, secret: string): string {
+  const bytes = createHmac('sha256', secret).update(token).digest().subarray(0, 16);
+  // An RFC 9562 version 8 (custom) UUID: the layout Cloudflare accepts, with our bits in it.
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Asks Cloudflare whether a Turnstile token is valid (POST form data: secret, response, remoteip, idempotency_key).
  * Never throws: a transport failure is `{ success: false, errorCodes: ['internal-error'] }`, Cloudflare's own
  * code for "try again", and the handler decides. The secret never appears in the result.
  */
@@ -36,6 +56,7 @@ export async function verifyTurnstile(input: VerifyTurnstileInput): Promise<Turn
 
   const form = new URLSearchParams({ secret: input.secret, response: token });
   if (input.remoteIp) form.set('remoteip', input.remoteIp);
+  form.set('idempotency_key', input.idempotencyKey ?? turnstileIdempotencyKey(token, input.secret));
   const doFetch = input.fetch ?? globalThis.fetch;
   let reply: unknown;
   try {
@@ -60,4 +81,21 @@ export async function verifyTurnstile(input: VerifyTurnstileInput): Promise<Turn
     ...(typeof hostname === 'string' ? { hostname } : {}),
     ...(typeof action === 'string' ? { action } : {}),
   };
+}
+
+/**
+ * Whether the page Cloudflare saw the widget on (`hostname`) is one of the form's origins. A token solved
+ * on another site must not count for this form; a form without `allowedOrigins` does not restrict it.
+ */
+export function isTurnstileHostAllowed(hostname: string | undefined, allowedOrigins: readonly string[]): boolean {
+  if (allowedOrigins.length === 0) return true;
+  if (hostname === undefined) return false;
+  const host = hostname.trim().toLowerCase();
+  return allowedOrigins.some((origin) => {
+    try {
+      return new URL(origin).hostname === host;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -1,7 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
+/** The `service` dimension of every metric (Powertools adds it): alarms and the dashboard name it. */
+export const METRIC_SERVICE = 'csmart-connect';
+
 /** CloudWatch metrics in the embedded metric format, flushed at the end of each invocation. */
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CsmartConnect', serviceName: 'csmart-connect' });
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CsmartConnect', serviceName: METRIC_SERVICE });
 
 /** Every metric name in one place, so dashboards and alarms can rely on them. */
 export const METRIC = {
@@ -17,10 +20,44 @@ export const METRIC = {
   exportRecords: 'ExportRecords',
   exportChanges: 'ExportChanges',
   exportModuleFailed: 'ExportModuleFailed',
+  /** One per export run that finished with every module written: the heartbeat alarm's signal. */
+  exportSucceeded: 'ExportSucceeded',
+  enrichment: 'Enrichment',
 } as const;
 
-export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): void {
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/**
+ * The dimensions each metric is published with. CloudWatch treats every dimension set as a metric of its
+ * own, so an alarm or dashboard naming other dimensions watches something never published; the template
+ * tests hold serverless.yml to this table, and the metrics tests hold the code to it.
+ */
+export const METRIC_DIMENSIONS: Readonly<Record<MetricName, readonly string[]>> = {
+  Accepted: ['service'],
+  Rejected: ['service', 'reason'],
+  Spam: ['service'],
+  Ignored: ['service'],
+  Delivered: ['service'],
+  Retried: ['service'],
+  DeadLettered: ['service'],
+  DuplicateSuppressed: ['service'],
+  CsmartLogins: ['service'],
+  ExportRecords: ['service', 'module'],
+  ExportChanges: ['service', 'module'],
+  ExportModuleFailed: ['service'],
+  ExportSucceeded: ['service'],
+  Enrichment: ['service', 'outcome'],
+};
+
+export function count(name: MetricName, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/** A count for one export module (`module` dimension), so the dashboard can show each module. */
+export function countPerModule(name: MetricName, module: string, value: number): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('module', module);
+  metric.addMetric(name, MetricUnit.Count, value);
 }
 
 /** A refused request, counted with its reason (the error code) as a dimension. */
@@ -28,4 +65,11 @@ export function countRejected(reason: string): void {
   const metric = metrics.singleMetric();
   metric.addDimension('reason', reason);
   metric.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+}
+
+/** One VAT register lookup, counted with its outcome (found, not-found, cached, limit, unavailable) as a dimension. */
+export function countEnrichment(outcome: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('outcome', outcome);
+  metric.addMetric(METRIC.enrichment, MetricUnit.Count, 1);
 }

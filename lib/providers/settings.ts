@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 import { MODULES } from '../csmart/modules.ts';
+import { DEFAULT_ENRICH_MODE, ENRICH_MODES, type EnrichMode } from '../enrichment/modes.ts';
+import { FormSettingsError } from '../mapping/errors.ts';
+import { parseFormSettings } from '../mapping/form-settings.ts';
 import { ProviderConfigError } from './errors.ts';
 import { problemsOf } from './shared/validate.ts';
 
@@ -29,6 +32,14 @@ export type SourceSettings = {
   opportunityStatus: string | undefined;
   /** WooCommerce: Opportunities `source`. */
   opportunitySource: string | undefined;
+  /** How the worker fills clients in from the VAT register by their NIP. */
+  enrich: EnrichMode;
+  /** Google Ads, Meta: lead form settings (mapping, defaults, required, followUps, matchPolicy…), as for `POST /leads/{form}`. */
+  lead: Record<string, unknown>;
+  /** Google Ads: deliver leads marked `is_test` to CSMART too (default: validated, then only answered). */
+  deliverTestLeads: boolean;
+  /** Meta: the token typed into the app's Webhooks settings, answered in the subscription handshake. */
+  verifyToken: string | undefined;
 };
 
 const BASE: SourceSettings = {
@@ -42,6 +53,10 @@ const BASE: SourceSettings = {
   nipMetaKey: '_billing_nip',
   opportunityStatus: undefined,
   opportunitySource: undefined,
+  enrich: DEFAULT_ENRICH_MODE,
+  lead: {},
+  deliverTestLeads: false,
+  verifyToken: undefined,
 };
 
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
@@ -56,9 +71,25 @@ const tolerance = (seconds: number) => ({
   toleranceSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600)), seconds),
 });
 
+const ENRICH = { enrich: v.optional(v.picklist(ENRICH_MODES), DEFAULT_ENRICH_MODE) };
+
+// Lead settings of the ad platforms: exactly what a lead form's settings accept, checked by the same parser.
+const leadSettings = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    try {
+      parseFormSettings('lead', dataset.value);
+    } catch (error) {
+      if (!(error instanceof FormSettingsError)) throw error;
+      for (const problem of error.problems) addIssue({ message: `${problem.setting ? `${problem.setting} ` : ''}${problem.message}` });
+    }
+  }),
+);
+
 // Strict objects: a misspelt setting is an error naming it, not a silently ignored key.
 function settingsOf<E extends v.ObjectEntries>(entries: E) {
-  return v.pipe(v.strictObject(entries), v.transform((given): SourceSettings => ({ ...BASE, ...given })));
+  return v.pipe(v.strictObject({ ...ENRICH, ...entries }), v.transform((given): SourceSettings => ({ ...BASE, ...given })));
 }
 
 export const CALENDLY_SETTINGS = settingsOf({ ...TASK, ...tolerance(180) });
@@ -75,9 +106,17 @@ export const WOOCOMMERCE_SETTINGS = settingsOf({
   opportunitySource: v.optional(text(100)),
 });
 export const STANDARD_SETTINGS = settingsOf({ ...TASK, ...tolerance(300), accountSource: v.optional(text(100)) });
+export const GOOGLE_ADS_SETTINGS = settingsOf({
+  lead: v.optional(leadSettings, {}),
+  deliverTestLeads: v.optional(v.boolean(), false),
+});
+export const META_SETTINGS = settingsOf({
+  lead: v.optional(leadSettings, {}),
+  verifyToken: v.optional(text(200)),
+});
 
 export type SettingsSchema = typeof CALENDLY_SETTINGS | typeof CALCOM_SETTINGS | typeof TYPEFORM_SETTINGS
-  | typeof WOOCOMMERCE_SETTINGS | typeof STANDARD_SETTINGS;
+  | typeof WOOCOMMERCE_SETTINGS | typeof STANDARD_SETTINGS | typeof GOOGLE_ADS_SETTINGS | typeof META_SETTINGS;
 
 /** The settings schema of a source: the named senders have their own, any other name uses Standard Webhooks'. */
 export function settingsSchemaFor(source: string): SettingsSchema {
@@ -86,6 +125,8 @@ export function settingsSchemaFor(source: string): SettingsSchema {
     case 'calcom': return CALCOM_SETTINGS;
     case 'typeform': return TYPEFORM_SETTINGS;
     case 'woocommerce': return WOOCOMMERCE_SETTINGS;
+    case 'google-ads': return GOOGLE_ADS_SETTINGS;
+    case 'meta': return META_SETTINGS;
     default: return STANDARD_SETTINGS;
   }
 }

@@ -10,7 +10,7 @@ export type WebhookRequest = {
 };
 
 export type ProviderContext = {
-  /** The configured signing secrets; each value may itself hold several, separated by whitespace or commas. */
+  /** The stored signing secret values; each may hold several, one per line or as a JSON array (see `parseSecretValue`). */
   secrets: string[];
   /** The CRM's IANA time zone: every task time is written as wall-clock time there. */
   timeZone: string;
@@ -30,4 +30,6 @@ export type Provider = {
   needsSecret: boolean;
   /** Verifies, then maps. Throws `SignatureError`, `ValidationError`, or `ProviderConfigError` when no secret is configured. */
   handle(req: WebhookRequest, ctx: ProviderContext): ProviderResult;
+  /** A sender's subscription check by GET (Meta): the text to answer with 200, or an `HttpError`. Absent: GET is not allowed. */
+  handshake?(query: Record<string, string | undefined>, ctx: ProviderContext): string;
 };

@@ -6,7 +6,6 @@ import { empty, json, type HttpAnswer } from '../http/answers.ts';
 import { HttpError } from '../http/errors.ts';
 import { toJob } from '../inbound/submission.ts';
 import { providerFor, type WebhookRequest } from '../providers/index.ts';
-import { reportWorkerEvent } from '../observability/delivery-log.ts';
 import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
 import { count, METRIC } from '../observability/metrics.ts';
@@ -29,9 +28,9 @@ export async function acceptWebhook(request: WebhookRequest, config: SourceConfi
     logger.info('webhook ignored', { source: config.source, reason: result.reason });
     return json(200, { status: 'ignored', reason: result.reason });
   }
-  const job = toJob(result.plan, config.source, bodyDedupeKey(request.rawBody), now);
+  const job = toJob({ ...result.plan, enrich: config.settings.enrich }, config.source, bodyDedupeKey(request.rawBody), now);
   try {
-    await acceptJob(job, invokedFunctionArn, reportWorkerEvent);
+    await acceptJob(job, invokedFunctionArn);
   } catch (error) {
     if (!(error instanceof QueueUnavailableError)) throw error;
     logger.error('webhook not stored', { source: config.source, correlation_id: job.id, reason: scrub(error.message) });

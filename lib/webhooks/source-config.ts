@@ -1,4 +1,4 @@
-import { processParameters, processSettings } from '../config/runtime.ts';
+import { processParameterNames, processParameters, processSettings } from '../config/runtime.ts';
 import { HttpError } from '../http/errors.ts';
 import { readLocalJson } from '../inbound/local-file.ts';
 import { parsedOnce } from '../inbound/parsed-once.ts';
@@ -19,9 +19,10 @@ export function sourceNameOf(pathSource: string | undefined): string {
 }
 
 /**
- * A source's signing secret (`<prefix>secrets/<source>`) and optional settings (`<prefix>webhooks/<source>`,
- * JSON), in one batched, cached SSM call. A source without a secret is not configured: 404, so unsigned
- * deliveries are never accepted and the endpoint does not reveal which senders exist.
+ * A source's signing secret (`<prefix>secrets/<source>`, from the listing of every secret, one per cache
+ * period) and optional settings (`<prefix>webhooks/<source>`, JSON, cached). A source without a secret is
+ * not configured: 404 without any SSM call, so unsigned deliveries are never accepted, guessed names cost
+ * nothing, and the endpoint does not reveal which senders exist.
  */
 export async function loadSourceConfig(source: string): Promise<SourceConfig> {
   const settings = processSettings();
@@ -33,12 +34,25 @@ export async function loadSourceConfig(source: string): Promise<SourceConfig> {
   } else {
     const secretName = `${settings.ssmPrefix}secrets/${source}`;
     const settingsName = `${settings.ssmPrefix}webhooks/${source}`;
-    const values = await processParameters().get([secretName, settingsName]);
-    secret = values.get(secretName);
-    json = values.get(settingsName);
+    // Secrets come from one listing per cache period: a name that is not configured costs no SSM call,
+    // so guessing names cannot use up the SSM quota. Until a listing succeeds, the names are asked for.
+    const listed = await processParameterNames('secrets').get();
+    if (listed) {
+      secret = listed.get(secretName);
+      if (!secret) throw notConfigured(source);
+      json = (await processParameters().get([settingsName])).get(settingsName);
+    } else {
+      const values = await processParameters().get([secretName, settingsName]);
+      secret = values.get(secretName);
+      json = values.get(settingsName);
+    }
   }
-  if (!secret) throw new HttpError(404, 'source_not_found', `Webhook source "${source}" is not configured.`, { field: 'source' });
+  if (!secret) throw notConfigured(source);
   return { source, secrets: [secret], settings: cachedParse(source, json) };
+}
+
+function notConfigured(source: string): HttpError {
+  return new HttpError(404, 'source_not_found', `Webhook source "${source}" is not configured.`, { field: 'source' });
 }
 
 const cachedParse = parsedOnce((source: string, json: string | undefined): SourceSettings => {

@@ -10,11 +10,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { DEMO_USER, startSandbox, type Sandbox } from '../../sandbox/server.ts';
-import { createTablesFromServerless, startLocalDynamo, type LocalDynamo } from './dynamo.ts';
+import { createTablesFromServerless, startLocalDynamo, type LocalDynamo } from '../../emulators/dynamodb.ts';
+import { startLocalSqs, type LocalSqs } from '../../emulators/sqs/index.ts';
+import { startFakeVatRegister } from '../../sandbox/vat-register.ts';
 
 /**
- * `npm start`: the whole service on this machine, no AWS account needed. The CSMART sandbox and
- * dynalite run in this process; `serverless offline --stage local` runs as a child in its own process
+ * `npm start`: the whole service on this machine, no AWS account needed. The CSMART sandbox,
+ * dynalite and the local SQS server run in this process (the queues and the link table are kept
+ * beside the sandbox's data, so a restart loses nothing); `serverless offline --stage local` runs as a child in its own process
  * group (so stopping it also stops its esbuild service and anything else it started); a tiny static
  * server serves examples/ so the lead form can be tried in a browser.
  */
@@ -25,7 +28,7 @@ export const LOCAL_REGION = 'eu-central-1';
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The ports config/local/forms.json and examples/lead-form.html are written for. */
-export const DEFAULT_PORTS = { sandbox: 8787, offline: 3000, offlineLambda: 3002, examples: 8080, dynamo: 0 } as const;
+export const DEFAULT_PORTS = { sandbox: 8787, offline: 3000, offlineLambda: 3002, examples: 8080, dynamo: 8000, sqs: 9324 } as const;
 export type StackPorts = { [K in keyof typeof DEFAULT_PORTS]: number };
 
 /** Which variable sets each port: named in every "port taken" message. */
@@ -35,6 +38,7 @@ export const PORT_VARIABLES: Record<keyof StackPorts, string> = {
   offlineLambda: 'OFFLINE_LAMBDA_PORT',
   examples: 'EXAMPLES_PORT',
   dynamo: 'DYNAMO_PORT',
+  sqs: 'SQS_PORT',
 };
 
 const PORT_PURPOSES: Record<keyof StackPorts, string> = {
@@ -43,6 +47,7 @@ const PORT_PURPOSES: Record<keyof StackPorts, string> = {
   offlineLambda: 'serverless offline (Lambda invoke)',
   examples: 'the example form server',
   dynamo: 'the local DynamoDB',
+  sqs: 'the local SQS server',
 };
 
 export type LocalStackOptions = {
@@ -80,14 +85,14 @@ export function readLocalStackOptions(env: Env, root = PROJECT_ROOT, output: (li
     if (!raw) return DEFAULT_PORTS[key];
     const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     // Port 0 ("any") only makes sense where nobody needs to know the port in advance.
-    const min = key === 'dynamo' ? 0 : 1;
+    const min = key === 'dynamo' || key === 'sqs' ? 0 : 1;
     if (!Number.isSafeInteger(value) || value < min || value > 65535) {
       throw new LocalStackError('bad_setting', `${variable} must be a port number from ${min} to 65535 (got "${raw}")`);
     }
     return value;
   };
   const ports: StackPorts = {
-    sandbox: port('sandbox'), offline: port('offline'), offlineLambda: port('offlineLambda'), examples: port('examples'), dynamo: port('dynamo'),
+    sandbox: port('sandbox'), offline: port('offline'), offlineLambda: port('offlineLambda'), examples: port('examples'), dynamo: port('dynamo'), sqs: port('sqs'),
   };
   const fixed = (Object.keys(ports) as (keyof StackPorts)[]).filter((key) => ports[key] !== 0);
   for (const [i, a] of fixed.entries()) {
@@ -120,6 +125,7 @@ export type LocalStackUrls = {
   sandboxAdmin: string;
   exampleForm: string;
   dynamo: string;
+  sqs: string;
 };
 
 export type LocalStack = {
@@ -175,6 +181,12 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
     cleanups.push(() => dynamo.close());
     await createTablesFromServerless({ stage: LOCAL_STAGE, endpoint: dynamo.endpoint, serviceYml: join(root, 'serverless.yml') });
 
+    // The delivery queue and its DLQ: serverless offline's queue plugin creates them here and runs the worker from them.
+    // What the last run's worker held is offered again at once: that worker stopped with it.
+    const sqsFile = options.sandboxDataFile ? join(dirname(options.sandboxDataFile), 'sqs.json') : undefined;
+    const sqs = await listening(() => startLocalSqs({ port: ports.sqs, ...(sqsFile ? { dataFile: sqsFile, releaseInFlightOnStart: true } : {}) }), 'sqs');
+    cleanups.push(() => sqs.close());
+
     const examplesOrigin = `http://127.0.0.1:${ports.examples}`;
     const offlineOrigin = `http://127.0.0.1:${ports.offline}`;
     const formsFile = localFormsFile(options.formsFile, ports.examples);
@@ -184,7 +196,12 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
     cleanups.push(() => closeServer(examples));
 
     throwIfAborted(signal);
-    const offline = spawnOffline({ serverlessBin, root, ports, env: offlineEnvironment(process.env, { sandbox, dynamo, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }) });
+    // The worker looks NIPs up in the VAT register: a local fake (made-up companies), unless a register URL is set.
+    const vatRegisterUrl: string = process.env.CSMART_VAT_REGISTER_URL?.trim() || await startFakeVatRegister().then((register) => {
+      cleanups.push(() => register.close());
+      return register.url;
+    });
+    const offline = spawnOffline({ serverlessBin, root, ports, env: { ...offlineEnvironment(process.env, { sandbox, dynamo, sqs, formsFile: formsFile.path, secretsFile: options.secretsFile, ports }), CSMART_VAT_REGISTER_URL: vatRegisterUrl } });
     const offlineExited = new Promise<number | NodeJS.Signals | null>((done) => offline.once('exit', (code, exitSignal) => done(code ?? exitSignal)));
     // Last resort if this process ends without stopping (an uncaught error, process.exit): take offline's group along.
     const killOnExit = () => {
@@ -212,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
         sandboxAdmin: sandbox.adminUrl,
         exampleForm: `${examplesOrigin}/lead-form.html`,
         dynamo: dynamo.endpoint,
+        sqs: sqs.endpoint,
       },
       offlinePid: offline.pid!,
       offlineExited,
@@ -226,7 +244,7 @@ export async function startLocalStack(options: LocalStackOptions, signal?: Abort
 /** The environment of `serverless offline`: it passes only serverless.yml's variables and AWS_* ones on to the functions. */
 export function offlineEnvironment(
   base: Env,
-  parts: { sandbox: Pick<Sandbox, 'url'>; dynamo: Pick<LocalDynamo, 'endpoint'>; formsFile: string; secretsFile: string; ports: StackPorts },
+  parts: { sandbox: Pick<Sandbox, 'url'>; dynamo: Pick<LocalDynamo, 'endpoint'>; sqs: Pick<LocalSqs, 'endpoint'>; formsFile: string; secretsFile: string; ports: StackPorts },
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
@@ -235,7 +253,7 @@ export function offlineEnvironment(
     env[name] = value;
   }
   // Settings of a deployed stage that would send the functions elsewhere than the local stack.
-  for (const name of ['CSMART_PASSWORD_SHA1', 'CSMART_QUEUE_URL', 'CSMART_LINK_TABLE', 'CSMART_SSM_PREFIX']) delete env[name];
+  for (const name of ['CSMART_PASSWORD_SHA1', 'CSMART_QUEUE_URL', 'CSMART_DLQ_URL', 'CSMART_LINK_TABLE', 'CSMART_SSM_PREFIX']) delete env[name];
   return {
     ...env,
     AWS_REGION: LOCAL_REGION,
@@ -244,14 +262,13 @@ export function offlineEnvironment(
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: parts.dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: parts.sqs.endpoint,
     CSMART_API_URL: parts.sandbox.url,
     CSMART_DOMAIN: DEMO_USER.domain,
     CSMART_EMAIL: DEMO_USER.email,
     CSMART_PASSWORD: DEMO_USER.password,
     CSMART_FORMS_FILE: parts.formsFile,
     CSMART_SECRETS_FILE: parts.secretsFile,
-    // There is no SQS locally: the worker runs in-process after the HTTP function.
-    CSMART_DELIVERY_MODE: 'inline',
     // serverless-esbuild's work folder, once serverless.yml reads it (custom.esbuild.outputWorkFolder): `osls package`
     // and other local stacks empty .esbuild/ when they finish, which would take this stack's bundles with them.
     ESBUILD_WORK_FOLDER: `.esbuild-local/${parts.ports.offline}`,
@@ -496,13 +513,14 @@ export function startupBanner(input: { urls: LocalStackUrls; offlinePid: number;
   const lead = ['curl', '-i', `${urls.leads}`, '-H', 'content-type: application/json', '-d', JSON.stringify(SAMPLE_LEAD)].map(shellQuote).join(' ');
   const lines = [
     '',
-    'csmart-connect local stack is ready (stage local, inline delivery, no AWS account needed)',
+    'csmart-connect local stack is ready (stage local, no AWS account needed)',
     '',
     `  leads         POST ${urls.leads}  ·  POST ${urls.leads}/{form}  (form "contact" in config/local/forms.json)`,
     `  webhooks      POST ${urls.webhooks}/{source}  (secrets in config/local/secrets.json)`,
     `  CSMART        ${urls.sandbox}  (sandbox; admin ${urls.sandboxAdmin})`,
     `  example form  ${urls.exampleForm}`,
-    `  DynamoDB      ${urls.dynamo}  (dynalite)`,
+    `  DynamoDB      ${urls.dynamo}  (dynalite: the link table)`,
+    `  SQS           ${urls.sqs}  (delivery queue and DLQ; the worker is invoked from it as on AWS)`,
     `  processes     serverless offline pid ${input.offlinePid} (own process group)`,
     '',
     'Post a lead:',
@@ -524,10 +542,23 @@ export function startupBanner(input: { urls: LocalStackUrls; offlinePid: number;
     'See the result in CSMART (the sandbox):',
     `  CSMART_API_URL=${urls.sandbox} CSMART_DOMAIN=${DEMO_USER.domain} CSMART_EMAIL=${DEMO_USER.email} CSMART_PASSWORD=${DEMO_USER.password} bin/csmart list Accounts`,
     '',
+    'Follow a submission (the id from its answer), list what was parked, deliver it again:',
+    `  ${localCliEnvironment(urls)} bin/csmart status <id>`,
+    `  ${localCliEnvironment(urls)} bin/csmart dlq`,
+    `  ${localCliEnvironment(urls)} bin/csmart redrive`,
+    '',
     'Ctrl-C stops everything.',
     '',
   );
   return lines.join('\n');
+}
+
+/** The variables that point the CLI's queue and link-table commands at this stack, as at an AWS stage. */
+export function localCliEnvironment(urls: Pick<LocalStackUrls, 'sqs' | 'dynamo'>): string {
+  return [
+    `CSMART_STAGE=${LOCAL_STAGE}`, `AWS_REGION=${LOCAL_REGION}`, 'AWS_ACCESS_KEY_ID=local', 'AWS_SECRET_ACCESS_KEY=local',
+    `AWS_ENDPOINT_URL_SQS=${urls.sqs}`, `AWS_ENDPOINT_URL_DYNAMODB=${urls.dynamo}`,
+  ].join(' ');
 }
 
 /** The demo source's secret from the secrets file, if there is one. */

@@ -65,6 +65,15 @@ describe('csmart CLI', () => {
     expect(sandbox.current.store.get('Accounts', id)).toMatchObject({ name: 'Nowa nazwa', city: 'Łódź' });
   });
 
+  it('save edits a task\'s status alone with --id: required fields apply to creates only', async () => {
+    const created = await cli(['save', 'Events', 'name=Spotkanie', 'status=nowe']);
+    const id = created.out.trim();
+    const edited = await cli(['save', 'Events', 'status=zamknięte', '--id', id]);
+    expect(edited).toMatchObject({ code: 0 });
+    expect(sandbox.current.store.get('Events', id)).toMatchObject({ name: 'Spotkanie', status: 'zamknięte' });
+    expect((await cli(['save', 'Events', 'status=zamknięte'])).code).not.toBe(0);
+  });
+
   it('list prints json, ndjson and csv', async () => {
     await cli(['save', 'Accounts', 'name=A, "quoted"', 'city=Kraków']);
     const json = await cli(['list', 'Accounts']);

@@ -14,8 +14,8 @@ import { eventBridgeClient } from '../../lib/config/aws/eventbridge.ts';
 import { s3Client } from '../../lib/config/aws/s3.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { ssmClient } from '../../lib/config/aws/ssm.ts';
-import { startLocalSsm } from '../support/local-ssm.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import { startLocalSsm } from '../../emulators/ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 type Seen = { method: string; url: string; target: string | undefined };
 

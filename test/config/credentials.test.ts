@@ -4,14 +4,16 @@ import { createCredentialsSource, sha1Hex } from '../../lib/config/credentials.t
 import { createParameterCache } from '../../lib/config/parameter-cache.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { CsmartConfigError } from '../../lib/csmart/errors.ts';
-import { localSsmClient, startLocalSsm } from '../support/local-ssm.ts';
+import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
+import { registerSecret } from '../support/log-scan.ts';
 import { thrown } from '../support/thrown.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 const settings = readSettings({ CSMART_STAGE: 'test', CSMART_API_URL: 'http://127.0.0.1:8787/app/api.php' });
 const PASSWORD = 'Zażółć-gęślą-jaźń-1';
 // SHA-1 of the UTF-8 bytes, computed independently (printf '%s' 'Zażółć-gęślą-jaźń-1' | sha1sum).
 const PASSWORD_SHA1 = 'f0e73cfd2dd5f7a1f863aebf8ea9fcf2f18c8e1b';
+registerSecret(PASSWORD, PASSWORD_SHA1);
 
 const configError = (act: () => unknown) => thrown(CsmartConfigError, act);
 

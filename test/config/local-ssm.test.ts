@@ -1,8 +1,8 @@
 import { GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localSsmClient, startLocalSsm } from '../support/local-ssm.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 describe('local SSM server (test support)', () => {
   let ssm: LocalSsm;

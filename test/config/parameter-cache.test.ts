@@ -2,8 +2,8 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ParameterStoreUnavailableError } from '../../lib/config/errors.ts';
 import { createParameterCache } from '../../lib/config/parameter-cache.ts';
-import { localSsmClient, startLocalSsm } from '../support/local-ssm.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 const TTL_MS = 60_000;
 const DOMAIN = '/csmart/test/domain';

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { resetAwsClients } from '../../lib/config/aws.ts';
 import { sha1Hex } from '../../lib/config/credentials.ts';
 import { processCredentials, processParameters, processSettings, resetProcessConfig } from '../../lib/config/runtime.ts';
-import { startLocalSsm } from '../support/local-ssm.ts';
-import type { LocalSsm } from '../support/local-ssm.ts';
+import { startLocalSsm } from '../../emulators/ssm.ts';
+import type { LocalSsm } from '../../emulators/ssm.ts';
 
 describe('per-process configuration', () => {
   let ssm: LocalSsm;

@@ -27,14 +27,19 @@ describe('readSettings', () => {
       authErrorPattern: undefined,
       queueName: undefined,
       dlqName: undefined,
-      deliveryMode: 'queue',
       maxReceiveCount: 10,
+      retryBaseSeconds: 60,
       accountCacheSeconds: 30,
       formsFile: undefined,
       secretsFile: undefined,
       exportModules: ['Accounts', 'Events', 'Opportunities', 'Quotes', 'SalesOrders', 'Invoices', 'Products'],
       exportEmitOnFirstRun: false,
       eventMaxBytes: 1048576,
+      vatRegisterUrl: 'https://wl-api.mf.gov.pl',
+      vatRegisterDailyLimit: 100,
+      metaGraphUrl: 'https://graph.facebook.com/v23.0',
+      editMode: 'merge',
+      fieldNames: {},
     });
   });
 
@@ -64,14 +69,19 @@ describe('readSettings', () => {
       CSMART_AUTH_ERROR_PATTERN: 'token (wygasł|nieprawidłowy)',
       CSMART_QUEUE_NAME: 'work.fifo',
       CSMART_DLQ_NAME: 'work-dlq.fifo',
-      CSMART_DELIVERY_MODE: 'inline',
       CSMART_MAX_RECEIVE_COUNT: '5',
+      CSMART_RETRY_BASE_SECONDS: '2',
       CSMART_ACCOUNT_CACHE_TTL: '10',
       CSMART_FORMS_FILE: 'config/forms.json',
       CSMART_SECRETS_FILE: '/tmp/secrets.json',
       CSMART_EXPORT_MODULES: 'Accounts, Invoices',
       CSMART_EXPORT_EMIT_ON_FIRST_RUN: 'true',
       CSMART_EVENT_MAX_BYTES: '262144',
+      CSMART_VAT_REGISTER_URL: 'http://127.0.0.1:8790',
+      CSMART_VAT_REGISTER_DAILY_LIMIT: '50',
+      CSMART_META_GRAPH_URL: 'http://127.0.0.1:8791/v23.0',
+      CSMART_EDIT_MODE: 'replace',
+      CSMART_FIELD_NAMES: '{"nip":"NIP_klienta"}',
     });
 
     expect(settings).toEqual({
@@ -92,14 +102,19 @@ describe('readSettings', () => {
       authErrorPattern: /token (wygasł|nieprawidłowy)/iu,
       queueName: 'work.fifo',
       dlqName: 'work-dlq.fifo',
-      deliveryMode: 'inline',
       maxReceiveCount: 5,
+      retryBaseSeconds: 2,
       accountCacheSeconds: 10,
       formsFile: 'config/forms.json',
       secretsFile: '/tmp/secrets.json',
       exportModules: ['Accounts', 'Invoices'],
       exportEmitOnFirstRun: true,
       eventMaxBytes: 262144,
+      vatRegisterUrl: 'http://127.0.0.1:8790',
+      vatRegisterDailyLimit: 50,
+      metaGraphUrl: 'http://127.0.0.1:8791/v23.0',
+      editMode: 'replace',
+      fieldNames: { nip: 'NIP_klienta' },
     });
   });
 
@@ -144,12 +159,15 @@ describe('readSettings', () => {
     ['CSMART_CONFIG_TTL', '1.5'],
     ['CSMART_AUTH_ERROR_PATTERN', 'token (wygasł'],
     ['CSMART_QUEUE_NAME', 'https://sqs/queue'],
-    ['CSMART_DELIVERY_MODE', 'later'],
+    ['CSMART_RETRY_BASE_SECONDS', 'soon'],
     ['CSMART_MAX_RECEIVE_COUNT', 'x9'],
     ['CSMART_FORMS_FILE', 's3://bucket/forms.json'],
     ['CSMART_EXPORT_MODULES', 'Accounts,Clients'],
     ['CSMART_EXPORT_EMIT_ON_FIRST_RUN', 'yes'],
     ['CSMART_EVENT_MAX_BYTES', '2000000'],
+    ['CSMART_EDIT_MODE', 'overwrite'],
+    ['CSMART_FIELD_NAMES', '{"nip":42}'],
+    ['CSMART_FIELD_NAMES', 'nip=NIP_klienta'],
   ])('rejects a bad %s, naming the variable but not the value (%s)', (variable, value) => {
     const error = configErrorOf(() => readSettings({ [variable]: value }));
 

@@ -4,6 +4,8 @@ import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
 import { KeyTable } from '../../lib/delivery/key-table.ts';
+import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';
+import { CsmartUpstreamError } from '../../lib/csmart/errors.ts';
 
 /** A client whose Accounts List streams the given records in batches, counting the Lists. */
 function streamingClient(records: () => Iterable<CsmartRecord>) {
@@ -31,7 +33,8 @@ describe('account directory', () => {
   it('finds a client by NIP, e-mail or phone from the streamed List, holding only what a lookup needs', async () => {
     const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 500; i++) yield account(i); });
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
-    expect(await directory.find({ nip: '526025 0042' })).toEqual({ id: '42', name: 'Firma 42', nip: '5260250042' });
+    // Found by the NIP's digits, handed on with the NIP as the record stores it (tasks carry it so).
+    expect(await directory.find({ nip: '526025 0042' })).toEqual({ id: '42', name: 'Firma 42', nip: 'PL 526-025-0042' });
     expect((await directory.find({ email: 'kontakt7@example.pl' }))?.id).toBe('7');
     expect((await directory.find({ phone: '600-100-123' }))?.id).toBe('123');
     expect(await directory.find({ email: 'nobody@example.pl' })).toBeUndefined();
@@ -58,6 +61,26 @@ describe('account directory', () => {
     await Promise.resolve();
     expect(await directory.find({ nip: '526-025-02-74' })).toEqual({ id: '3', nip: '5260250274', name: 'Nowy' });
     expect(await directory.find({ nip: '5260250275' })).toBeUndefined();
+  });
+
+  it('finds by the normalised phone only when neither NIP nor e-mail is given', async () => {
+    const { client } = streamingClient(function* () { yield { id: '5', phone_office: '0048 601 000 001' }; });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ phone: '+48 601-000-001' }))?.id).toBe('5');
+    expect((await directory.find({ phone: '601000001' }))?.id).toBe('5');
+    // With an e-mail, the client is that e-mail's: a shared office phone names no one.
+    expect(await directory.find({ email: 'other@example.pl', phone: '601000001' })).toBeUndefined();
+  });
+
+  it('takes a streamed List with no records, where we linked clients, for a glitch to retry, never for deletion', async () => {
+    const { client } = streamingClient(function* () {});
+    let linked = true;
+    const guarded = guardEmptyLists({ ...client, list: async () => [] }, { hasRecords: async () => linked });
+    const directory = createAccountDirectory({ client: guarded, ttlMs: 60_000 });
+    await expect(directory.byId('1')).rejects.toBeInstanceOf(CsmartUpstreamError);
+    await expect(directory.record('1')).rejects.toBeInstanceOf(CsmartUpstreamError);
+    linked = false;
+    expect(await directory.byId('1', { fresh: true })).toBeUndefined();
   });
 
   it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision, into exact integers', () => {

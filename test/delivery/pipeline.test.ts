@@ -173,16 +173,18 @@ describe('the delivery pipeline', () => {
   });
 
   it('creates the client again when the one linked was deleted in CSMART, instead of failing on its id', async () => {
+    // Another client stays: a List with none at all would be a glitch, not a deletion (lib/delivery/list-guard.ts).
+    stack.sandbox.current.store.put('Accounts', { name: 'Inny klient', email: 'inny@example.pl' });
     await post(jsonPost('/leads', { ...leadOf(40), message: 'Pierwsze' }));
     await stack.drain(worker);
-    const [first] = accounts();
+    const first = accounts().find((a) => a.email === 'lead40@example.pl');
     stack.sandbox.current.store.delete('Accounts', first!.id);
     // Some time later: the worker's Accounts list (kept 30 s) no longer has the client.
     processAccounts().clear();
     await post(jsonPost('/leads', { ...leadOf(40), message: 'Drugie' }));
     await stack.drain(worker);
-    expect(accounts()).toEqual([expect.objectContaining({ email: 'lead40@example.pl' })]);
-    expect(accounts()[0]?.id).not.toBe(first!.id);
+    expect(accounts().filter((a) => a.email === 'lead40@example.pl')).toEqual([expect.objectContaining({ email: 'lead40@example.pl' })]);
+    expect(accounts().find((a) => a.email === 'lead40@example.pl')?.id).not.toBe(first!.id);
     expect(stack.dlq().counts().total).toBe(0);
   });
 
@@ -191,6 +193,19 @@ describe('the delivery pipeline', () => {
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ name: 'Telefon', description: expect.stringContaining('NIP: 1111111111') })]);
     expect(events()[0]?.nip).toBeUndefined();
+    expect(stack.dlq().counts().total).toBe(0);
+  });
+
+  it('delivers on the next attempt, with one client and one task, when the first attempt\'s client Save fails', async () => {
+    await inject({ kind: 'drop', module: 'Accounts', action: 'Save', count: 1 });
+
+    const { id } = await post(jsonPost('/leads', { ...leadOf(40), nip: '5260250274' }));
+    await stack.drain(worker);
+
+    // The failed attempt released its claims to the job's next attempt: it takes them over at once, no stale wait.
+    expect(await processLinks().getStatus(id!)).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(accounts()).toHaveLength(1);
+    expect(events()).toHaveLength(1);
     expect(stack.dlq().counts().total).toBe(0);
   });
 

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { CsmartUpstreamError, CsmartValidationError } from '../../lib/csmart/errors.ts';
 import { encodeJob } from '../../lib/delivery/job-codec.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
+import { deliveryReserveMs, HAND_BACK_SECONDS } from '../../lib/delivery/time-budget.ts';
 import { processBatch, retryDelaySeconds, type WorkerDeps } from '../../lib/delivery/worker.ts';
+import { DEFAULT_RETRY_POLICY } from '../../lib/csmart/retry-policy.ts';
 
 const job = (id: string): DeliveryJob => ({ v: 1, id, source: 'test', kind: 'task', receivedAt: '2026-11-29T00:00:00Z', groupKey: id, dedupeKey: id, steps: [] });
 const record = (id: string, group = id, attempt = 1): SQSRecord => ({
@@ -62,6 +65,50 @@ describe('the worker', () => {
     const result = await processBatch([record('a'), record('b'), record('c')], slow);
     expect(calls.delivered).toEqual(['a']);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-b', 'm-c']);
+  });
+
+  it('hands what it has no time for back with a short visibility, not the whole visibility timeout (path 7)', async () => {
+    let left = 10_000;
+    const { d, calls } = deps({}, { remainingMs: () => left, reserveMs: 5_000 });
+    const slow = { ...d, deliver: async (j: DeliveryJob, id: string, attempt: number) => { left -= 6_000; return d.deliver(j, id, attempt); } };
+    await processBatch([record('a'), record('b'), record('c')], slow);
+    expect(calls.postponed).toEqual([['m-b', HAND_BACK_SECONDS], ['m-c', HAND_BACK_SECONDS]]);
+  });
+
+  it('hands the held-back messages of a failed group back shortly too, so they do not burn the visibility timeout', async () => {
+    const { d, calls } = deps({ a: new CsmartUpstreamError('down') });
+    await processBatch([record('a', 'g'), record('b', 'g')], d);
+    expect(calls.postponed).toEqual([['m-a', 45], ['m-b', HAND_BACK_SECONDS]]);
+  });
+
+  it('reserves, per job, the real worst case: each List with its retries and backoff, a re-login and the List again, and the Saves (path 7)', () => {
+    const timeout = 8_000;
+    const list = 3 * timeout + 100 + 200; // three attempts, each timing out, and the backoff ceilings between them
+    const login = list;
+    const lead = { steps: [{}, {}, {}] } as DeliveryJob; // client, opportunity, task
+    const worst = 3 * list + login + list + 4 * timeout;
+    expect(deliveryReserveMs(lead, timeout, DEFAULT_RETRY_POLICY)).toBe(worst);
+    expect(worst).toBeGreaterThan(6 * timeout); // what was reserved before
+  });
+
+  it('the worker picks its reserve per job from the real worst case and can still start work within its deployed timeout', async () => {
+    const { d, calls } = deps();
+    const timeoutMs = Number(/\n  worker:\n(?:    .*\n)*?    timeout:\s*(\d+)/.exec(readFileSync('serverless.yml', 'utf8'))?.[1]) * 1000;
+    const reserve = (job: DeliveryJob) => deliveryReserveMs(job, 8_000, DEFAULT_RETRY_POLICY);
+    const lead: DeliveryJob = { ...job('lead'), steps: [
+      { kind: 'account', fields: { name: 'Firma' }, match: {}, onMatch: 'keep' },
+      { kind: 'record', module: 'Opportunities', fields: { name: 'Szansa' }, link: { source: 'test', externalId: 'o' } },
+      { kind: 'record', module: 'Events', fields: { name: 'Zadanie' }, link: { source: 'test', externalId: 'e' } },
+    ] };
+    // A minute or more to start deliveries in, each of which normally takes well under a second.
+    expect(reserve(lead)).toBeLessThan(timeoutMs - 60_000);
+    // 6 CSMART timeouts (48 s) were reserved before; a lead's worst case is three times that.
+    let left = 60_000;
+    const result = await processBatch([{ ...record('lead'), body: encodeJob(lead) }], { ...d, remainingMs: () => left, reserveMs: reserve });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-lead' }]);
+    expect(calls.delivered).toEqual([]);
+    left = timeoutMs;
+    expect((await processBatch([{ ...record('lead'), body: encodeJob(lead) }], { ...d, remainingMs: () => left, reserveMs: reserve })).batchItemFailures).toEqual([]);
   });
 
   it('backs off exponentially from 1 minute to at most 2 hours, with jitter', () => {

@@ -11,7 +11,7 @@ import { groupAlive, killGroup, lineAfter, NPM_START, portOpen, PROJECT_ROOT, sl
 /*
  * The example form against the real `npm start` stack (sandbox, dynalite, serverless offline, example
  * server), driven by headless Chromium: without JavaScript (plain post, 303 to the thank-you page) and
- * with it (fetch, inline answers). Ends by stopping the stack as Ctrl-C would and checking nothing is left.
+ * with it (fetch, answers in place). Leads go through the local SQS queue to the worker, as on AWS. Ends by stopping the stack as Ctrl-C would and checking nothing is left.
  */
 
 const run = promisify(execFile);
@@ -100,10 +100,11 @@ describe('the example lead form on the local stack', { timeout: 90_000 }, () => 
     await Promise.all([page.waitForURL(/\/thank-you\.html$/, { timeout: 30_000 }), page.click('button[type="submit"]')]);
 
     expect(await page.locator('h1').textContent()).toContain('Dziękujemy');
-    // The CLI line the banner prints, run as pasted.
-    const { stdout } = await run('sh', ['-c', lineAfter(stack.output(), 'See the result in CSMART')], { cwd: PROJECT_ROOT, timeout: 60_000 });
-    const accounts = JSON.parse(stdout) as SandboxRecord[];
-    const client = accounts.find((account) => account.email === lead.email);
+    // The CLI line the banner prints, run as pasted, until the worker has delivered the lead from the queue.
+    const client = await waitFor('the client in CSMART', async () => {
+      const { stdout } = await run('sh', ['-c', lineAfter(stack.output(), 'See the result in CSMART')], { cwd: PROJECT_ROOT, timeout: 60_000 });
+      return (JSON.parse(stdout) as SandboxRecord[]).find((account) => account.email === lead.email);
+    }, 30_000);
     expect(client).toMatchObject({ name: lead.company, nip: lead.nip, source: 'Strona WWW' });
     await context.close();
   });
@@ -175,7 +176,7 @@ describe('the example lead form on the local stack', { timeout: 90_000 }, () => 
     const { stdout } = await run('sh', ['-c', lineAfter(stack.output(), 'Post a lead:')], { timeout: 30_000 });
 
     expect(stdout).toMatch(/^HTTP\/1\.1 202/);
-    expect((await records('Accounts')).some((a) => a.email === 'anna.nowak@example.com')).toBe(true);
+    await waitFor('the client in CSMART', async () => ((await records('Accounts')).some((a) => a.email === 'anna.nowak@example.com') ? true : undefined), 30_000);
   });
 
   it('answers the signed webhook curl line as pasted, and the printed CLI line finds the lead and the webhook\'s client', async () => {
@@ -183,8 +184,11 @@ describe('the example lead form on the local stack', { timeout: 90_000 }, () => 
     expect(stdout).toMatch(/^HTTP\/1\.1 200/);
     expect(stdout).toContain('"status":"accepted"');
 
-    const listed = await run('sh', ['-c', lineAfter(stack.output(), 'See the result in CSMART')], { cwd: PROJECT_ROOT, timeout: 60_000 });
-    const emails = (JSON.parse(listed.stdout) as { email?: string }[]).map((a) => a.email);
+    const emails = await waitFor('both clients in CSMART', async () => {
+      const listed = await run('sh', ['-c', lineAfter(stack.output(), 'See the result in CSMART')], { cwd: PROJECT_ROOT, timeout: 60_000 });
+      const found = (JSON.parse(listed.stdout) as { email?: string }[]).map((a) => a.email);
+      return found.includes('jan.kowalski@example.com') ? found : undefined;
+    }, 30_000);
     expect(emails).toEqual(expect.arrayContaining(['anna.nowak@example.com', 'jan.kowalski@example.com']));
   }, 90_000);
 

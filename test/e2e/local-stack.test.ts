@@ -46,7 +46,7 @@ describe('local stack settings', () => {
   it('uses the documented ports, the config/local files and a persistent sandbox when nothing is set', () => {
     const options = readLocalStackOptions({}, '/repo');
 
-    expect(options.ports).toEqual({ sandbox: 8787, offline: 3000, offlineLambda: 3002, examples: 8080, dynamo: 0 });
+    expect(options.ports).toEqual({ sandbox: 8787, offline: 3000, offlineLambda: 3002, examples: 8080, dynamo: 8000, sqs: 9324 });
     expect(options.formsFile).toBe('/repo/config/local/forms.json');
     expect(options.secretsFile).toBe('/repo/config/local/secrets.json');
     expect(options.sandboxDataFile).toBe('/repo/.sandbox-data/store.json');
@@ -55,11 +55,11 @@ describe('local stack settings', () => {
 
   it('takes ports and files from the environment, and keeps the sandbox in memory when SANDBOX_DATA_FILE is empty', () => {
     const options = readLocalStackOptions({
-      SANDBOX_PORT: '9787', OFFLINE_HTTP_PORT: '4000', OFFLINE_LAMBDA_PORT: '4002', EXAMPLES_PORT: '9080', DYNAMO_PORT: '9000',
+      SANDBOX_PORT: '9787', OFFLINE_HTTP_PORT: '4000', OFFLINE_LAMBDA_PORT: '4002', EXAMPLES_PORT: '9080', DYNAMO_PORT: '9000', SQS_PORT: '0',
       SANDBOX_DATA_FILE: '', CSMART_FORMS_FILE: '/etc/forms.json',
     }, '/repo');
 
-    expect(options.ports).toEqual({ sandbox: 9787, offline: 4000, offlineLambda: 4002, examples: 9080, dynamo: 9000 });
+    expect(options.ports).toEqual({ sandbox: 9787, offline: 4000, offlineLambda: 4002, examples: 9080, dynamo: 9000, sqs: 0 });
     expect(options.sandboxDataFile).toBeUndefined();
     expect(options.formsFile).toBe('/etc/forms.json');
   });
@@ -80,17 +80,17 @@ describe('local stack settings', () => {
     expect(retargetExampleOrigin(text, 9090)).toBe('["http://127.0.0.1:9090", "http://localhost:9090/thank-you.html", "http://127.0.0.1:80800", "https://www.example.pl:8080"]');
   });
 
-  it('gives serverless offline the local stack and no real AWS account, endpoint or queue', () => {
+  it('gives serverless offline the local stack\'s endpoints and no real AWS account, endpoint or queue', () => {
     const env = offlineEnvironment(
       { PATH: '/bin', AWS_PROFILE: 'production', AWS_SESSION_TOKEN: 'token', AWS_ENDPOINT_URL_SQS: 'https://sqs.example', CSMART_QUEUE_URL: 'https://sqs.example/q', CSMART_LINK_TABLE: 'prod-links' },
-      { sandbox: { url: 'http://127.0.0.1:1/app/api.php' }, dynamo: { endpoint: 'http://127.0.0.1:2' }, formsFile: '/f.json', secretsFile: '/s.json', ports: { ...DEFAULT_PORTS } },
+      { sandbox: { url: 'http://127.0.0.1:1/app/api.php' }, dynamo: { endpoint: 'http://127.0.0.1:2' }, sqs: { endpoint: 'http://127.0.0.1:3' }, formsFile: '/f.json', secretsFile: '/s.json', ports: { ...DEFAULT_PORTS } },
     );
 
     expect(env).toMatchObject({
-      PATH: '/bin', AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:2', CSMART_API_URL: 'http://127.0.0.1:1/app/api.php',
-      CSMART_DOMAIN: 'demo', CSMART_FORMS_FILE: '/f.json', CSMART_SECRETS_FILE: '/s.json', CSMART_DELIVERY_MODE: 'inline', OFFLINE_HTTP_PORT: '3000', ESBUILD_WORK_FOLDER: '.esbuild-local/3000',
+      PATH: '/bin', AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:2', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:3', CSMART_API_URL: 'http://127.0.0.1:1/app/api.php',
+      CSMART_DOMAIN: 'demo', CSMART_FORMS_FILE: '/f.json', CSMART_SECRETS_FILE: '/s.json', OFFLINE_HTTP_PORT: '3000', ESBUILD_WORK_FOLDER: '.esbuild-local/3000',
     });
-    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL_SQS', 'CSMART_QUEUE_URL', 'CSMART_LINK_TABLE']) expect(env).not.toHaveProperty(name);
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'CSMART_QUEUE_URL', 'CSMART_LINK_TABLE']) expect(env).not.toHaveProperty(name);
   });
 });
 
@@ -98,6 +98,7 @@ describe('the startup banner', () => {
   const urls = {
     leads: 'http://127.0.0.1:3000/leads', webhooks: 'http://127.0.0.1:3000/webhooks', sandbox: 'http://127.0.0.1:8787/app/api.php',
     sandboxAdmin: 'http://127.0.0.1:8787/__admin', exampleForm: 'http://127.0.0.1:8080/lead-form.html', dynamo: 'http://127.0.0.1:8000',
+    sqs: 'http://127.0.0.1:9324',
   };
   const lineAfter = (text: string, heading: string) => text.split('\n')[text.split('\n').findIndex((l) => l.startsWith(heading)) + 1]!.trim();
 

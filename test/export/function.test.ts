@@ -8,7 +8,7 @@ import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { lambdaContext } from '../support/lambda.ts';
-import { startLocalS3, type LocalS3 } from '../support/local-s3.ts';
+import { startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
 // EventBridge has no local server to point the SDK at: a client mock records PutEvents instead.
@@ -97,5 +97,23 @@ describe('the export function', () => {
     expect(object('csmart/Accounts/dt=2026-11-29/manifest.json')).toBeDefined();
     expect(object('csmart/Products/dt=2026-11-29/manifest.json')).toBeDefined();
     expect(object('csmart/Invoices/dt=2026-11-29/manifest.json')).toBeUndefined();
+  });
+
+  // The heartbeat alarm (26 h without ExportSucceeded) must hear from a finished run only.
+  it('publishes the ExportSucceeded heartbeat for a finished run, and none for a failed one', async () => {
+    const heartbeats = async (act: () => Promise<unknown>) => {
+      const write = process.stdout.write;
+      const lines: string[] = [];
+      process.stdout.write = ((chunk: unknown) => { lines.push(String(chunk)); return true; }) as typeof process.stdout.write;
+      try {
+        await act().catch(() => undefined);
+      } finally {
+        process.stdout.write = write;
+      }
+      return lines.join('').split('\n').filter((line) => line.startsWith('{"_aws"') && line.includes('"ExportSucceeded"')).length;
+    };
+    expect(await heartbeats(() => run('2026-11-25'))).toBe(1);
+    await fetch(`${sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify({ kind: 'status', status: 503, module: 'Invoices', action: 'List', count: -1 }) });
+    expect(await heartbeats(() => run('2026-11-26'))).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { snapshotKeys } from '../../lib/export/layout.ts';
 import type { ExportManifest } from '../../lib/export/manifest.ts';
 import { runExport } from '../../lib/export/run-export.ts';
 import { createS3SnapshotStore } from '../../lib/export/s3-snapshot-store.ts';
-import { localS3Client, startLocalS3, type LocalS3 } from '../support/local-s3.ts';
+import { localS3Client, startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { accounts, recordingPublisher, steppingClock } from './helpers.ts';
 
 let s3: LocalS3;

@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3SnapshotStore } from '../../lib/export/s3-snapshot-store.ts';
 import type { SnapshotStore } from '../../lib/export/snapshot-store.ts';
-import { localS3Client, startLocalS3, type LocalS3 } from '../support/local-s3.ts';
+import { localS3Client, startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { tempStore } from './helpers.ts';
 
 let s3: LocalS3;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alarmMetrics, whyNeverEmitted, widgetMetrics, type StackResources } from './metric-sources.ts';
 
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
@@ -60,7 +61,7 @@ describe('osls package', () => {
     const text = json(template);
     expect(text).not.toContain('local-secret-password');
     expect(text).not.toContain('local@example.com');
-    expect(resource('WorkerLambdaFunction').Properties.Environment.Variables).toMatchObject({ CSMART_PASSWORD: '', CSMART_DELIVERY_MODE: 'queue' });
+    expect(resource('WorkerLambdaFunction').Properties.Environment.Variables).toMatchObject({ CSMART_PASSWORD: '', CSMART_RETRY_BASE_SECONDS: '60' });
   });
 
   it('has a FIFO delivery queue whose redrive moves failures to a FIFO DLQ after the worker\'s attempts', () => {
@@ -79,15 +80,15 @@ describe('osls package', () => {
     expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
-  it('sends every alarm to the alarm topic: DLQ not empty, export failed for good, worker failing', () => {
+  it('sends every alarm to the alarm topic, missing data breaching only for the export heartbeat', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms.map(([name]) => name).sort()).toEqual(['DeadLetterQueueNotEmptyAlarm', 'ExportFailedAlarm', 'WorkerErrorsAlarm']);
+    expect(alarms.map(([name]) => name).sort()).toEqual([
+      'DeadLetterQueueNotEmptyAlarm', 'DeliveryQueueAgeAlarm', 'DeliveryRetryRateAlarm', 'ExportFailedAlarm', 'ExportHeartbeatAlarm', 'ExportNotInvokedAlarm', 'WorkerErrorsAlarm',
+    ]);
     for (const [name, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
-      expect(alarm.Properties.TreatMissingData, name).toBe('notBreaching');
-      expect(String(alarm.Properties.AlarmDescription).length, name).toBeGreaterThan(40);
+      expect(alarm.Properties.TreatMissingData, name).toBe(name === 'ExportHeartbeatAlarm' ? 'breaching' : 'notBreaching');
     }
-    expect(json(resource('ExportFailedAlarm').Properties.Dimensions)).toContain('ExportDeadLetterQueue');
     expect(json(resource('WorkerErrorsAlarm').Properties.Dimensions)).toContain('csmart-connect-prod-worker');
   });
 
@@ -115,7 +116,7 @@ describe('osls package', () => {
   });
 
   it('lets the lead function only enqueue and read its forms and the Turnstile secret', () => {
-    expect(actionsOf('LeadsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    expect(actionsOf('LeadsRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters', 'ssm:GetParametersByPath']);
     const [logs, enqueue, ssm] = statementsOf('LeadsRole');
     expect(logs?.Resource).toEqual({ 'Fn::Sub': 'arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/csmart-connect-prod-leads:*' });
     expect(enqueue?.Resource).toEqual({ 'Fn::GetAtt': ['DeliveryQueue', 'Arn'] });
@@ -126,8 +127,18 @@ describe('osls package', () => {
   });
 
   it('lets the webhook function only enqueue and read signing secrets and source settings', () => {
-    expect(actionsOf('WebhooksRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters']);
+    expect(actionsOf('WebhooksRole')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameters', 'ssm:GetParametersByPath']);
     expect(json(statementsOf('WebhooksRole')[2]?.Resource)).toContain('parameter/csmart/prod/secrets/*');
+  });
+
+  // IAM evaluates GetParametersByPath against the path itself: allowing only `path/*` fails every listing.
+  it.each([['LeadsRole', 'forms'], ['WebhooksRole', 'secrets']])('lets %s list its folder (%s): the path itself and what is under it, nothing else', (role, folder) => {
+    const listing = statementsOf(role).filter((s) => [s.Action].flat().includes('ssm:GetParametersByPath'));
+    expect(listing).toHaveLength(1);
+    expect(json(listing[0]!.Resource)).toBe(json([
+      { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/csmart/prod/${folder}` },
+      { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/csmart/prod/${folder}/*` },
+    ]));
   });
 
   it('lets the worker consume the queue, park in the DLQ, use the link table and read the credentials only', () => {
@@ -142,6 +153,8 @@ describe('osls package', () => {
     expect(statements.find((s) => s.Sid === 'LinkTable')?.Resource).toEqual({ 'Fn::GetAtt': ['LinkTable', 'Arn'] });
     const credentials = json(statements.find((s) => s.Sid === 'Credentials')?.Resource);
     for (const name of ['domain', 'email', 'password', 'password-sha1']) expect(credentials).toContain(`parameter/csmart/prod/${name}"`);
+    // Meta Lead Ads: the page access tokens the worker reads leads with, and nothing else under the prefix.
+    expect(credentials).toContain('parameter/csmart/prod/meta/pages/*');
   });
 
   it('lets the export write snapshots to its bucket and events to its bus only', () => {
@@ -167,7 +180,101 @@ describe('osls package', () => {
   it('throttles the HTTP API and routes the public paths', () => {
     expect(resource('HttpApiStage').Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 });
     const routes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
+    expect(routes).toEqual(['GET /webhooks/{source}', 'OPTIONS /leads', 'OPTIONS /leads/{form}', 'POST /leads', 'POST /leads/{form}', 'POST /webhooks/{source}']);
+  });
+});
+
+describe('alarms that fire, and the dashboard', () => {
+  const alarms = () => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+  const stackResources = (): StackResources => {
+    const of = (type: string, name: string) => new Map(Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id, r]) => [id, String(r.Properties[name])]));
+    return { queues: of('AWS::SQS::Queue', 'QueueName'), functions: of('AWS::Lambda::Function', 'FunctionName') };
+  };
+  /** The dashboard body with the pseudo parameters filled in, as CloudFormation would. */
+  const dashboard = () => {
+    const body = resource('Dashboard').Properties.DashboardBody['Fn::Sub'] as string;
+    return JSON.parse(body.replaceAll('${AWS::Region}', 'eu-central-1').replaceAll('${AWS::AccountId}', '123456789012')) as { widgets: { type: string; properties: any }[] };
+  };
+
+  it('watches only metrics that some resource of the stack (or our code) publishes, with the dimensions it publishes them with', () => {
+    const found = alarms().flatMap(([name, alarm]) => alarmMetrics(alarm.Properties).map((metric) => ({ name, metric })));
+    expect(found.length).toBeGreaterThanOrEqual(alarms().length);
+    for (const { name, metric } of found) expect({ name, metric: metric.name, why: whyNeverEmitted(metric, stackResources()) }).toEqual({ name, metric: metric.name, why: undefined });
+  });
+
+  it('gives the export an on-failure destination after two Lambda retries, and the export-failed alarm watches it', () => {
+    const config = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && json(r.Properties.FunctionName) === json({ Ref: 'ExportLambdaFunction' }));
+    expect(config?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ExportFailureQueue', 'Arn'] } } } });
+    // Lambda sends to the destination with the function's own role.
+    expect(statementsOf('ExportRole').find((s) => s.Sid === 'FailedRuns')).toMatchObject({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['ExportFailureQueue', 'Arn'] } });
+    // The Scheduler's DLQ never sees a run that threw: the failure alarm must not watch only that.
+    expect(resource('ExportFailedAlarm').Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ExportFailureQueue', 'QueueName'] } }]);
+    expect(resource('ExportNotInvokedAlarm').Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ExportDeadLetterQueue', 'QueueName'] } }]);
+  });
+
+  it('fires the export heartbeat alarm when no export has finished for 26 hours, counting missing data as breaching', () => {
+    const alarm = resource('ExportHeartbeatAlarm').Properties;
+    expect(alarm).toMatchObject({ Namespace: 'CsmartConnect', MetricName: 'ExportSucceeded', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(alarm.Period * alarm.EvaluationPeriods).toBe(26 * 3600);
+    expect(alarm.DatapointsToAlarm).toBe(alarm.EvaluationPeriods);
+    // CloudWatch allows at most 7 days of evaluation for periods of an hour or more (1 day below).
+    expect(alarm.Period).toBeGreaterThanOrEqual(3600);
+  });
+
+  it('alarms on the delivery queue\'s oldest message, in minutes, with the configurable threshold (30 by default)', () => {
+    const alarm = resource('DeliveryQueueAgeAlarm').Properties;
+    const [age, minutes] = alarm.Metrics;
+    expect(age.MetricStat.Metric).toEqual({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeliveryQueue', 'QueueName'] } }] });
+    expect(minutes).toMatchObject({ Expression: 'age / 60', ReturnData: true });
+    expect(alarm).toMatchObject({ Threshold: 30, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('takes other thresholds as deploy parameters (--param), for the alarms and the dashboard alike', async () => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
+      SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
+    };
+    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--format', 'json'], { env, timeout: 120_000 });
+    const resources = (JSON.parse(stdout) as { resources: { Resources: Record<string, Resource> } }).resources.Resources;
+    // A --param arrives as text; CloudFormation reads numeric properties from text.
+    expect([resources.DeliveryQueueAgeAlarm?.Properties.Threshold, resources.DeliveryRetryRateAlarm?.Properties.Threshold].map(Number)).toEqual([15, 20]);
+    expect(String(resources.DeliveryQueueAgeAlarm?.Properties.AlarmDescription)).toContain('more than 15 minutes');
+    expect(resources.Dashboard?.Properties.DashboardBody['Fn::Sub']).toContain('"label": "alarm", "value": 15 }');
+  }, 150_000);
+
+  it('alarms on the share of delivery attempts that are retried', () => {
+    const alarm = resource('DeliveryRetryRateAlarm').Properties;
+    expect(alarmMetrics(alarm).map((m) => m.name)).toEqual(['Retried', 'Delivered']);
+    expect(alarm.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toMatch(/100 \* FILL\(retried, 0\) \/ \(FILL\(retried, 0\) \+ FILL\(delivered, 0\)\)/);
+    expect(alarm).toMatchObject({ Threshold: 50, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+  });
+
+  it('says in every alarm\'s description what to run', () => {
+    for (const [name, alarm] of alarms()) {
+      const description = String(alarm.Properties.AlarmDescription);
+      expect({ name, length: description.length <= 1024 }).toEqual({ name, length: true });
+      expect({ name, says: /Run `|run it again with `|Run CloudWatch Logs Insights|Logs Insights on \/aws\/lambda\/[^:]+: `fields /i.test(description) }).toEqual({ name, says: true });
+      expect({ name, command: /`(CSMART_STAGE=\S+ )?bin\/csmart |`aws |`fields /.test(description) }).toEqual({ name, command: true });
+    }
+    expect(resource('DeadLetterQueueNotEmptyAlarm').Properties.AlarmDescription).toContain('bin/csmart dlq');
+    expect(resource('DeliveryQueueAgeAlarm').Properties.AlarmDescription).toContain('bin/csmart status');
+  });
+
+  it('has a dashboard showing only published metrics, every alarm, and its URL as a stack output', () => {
+    const widgets = dashboard().widgets;
+    const series = widgets.flatMap(widgetMetrics);
+    for (const metric of series) expect({ metric: metric.name, why: whyNeverEmitted(metric, stackResources()) }).toEqual({ metric: metric.name, why: undefined });
+    const shown = new Set(series.map((m) => m.name));
+    for (const name of ['Accepted', 'Rejected', 'Spam', 'Delivered', 'Retried', 'DeadLettered', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'Duration', 'ConcurrentExecutions', 'ExportRecords', 'ExportChanges']) {
+      expect({ name, shown: shown.has(name) }).toEqual({ name, shown: true });
+    }
+    const alarmArns = widgets.filter((w) => w.type === 'alarm').flatMap((w) => w.properties.alarms as string[]);
+    const names = alarms().map(([, alarm]) => String(alarm.Properties.AlarmName));
+    expect(alarmArns.map((arn) => arn.split(':alarm:')[1]).sort()).toEqual(names.sort());
+    expect(template.Outputs?.DashboardUrl).toEqual({
+      Description: expect.any(String),
+      Value: { 'Fn::Sub': 'https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}#dashboards/dashboard/${Dashboard}' },
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import {
   ConditionalCheckFailedException, DescribeTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTablesFromServerless, startLocalDynamo, tableDefinitionsFromServerless } from '../../scripts/local/dynamo.ts';
+import { createTablesFromServerless, startLocalDynamo, tableDefinitionsFromServerless } from '../../emulators/dynamodb.ts';
 import { useLocalDynamo } from '../support/local-dynamo.ts';
 
 const FIXTURE = 'test/local/fixtures/serverless/serverless.yml';

@@ -3,13 +3,16 @@ import {
   GetQueueUrlCommand, PurgeQueueCommand, QueueDoesNotExist, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand,
   SQSClient, TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localQueueArn, localSqsClient, md5OfMessageAttributes, startLocalSqs } from '../support/local-sqs.ts';
 import type { LocalSqs } from '../support/local-sqs.ts';
 
 const START = Date.parse('2026-03-13T09:15:00.000Z');
 
-describe('local SQS server (test support)', () => {
+describe('local SQS server', () => {
   let clock: number;
   let sqs: LocalSqs;
   let client: SQSClient;
@@ -225,6 +228,47 @@ describe('local SQS server (test support)', () => {
       expect(afterDelete.map((m) => m.Body)).toEqual(['a2']);
     });
 
+    it('locks a group while any of its messages is in flight, also one after a message made visible again', async () => {
+      const url = fifo();
+      const send = (body: string) => client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: 'g', MessageDeduplicationId: body }));
+      await send('1');
+      await send('2');
+      const [first, second] = await receive(url, { VisibilityTimeout: 60 });
+      // The first is handed back at once; the second is still being worked on.
+      await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first?.ReceiptHandle, VisibilityTimeout: 0 }));
+
+      const whileSecondInFlight = await receive(url);
+      await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second?.ReceiptHandle }));
+      const afterDelete = await receive(url);
+
+      expect([first?.Body, second?.Body]).toEqual(['1', '2']);
+      expect(whileSecondInFlight).toEqual([]);
+      expect(afterDelete.map((m) => m.Body)).toEqual(['1']);
+    });
+
+    it('hands a message whose visibility expired to a second consumer while the first still holds it, counting each receive', async () => {
+      const url = fifo('jobs.fifo', { VisibilityTimeout: '30' });
+      await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'job', MessageGroupId: 'g', MessageDeduplicationId: 'job' }));
+
+      const [byFirst] = await receive(url, { MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
+      clock += 29_000;
+      const tooEarly = await receive(url);
+      clock += 2_000;
+      const [bySecond] = await receive(url, { MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
+      // The first consumer finishes late: its handle is stale, so the message stays for the second.
+      await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: byFirst?.ReceiptHandle }));
+      const stillThere = sqs.queue(url).messages();
+      await client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: bySecond?.ReceiptHandle }));
+
+      expect(byFirst?.Attributes?.ApproximateReceiveCount).toBe('1');
+      expect(tooEarly).toEqual([]);
+      expect(bySecond?.MessageId).toBe(byFirst?.MessageId);
+      expect(bySecond?.ReceiptHandle).not.toBe(byFirst?.ReceiptHandle);
+      expect(bySecond?.Attributes?.ApproximateReceiveCount).toBe('2');
+      expect(stillThere).toHaveLength(1);
+      expect(sqs.queue(url).messages()).toEqual([]);
+    });
+
     it('delivers a group in order within one receive', async () => {
       const url = fifo();
       for (const body of ['1', '2', '3']) {
@@ -379,6 +423,66 @@ describe('local SQS server (test support)', () => {
       fromEnv.destroy();
 
       expect(sqs.queue('from-env').messages().map((m) => m.body)).toEqual(['hello']);
+    });
+  });
+
+  describe('a data file', () => {
+    it('keeps queues, messages, receive counts, visibility and the dedupe window across a restart', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'local-sqs-'));
+      const dataFile = join(dir, 'sqs.json');
+      try {
+        const first = await startLocalSqs({ now: () => clock, dataFile });
+        const firstClient = localSqsClient(first.endpoint);
+        const dlqUrl = first.createQueue('kept-dlq.fifo', { FifoQueue: 'true' });
+        const url = first.createQueue('kept.fifo', { FifoQueue: 'true', RedrivePolicy: { deadLetterTargetArn: localQueueArn('kept-dlq.fifo'), maxReceiveCount: 5 } });
+        for (const body of ['held', 'waiting']) {
+          await firstClient.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: body, MessageDeduplicationId: body }));
+        }
+        await firstClient.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 60 }));
+        firstClient.destroy();
+        await first.close();
+
+        const second = await startLocalSqs({ now: () => clock, dataFile });
+        const secondClient = localSqsClient(second.endpoint);
+        const { QueueUrl } = await secondClient.send(new GetQueueUrlCommand({ QueueName: 'kept.fifo' }));
+        const repeat = await secondClient.send(new SendMessageCommand({ QueueUrl, MessageBody: 'held', MessageGroupId: 'held', MessageDeduplicationId: 'held' }));
+        const states = second.queue('kept.fifo').messages().map((m) => [m.body, m.state, m.receiveCount]);
+        clock += 61_000;
+        const later = (await secondClient.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages ?? [];
+        secondClient.destroy();
+        await second.close();
+
+        expect(QueueUrl).toBe(`${second.endpoint}/000000000000/kept.fifo`);
+        expect(states).toEqual([['held', 'inFlight', 1], ['waiting', 'visible', 0]]);
+        expect(repeat.MessageId).toBe(second.queue('kept.fifo').messages()[0]?.messageId);
+        expect(later.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['held', '2'], ['waiting', '1']]);
+        expect(second.queue('kept.fifo').attributes.RedrivePolicy).toContain('kept-dlq.fifo');
+        expect(dlqUrl).toContain('kept-dlq.fifo');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('offers what the consumers of the last run held at once when asked to (a local stack restarting)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'local-sqs-'));
+      const dataFile = join(dir, 'sqs.json');
+      try {
+        const first = await startLocalSqs({ now: () => clock, dataFile });
+        const firstClient = localSqsClient(first.endpoint);
+        const url = first.createQueue('held.fifo', { FifoQueue: 'true' });
+        await firstClient.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'held', MessageGroupId: 'g', MessageDeduplicationId: 'held' }));
+        await firstClient.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 720 }));
+        firstClient.destroy();
+        await first.close();
+
+        const second = await startLocalSqs({ now: () => clock, dataFile, releaseInFlightOnStart: true });
+        const states = second.queue('held.fifo').messages().map((m) => [m.state, m.receiveCount]);
+        await second.close();
+
+        expect(states).toEqual([['visible', 1]]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

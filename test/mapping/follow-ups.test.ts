@@ -40,10 +40,11 @@ describe('follow-up task date', () => {
     expect(fields).toMatchObject({ name: 'Oddzwonić: ACME (contact)', time_start: '14:20', time_end: '15:05', type: 'telefon', status: 'nowe' });
   });
 
-  it('asks the worker for the client and links the task to the submission', () => {
-    const task = recordOf(planFor({ email: 'a@b.pl' }, TASK), 'Events');
+  it('asks the worker for the client and links the task to the submission, by its dedupe key so a resend edits the same task', () => {
+    const plan = planFor({ email: 'a@b.pl' }, TASK);
+    const task = recordOf(plan, 'Events');
 
-    expect(task).toMatchObject({ withAccount: true, link: { source: 'leads', externalId: 'sub-1:task' } });
+    expect(task).toMatchObject({ withAccount: true, link: { source: 'leads', externalId: `${plan.dedupeKey}:task` } });
     expect(task?.fields.nip).toBeUndefined();
   });
 });
@@ -79,7 +80,7 @@ describe('follow-up opportunity', () => {
     expect(opportunity).toMatchObject({
       module: 'Opportunities',
       withAccount: true,
-      link: { source: 'leads', externalId: 'sub-1:opportunity' },
+      link: { source: 'leads', externalId: expect.stringMatching(/^lead:[0-9a-f]{64}:opportunity$/) },
       fields: { name: 'Lead ACME', status: 'Nowa', source: 'WWW / google', process: 'Sprzedaż', total: '1500', final_date: '2026-03-25' },
     });
     expect(opportunity?.fields.description).toContain('Company: ACME');

@@ -49,4 +49,16 @@ describe('checkSpam', () => {
   it('passes a form without _ts, with an unreadable one, or one in the future (a visitor\'s clock ahead)', () => {
     expect([check({}), check({ _ts: 'abc' }), check({ _ts: String(NOW.getTime() + 60_000) })]).toEqual([{ spam: false }, { spam: false }, { spam: false }]);
   });
+
+  it('treats a missing or unreadable _ts on a Turnstile form as spam: its page\'s script always sets it', () => {
+    const turnstile = { turnstile: { enabled: true } };
+    expect([check({}, turnstile), check({ _ts: 'abc' }, turnstile), check({ _ts: '' }, turnstile)])
+      .toEqual([{ spam: true, reason: 'no_timestamp' }, { spam: true, reason: 'no_timestamp' }, { spam: true, reason: 'no_timestamp' }]);
+    expect(check({ _ts: secondsAgo(20) }, turnstile)).toEqual({ spam: false });
+  });
+
+  it('lets any form require _ts, and a Turnstile form opt out', () => {
+    expect(check({}, { requireTimestamp: true })).toEqual({ spam: true, reason: 'no_timestamp' });
+    expect(check({}, { requireTimestamp: false, turnstile: { enabled: true } })).toEqual({ spam: false });
+  });
 });

@@ -2,12 +2,14 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { verifyTurnstile } from '../../lib/mapping/turnstile.ts';
+import { isTurnstileHostAllowed, turnstileIdempotencyKey, verifyTurnstile } from '../../lib/mapping/turnstile.ts';
+import { registerSecret } from '../support/log-scan.ts';
 
 type Seen = { method: string; contentType: string | undefined; form: URLSearchParams };
 type Reply = (res: ServerResponse) => void;
 
 const SECRET = '0x4AAAAAAAtest-secret-never-shown';
+registerSecret(SECRET);
 let server: Server;
 let verifyUrl: string;
 let seen: Seen[] = [];
@@ -48,7 +50,7 @@ describe('verifyTurnstile', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.contentType).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(Object.fromEntries(seen[0]?.form ?? [])).toEqual({ secret: SECRET, response: 'tok-123', remoteip: '203.0.113.7' });
+    expect(Object.fromEntries(seen[0]?.form ?? [])).toEqual({ secret: SECRET, response: 'tok-123', remoteip: '203.0.113.7', idempotency_key: turnstileIdempotencyKey('tok-123', SECRET) });
   });
 
   it('answers success with the hostname and action Cloudflare saw', async () => {
@@ -97,5 +99,34 @@ describe('verifyTurnstile', () => {
     await verifyTurnstile({ token: 'tok', secret: SECRET, fetch: fakeFetch });
 
     expect(calls).toEqual(['https://challenges.cloudflare.com/turnstile/v0/siteverify']);
+  });
+});
+
+describe('the idempotency key of a token', () => {
+  it('is a UUID that depends only on the token (and the secret), so a retry with the same token sends the same key', () => {
+    const key = turnstileIdempotencyKey('tok-123', SECRET);
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(turnstileIdempotencyKey('tok-123', SECRET)).toBe(key);
+    expect(turnstileIdempotencyKey('tok-124', SECRET)).not.toBe(key);
+    expect(turnstileIdempotencyKey('tok-123', 'another-secret')).not.toBe(key);
+  });
+
+  it('is sent with every verification of the same token', async () => {
+    await verifyTurnstile({ token: 'tok-9', secret: SECRET, verifyUrl });
+    await verifyTurnstile({ token: 'tok-9', secret: SECRET, verifyUrl });
+    expect(seen.map((s) => s.form.get('idempotency_key'))).toEqual([turnstileIdempotencyKey('tok-9', SECRET), turnstileIdempotencyKey('tok-9', SECRET)]);
+  });
+});
+
+describe('the hostname Cloudflare saw the widget on', () => {
+  const origins = ['https://www.example.pl', 'https://sklep.example.pl:8443'];
+
+  it('must be the host of one of the form\'s origins', () => {
+    expect([isTurnstileHostAllowed('www.example.pl', origins), isTurnstileHostAllowed('SKLEP.example.pl', origins)]).toEqual([true, true]);
+    expect([isTurnstileHostAllowed('example.pl', origins), isTurnstileHostAllowed('evil.example', origins), isTurnstileHostAllowed(undefined, origins)]).toEqual([false, false, false]);
+  });
+
+  it('is not restricted on a form without allowedOrigins', () => {
+    expect(isTurnstileHostAllowed('anything.example', [])).toBe(true);
   });
 });

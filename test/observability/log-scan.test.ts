@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { logLinesOf, scanLogLine } from '../support/log-scan.ts';
+import { createHash } from 'node:crypto';
+import { logger } from '../../lib/observability/logger.ts';
+import { seenLogLines } from '../support/log-guard.ts';
+import { knownSecrets, logLinesOf, registerSecret, scanLogLine } from '../support/log-scan.ts';
+import { calcomSignature, standardHeaders, woocommerceSignature } from '../providers/support/signing.ts';
 
 describe('the log guard', () => {
   it.each([
@@ -12,6 +16,43 @@ describe('the log guard', () => {
     ['the demo password', '{"level":"INFO","message":"demo-password"}'],
   ])('flags %s', (_what, line) => {
     expect(scanLogLine(line)).not.toEqual([]);
+  });
+
+  it('flags every secret the tests use by its value, also one not shaped like a secret, and never prints it', () => {
+    registerSecret('wc-secret-with-$pecial&chars');
+    const problems = scanLogLine(`{"level":"INFO","message":"sig wc-secret-with-$pecial&chars"}`);
+    expect(problems).toEqual(['secret wc-… (28 characters)']);
+  });
+
+  it('learns the secrets the tests sign with, each part of a rotation list, and a whsec_ key without its prefix', () => {
+    calcomSignature(Buffer.from('{}'), 'cal-only-signed-here');
+    woocommerceSignature(Buffer.from('{}'), 'wc-rotated-old wc-rotated-new');
+    const key = Buffer.from('standard-key-for-the-guard-test').toString('base64');
+    standardHeaders(Buffer.from('{}'), `whsec_${key}`, 'msg_1', 1);
+    for (const secret of ['cal-only-signed-here', 'wc-rotated-new', key]) expect(scanLogLine(`{"level":"INFO","x":"${secret}"}`)).not.toEqual([]);
+  });
+
+  it('flags the CSMART password the process runs with, and its SHA-1', () => {
+    const saved = process.env.CSMART_PASSWORD;
+    process.env.CSMART_PASSWORD = 'Zażółć-hasło-9';
+    try {
+      expect(knownSecrets()).toContain(createHash('sha1').update('Zażółć-hasło-9').digest('hex'));
+      expect(scanLogLine('{"level":"INFO","message":"Zażółć-hasło-9"}')).not.toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.CSMART_PASSWORD;
+      else process.env.CSMART_PASSWORD = saved;
+    }
+  });
+
+  it('flags a secret as JSON escapes it inside a log line', () => {
+    registerSecret('quote"d-secret');
+    expect(scanLogLine(`{"level":"INFO","m":${JSON.stringify('x quote"d-secret')}}`)).not.toEqual([]);
+  });
+
+  it('sees the functions\' log lines, so a file that must log and shows none fails', () => {
+    const before = seenLogLines();
+    logger.info('a line for the guard');
+    expect(seenLogLines()).toBe(before + 1);
   });
 
   it('lets ids, codes, counts and times through', () => {

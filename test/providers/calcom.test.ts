@@ -169,7 +169,7 @@ describe('Cal.com webhooks', () => {
   it('accepts the second configured secret during rotation', () => {
     const body = eventBytes('calcom', 'booking-created');
 
-    const result = deliver(body, { signature: calcomSignature(body, 'cal-secret-new'), ctx: { secrets: [`${SECRET} cal-secret-new`] } });
+    const result = deliver(body, { signature: calcomSignature(body, 'cal-secret-new'), ctx: { secrets: [`${SECRET}\ncal-secret-new`] } });
 
     expect(result.outcome).toBe('work');
   });

@@ -197,7 +197,7 @@ describe('Calendly webhooks', () => {
     const body = eventBytes('calendly', 'invitee-created');
     const header = calendlySignature(body, 'new-key', NOW_SECONDS);
 
-    expect(deliver(body, { header, ctx: { secrets: [`${SECRET}, new-key`] } }).outcome).toBe('work');
+    expect(deliver(body, { header, ctx: { secrets: [`${SECRET}\nnew-key`] } }).outcome).toBe('work');
     expect(deliver(body, { header, ctx: { secrets: [SECRET, 'new-key'] } }).outcome).toBe('work');
     expect(thrown(() => deliver(body, { header }))).toMatchObject({ code: 'signature_invalid' });
   });
@@ -216,7 +216,7 @@ describe('Calendly webhooks', () => {
   it('refuses to run without a configured secret', () => {
     const body = eventBytes('calendly', 'invitee-created');
 
-    expect(thrown(() => deliver(body, { ctx: { secrets: [' , '] } }))).toBeInstanceOf(ProviderConfigError);
+    expect(thrown(() => deliver(body, { ctx: { secrets: [' \n \t'] } }))).toBeInstanceOf(ProviderConfigError);
   });
 
   it('ignores event types it does not handle', () => {

@@ -9,12 +9,14 @@ import { calcomSignature, calendlySignature, standardHeaders, typeformSignature,
 const SECRET = 'fuzz-secret';
 const WHSEC = `whsec_${Buffer.from('fuzz-secret-for-standard-webhook').toString('base64')}`;
 
-type Source = 'calendly' | 'calcom' | 'typeform' | 'woocommerce' | 'fuzz-source';
+type Source = 'calendly' | 'calcom' | 'typeform' | 'woocommerce' | 'google-ads' | 'meta' | 'fuzz-source';
 const FIXTURES: Record<Source, unknown[]> = {
   calendly: ['invitee-created', 'invitee-canceled', 'invitee-created-rescheduled'].map((n) => eventJson('calendly', n)),
   calcom: ['booking-created', 'booking-rescheduled', 'booking-cancelled'].map((n) => eventJson('calcom', n)),
   typeform: [eventJson('typeform', 'form-response')],
   woocommerce: [eventJson('woocommerce', 'order-created')],
+  'google-ads': [eventJson('google-ads', 'lead'), eventJson('google-ads', 'test-lead')],
+  meta: [eventJson('meta', 'leadgen')],
   'fuzz-source': ['lead-created', 'calendar-event-created', 'calendar-event-all-day', 'calendar-event-cancelled'].map((n) => eventJson('standard', n)),
 };
 
@@ -35,7 +37,9 @@ function withValueAt(document: unknown, path: (string | number)[], replacement: 
 }
 
 // Where each sender names the event type: replacing it reaches the "ignored" answers.
-const TYPE_KEY: Record<Source, string | undefined> = { calendly: 'event', calcom: 'triggerEvent', typeform: 'event_type', woocommerce: undefined, 'fuzz-source': 'type' };
+const TYPE_KEY: Record<Source, string | undefined> = {
+  calendly: 'event', calcom: 'triggerEvent', typeform: 'event_type', woocommerce: undefined, 'google-ads': undefined, meta: 'object', 'fuzz-source': 'type',
+};
 
 /** The headers a genuine sender would put on this body (signed now, give or take the skew). */
 function signedHeaders(source: Source, body: Buffer, skew: number, topic: string): Record<string, string> {
@@ -45,12 +49,26 @@ function signedHeaders(source: Source, body: Buffer, skew: number, topic: string
     case 'typeform': return { 'typeform-signature': typeformSignature(body, SECRET) };
     case 'woocommerce': return { 'x-wc-webhook-signature': woocommerceSignature(body, SECRET), 'x-wc-webhook-topic': topic, 'x-wc-webhook-delivery-id': 'd1' };
     case 'fuzz-source': return standardHeaders(body, WHSEC, 'msg_fuzz', NOW_SECONDS + skew);
+    case 'meta': return { 'x-hub-signature-256': `sha256=${calcomSignature(body, SECRET)}` };
+    // Google signs nothing: the key travels in the body (see keyed()).
+    case 'google-ads': return {};
+  }
+}
+
+/** Google Ads: a genuine sender puts the form's key into the JSON object. */
+function keyed(source: Source, body: Buffer, signed: boolean): Buffer {
+  if (source !== 'google-ads' || !signed) return body;
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? Buffer.from(JSON.stringify({ ...value, google_key: SECRET })) : body;
+  } catch {
+    return body;
   }
 }
 
 const HEADER_NAMES = [
   'calendly-webhook-signature', 'x-cal-signature-256', 'typeform-signature', 'x-wc-webhook-signature', 'x-wc-webhook-topic',
-  'x-wc-webhook-delivery-id', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'x-anything',
+  'x-wc-webhook-delivery-id', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'x-anything', 'x-hub-signature-256',
 ];
 
 const headerValue = fc.oneof(
@@ -60,7 +78,7 @@ const headerValue = fc.oneof(
   fc.stringMatching(/^(v1,[A-Za-z0-9+/]{43}= ?){1,3}$/),
 );
 
-const source = fc.constantFrom<Source>('calendly', 'calcom', 'typeform', 'woocommerce', 'fuzz-source');
+const source = fc.constantFrom<Source>('calendly', 'calcom', 'typeform', 'woocommerce', 'google-ads', 'meta', 'fuzz-source');
 
 const delivery = source.chain((src) => {
   const fixture = fc.constantFrom(...FIXTURES[src]);
@@ -93,8 +111,9 @@ describe('providers under random input', () => {
   it('answer only work, ignored or ping, or throw a SignatureError or ValidationError — never anything else', () => {
     const seen = new Set<string>();
     fc.assert(fc.property(delivery, (d) => {
-      const headers = { ...d.headers, ...(d.signed ? signedHeaders(d.source, d.body, d.skew, d.topic) : {}) };
-      const req = { ...request(d.source, d.body, headers), contentType: d.contentType };
+      const body = keyed(d.source, d.body, d.signed);
+      const headers = { ...d.headers, ...(d.signed ? signedHeaders(d.source, body, d.skew, d.topic) : {}) };
+      const req = { ...request(d.source, body, headers), contentType: d.contentType };
       const secrets = [d.source === 'fuzz-source' ? WHSEC : SECRET];
       try {
         const result = providerFor(d.source).handle(req, contextFor(d.source, secrets));

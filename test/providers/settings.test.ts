@@ -25,6 +25,10 @@ describe('per-source settings', () => {
       nipMetaKey: '_billing_nip',
       opportunityStatus: undefined,
       opportunitySource: undefined,
+      enrich: 'fill-empty',
+      lead: {},
+      deliverTestLeads: false,
+      verifyToken: undefined,
     });
     expect(parseSourceSettings('calendly', undefined)).toEqual(defaultSettings('calendly'));
   });

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitSecrets } from '../../lib/providers/index.ts';
 import { isDate, isInstant } from '../../lib/providers/shared/instant.ts';
 import { normalizeNip } from '../../lib/providers/shared/nip.ts';
 import { accountIdentity } from '../../lib/providers/shared/identity.ts';
-
-describe('secret rotation values', () => {
-  it('splits one stored value into several secrets on whitespace and commas', () => {
-    expect(splitSecrets(['old-key, new-key', '\nthird\tfourth ', ''])).toEqual(['old-key', 'new-key', 'third', 'fourth']);
-  });
-});
 
 describe('NIP normalisation', () => {
   it.each([['5252248481', '5252248481'], ['525-224-84-81', '5252248481'], ['PL 525 22 48 481', '5252248481'], ['pl5252248481', '5252248481']])('reads %j as %s', (raw, nip) => {

@@ -36,7 +36,7 @@ describe('Standard Webhooks: lead.created', () => {
             name: 'Biuro Rachunkowe Saldo',
             nip: '5252248481',
             email: 'ewa.zielinska@saldo.pl',
-            phone_office: '+48 600 700 800',
+            phone_mobile: '+48600700800',
             address: 'ul. Marszałkowska 10',
             postal_code: '00-590',
             city: 'Warszawa',
@@ -65,30 +65,83 @@ describe('Standard Webhooks: lead.created', () => {
     expect(planOf(deliver(eventBytes('standard', 'lead-created'), { ctx })).steps[0]!.fields).toMatchObject({ source: 'Partner API' });
   });
 
-  it('answers 422 naming a misspelt field instead of dropping it', () => {
-    const event = eventJson('standard', 'lead-created');
-    event.data.emial = event.data.email;
+  it('keeps unknown keys: names of the shared vocabulary become lead fields, the rest lands in the description', () => {
+    const event = { type: 'lead.created', data: {
+      imie: 'Ewa', nazwisko: 'Zielińska', nazwa_firmy: 'Saldo', telefon: '600 700 800', miasto: 'Łódź', kod_pocztowy: '90-001', ulica: 'Piotrkowska 1',
+      wiadomosc: 'Proszę o kontakt', emial: 'typo@saldo.pl', budget: 12000, tags: ['vip', 'b2b'], source_meta: { campaign: 7 }, nip: '5252248481',
+    } };
 
-    const error = thrown(() => deliverJson(event));
+    const step = planOf(deliverJson(event)).steps[0]!;
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ status: 422, field: 'data.emial' });
+    expect(step.fields).toEqual({
+      name: 'Saldo', nip: '5252248481', phone_mobile: '+48600700800', address: 'Piotrkowska 1', postal_code: '90-001', city: 'Łódź',
+      description: ['Osoba kontaktowa: Ewa Zielińska', 'Proszę o kontakt', 'emial: typo@saldo.pl', 'budget: 12000', 'tags: vip, b2b', 'source_meta: {"campaign":7}'].join('\n'),
+    });
   });
 
-  it('answers 422 when the NIP checksum is wrong', () => {
+  it('lets a documented key win over an alias of it, and keeps the alias readable', () => {
+    const step = planOf(deliverJson({ type: 'lead.created', data: { email: 'a@b.pl', city: 'Kraków', miasto: 'Krakow' } })).steps[0]!;
+
+    expect(step.fields).toMatchObject({ city: 'Kraków', description: 'city: Krakow' });
+  });
+
+  it('reads null as absent, at the top and in data, instead of refusing the event', () => {
+    const event = eventJson('standard', 'lead-created');
+    Object.assign(event, { timestamp: null });
+    Object.assign(event.data, { company: null, nip: null, phone: null, utm_source: null, page_url: null });
+
+    const step = planOf(deliverJson(event)).steps[0]!;
+
+    expect(step.fields).toMatchObject({ name: 'Ewa Zielińska', email: 'ewa.zielinska@saldo.pl' });
+    expect(step.fields).not.toHaveProperty('nip');
+    expect(step.fields.description).not.toMatch(/null|utm_source|Strona/);
+  });
+
+  it('uses the sender\'s lead id for dedupe, so a resend under a new webhook-id is entered once', () => {
+    const event = eventJson('standard', 'lead-created');
+    event.data.id = 'lead-7781';
+
+    const first = planOf(deliverJson(event, { id: 'msg_first' }));
+    const resent = planOf(deliverJson(event, { id: 'msg_resent' }));
+
+    expect([first.dedupeKey, resent.dedupeKey]).toEqual(['lead:lead-7781', 'lead:lead-7781']);
+    expect(planOf(deliverJson({ ...event, data: { ...event.data, id: undefined } }, { id: 'msg_x' })).dedupeKey).toBe('msg_x');
+  });
+
+  it('reads numbers sent for text fields as text, and normalises phones and NIPs as lead forms do', () => {
+    const step = planOf(deliverJson({ type: 'lead.created', data: { phone: 221234567, nip: 5252248481 } })).steps[0]!;
+
+    expect(step.fields).toMatchObject({ phone_office: '+48221234567', nip: '5252248481', name: '+48221234567' });
+  });
+
+  it('keeps a NIP with a wrong checksum in the description when an e-mail identifies the lead', () => {
     const event = eventJson('standard', 'lead-created');
     event.data.nip = '5252248482';
 
-    expect(thrown(() => deliverJson(event))).toMatchObject({ status: 422, code: 'invalid_nip', field: 'data.nip' });
+    const step = planOf(deliverJson(event)).steps[0]!;
+
+    expect(step.fields).not.toHaveProperty('nip');
+    expect(step.fields.description).toContain('NIP (niepoprawny): 5252248482');
+    expect(step).toMatchObject({ match: { email: 'ewa.zielinska@saldo.pl' } });
+  });
+
+  it('answers 422 naming data.nip when a NIP with a wrong checksum is the only identity', () => {
+    expect(thrown(() => deliverJson({ type: 'lead.created', data: { nip: '5252248482', message: 'x' } }))).toMatchObject({ status: 422, code: 'invalid_nip', field: 'data.nip' });
+  });
+
+  it('keeps a malformed e-mail in the description, and refuses it only when it is the only identity', () => {
+    const step = planOf(deliverJson({ type: 'lead.created', data: { email: 'not-an-email', phone: '600700800' } })).steps[0]!;
+    expect(step.fields).toMatchObject({ phone_mobile: '+48600700800', description: 'E-mail (niepoprawny): not-an-email' });
+
+    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'not-an-email' } }))).toMatchObject({ status: 422, field: 'data.email' });
   });
 
   it('answers 422 for a lead with nothing to reach the person by', () => {
     expect(thrown(() => deliverJson({ type: 'lead.created', data: { message: 'Hej', utm_source: 'x' } }))).toMatchObject({ status: 422, field: 'data' });
   });
 
-  it('answers 422 for a malformed e-mail or a non-string utm_* value', () => {
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'not-an-email' } }))).toMatchObject({ field: 'data.email' });
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'a@b.pl', utm_source: true } }))).toMatchObject({ field: 'data.utm_source' });
+  it('answers 422 naming the field for a value of a type that cannot be read, such as an object for a name', () => {
+    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'a@b.pl', company: { name: 'x' } } }))).toMatchObject({ status: 422, field: 'data.company' });
   });
 });
 
@@ -185,6 +238,23 @@ describe('Standard Webhooks: calendar_event.*', () => {
     expect((error as ValidationError).problems.map((p) => p.field)).toContain(field);
   });
 
+  it('keeps a booking whose NIP has a wrong check digit: the NIP is noted in the description, not sent', () => {
+    const event = eventJson('standard', 'calendar-event-created');
+    event.data.nip = '526-025-09-96';
+
+    const step = planOf(deliverJson(event)).steps[0]!;
+
+    expect(step.fields).not.toHaveProperty('nip');
+    expect(step.fields.description).toContain('NIP (niepoprawny): 526-025-09-96');
+  });
+
+  it('accepts unknown keys and null in a calendar event', () => {
+    const event = eventJson('standard', 'calendar-event-created');
+    Object.assign(event.data, { location: null, organizer: { email: 'x@y.pl' }, attendees_count: 3 });
+
+    expect(planOf(deliverJson(event)).steps[0]!.fields).toMatchObject({ name: 'Szkolenie z modułu magazynu', description: 'Dla zespołu magazynowego klienta.' });
+  });
+
   it('answers 422 for an all-day event whose end date is before its start date', () => {
     const event = eventJson('standard', 'calendar-event-all-day');
     event.data.end_date = '2026-03-30';
@@ -215,6 +285,7 @@ describe('Standard Webhooks: signatures', () => {
     const newSecret = `whsec_${Buffer.from('the-next-key-after-rotation-2026').toString('base64')}`;
     const signature = standardSignature(body, newSecret, 'msg_2Lx0hQ4nKp', NOW_SECONDS);
 
+    expect(deliver(body, { headers: { 'webhook-signature': signature }, ctx: { secrets: [`${SECRET}\n${newSecret}`] } }).outcome).toBe('work');
     expect(deliver(body, { headers: { 'webhook-signature': signature }, ctx: { secrets: [`${SECRET} ${newSecret}`] } }).outcome).toBe('work');
     expect(thrown(() => deliver(body, { headers: { 'webhook-signature': signature } }))).toMatchObject({ code: 'signature_invalid' });
   });

@@ -82,8 +82,9 @@ describe('admin routes', () => {
   });
 
   it('reads and changes the answer settings, refusing unknown values', async () => {
-    expect((await admin(sandbox.current, 'GET', '/settings')).json).toEqual({ listShape: 'array', idType: 'number' });
-    expect((await admin(sandbox.current, 'POST', '/settings', { idType: 'string' })).json).toEqual({ listShape: 'array', idType: 'string' });
+    expect((await admin(sandbox.current, 'GET', '/settings')).json).toMatchObject({ listShape: 'array', idType: 'number', nipMatch: 'digits' });
+    expect((await admin(sandbox.current, 'POST', '/settings', { idType: 'string', nipMatch: 'exact' })).json).toMatchObject({ listShape: 'array', idType: 'string', nipMatch: 'exact' });
+    expect((await admin(sandbox.current, 'POST', '/settings', { nipMatch: 'text' })).status).toBe(400);
     expect((await admin(sandbox.current, 'POST', '/settings', { listShape: 'map' })).status).toBe(400);
   });
 
@@ -99,7 +100,7 @@ describe('admin routes', () => {
     expect(sandbox.current.store.count('Products')).toBeGreaterThan(0);
     expect(sandbox.current.requests).toEqual([]);
     expect(sandbox.current.faults.size).toBe(0);
-    expect(sandbox.current.settings).toEqual({ listShape: 'array', idType: 'number' });
+    expect(sandbox.current.settings).toEqual({ listShape: 'array', idType: 'number', editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default' });
     expect(sandbox.current.stats).toMatchObject({ logins: 0, calls: 0 });
     expect((await call('Products', 'List')).envelope?.error).toBe('Nieprawidłowy lub wygasły token. Zaloguj się ponownie.');
   });

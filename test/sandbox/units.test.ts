@@ -4,7 +4,7 @@ import { syntheticIdOfNip, syntheticNip } from '../../sandbox/seed.ts';
 import { SandboxStore, normaliseNip, parseId } from '../../sandbox/store.ts';
 import { TokenRegistry } from '../../sandbox/tokens.ts';
 import { UserDirectory, sha1Hex } from '../../sandbox/users.ts';
-import { AnswerEncoder, formFields } from '../../sandbox/wire.ts';
+import { AnswerEncoder, DEFAULT_WIRE_SETTINGS, formFields } from '../../sandbox/wire.ts';
 import { hasValidNipChecksum } from './nip-checksum.ts';
 
 describe('store', () => {
@@ -110,6 +110,14 @@ describe('fault queue', () => {
     expect(faults.take('Accounts', 'List')).toBeUndefined();
   });
 
+  it('limits a fault to requests carrying a text, so one entity alone can be refused', () => {
+    const faults = new FaultQueue();
+    faults.add({ kind: 'error', text: 'Nieprawidłowa wartość pola name.', contains: 'ODRZUĆ', count: -1 });
+    expect(faults.take('Accounts', 'Save', new Map([['name', 'Firma']]))).toBeUndefined();
+    expect(faults.take('Accounts', 'Save', new Map([['name', 'Firma ODRZUĆ 7']]))).toMatchObject({ kind: 'error', text: 'Nieprawidłowa wartość pola name.' });
+    expect(() => faults.add({ kind: 'error' })).toThrow(/text must be/);
+  });
+
   it('lets a Save take effect under truncate and php-warning, not under status or drop', () => {
     const faults = new FaultQueue();
     const processed = (['latency', 'truncate', 'php-warning', 'status', 'html', 'drop', 'empty'] as const)
@@ -151,7 +159,7 @@ describe('wire', () => {
     store.addSyntheticAccounts(10_000);
     const encoder = new AnswerEncoder(store);
 
-    const chunks = encoder.encode({ kind: 'list', module: 'Accounts', domain: 'demo' }, { listShape: 'object', idType: 'string' });
+    const chunks = encoder.encode({ kind: 'list', module: 'Accounts', domain: 'demo' }, { ...DEFAULT_WIRE_SETTINGS, listShape: 'object', idType: 'string' });
 
     expect(chunks.length).toBeGreaterThan(3);
     const data = JSON.parse(Buffer.concat(chunks).toString('utf8').slice(1)).data as Record<string, { id: string }>;

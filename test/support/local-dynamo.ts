@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createTablesFromServerless, startLocalDynamo } from '../../scripts/local/dynamo.ts';
-import type { LocalDynamo } from '../../scripts/local/dynamo.ts';
+import { createTablesFromServerless, startLocalDynamo } from '../../emulators/dynamodb.ts';
+import type { LocalDynamo } from '../../emulators/dynamodb.ts';
 
 export type LocalDynamoHandle = {
   /** The dynalite endpoint; readable once `beforeAll` has run. */

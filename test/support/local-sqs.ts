@@ -1,13 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-// The server lives in scripts/local beside the DynamoDB starter; tests and benchmarks use it (npm start delivers in-process, without SQS).
+// The server lives in emulators/sqs, with the other local AWS servers that tests, benchmarks and npm start share.
 export {
   FIFO_DEDUPE_WINDOW_MS, LOCAL_SQS_ACCOUNT, LOCAL_SQS_OPERATIONS, LOCAL_SQS_REGION, LocalSqsFault, localQueueArn, md5OfMessageAttributes, startLocalSqs,
-} from '../../scripts/local/sqs-server.ts';
+} from '../../emulators/sqs/index.ts';
 export type {
   LocalSqs, LocalSqsAttributeValue, LocalSqsCounts, LocalSqsFaultCode, LocalSqsMessage, LocalSqsMessageState, LocalSqsOperation,
   LocalSqsOptions, LocalSqsQueue, LocalSqsQueueAttributes, LocalSqsRedrivePolicy,
-} from '../../scripts/local/sqs-server.ts';
+} from '../../emulators/sqs/index.ts';
 
 /**
  * A real SQS client pointed at a local server with dummy credentials. `maxAttempts` defaults to 1 so

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DEMO_USER, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.ts';
+import { modeFromEnv } from './sandbox-modes.ts';
 
 export type DemoCredentials = { endpoint: string; domain: string; email: string; password: string };
 
@@ -13,11 +14,13 @@ export type SandboxHandle = {
 /**
  * One sandbox for the whole test file: started before all tests, reset before each (store re-seeded,
  * log, faults, stats and tokens cleared), closed after all. Call it at the top of a test file.
+ * Under `SANDBOX_MODE` (sandbox-modes.ts) the sandbox takes that mode's behaviour, unless the file sets `behaviour` itself.
  */
 export function useSandbox(options?: SandboxOptions): SandboxHandle {
   let sandbox: Sandbox | undefined;
   beforeAll(async () => {
-    sandbox = await startSandbox(options);
+    const mode = modeFromEnv();
+    sandbox = await startSandbox(mode && !options?.behaviour ? { ...options, behaviour: mode.behaviour } : options);
   });
   beforeEach(async () => {
     // A slow call of the test before (a latency fault) must not land in this test's fresh store or log.

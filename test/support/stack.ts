@@ -10,8 +10,12 @@ import { resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
 import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
-import { startLocalSsm, type LocalSsm } from './local-ssm.ts';
+import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
+import { expectLogLines } from './log-guard.ts';
+import { registerSecret } from './log-scan.ts';
 import { useSandbox } from './sandbox.ts';
+import { modeFromEnv } from './sandbox-modes.ts';
+import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
 export type StackOptions = { maxReceiveCount?: number; parameters?: Record<string, string>; env?: Record<string, string> };
 
@@ -31,15 +35,22 @@ export function useDeliveryStack(options: StackOptions = {}) {
   let clock = Date.now();
   let sqs: LocalSqs | undefined;
   let ssm: LocalSsm | undefined;
+  let register: FakeVatRegister | undefined;
   let client: SQSClient | undefined;
   const saved = { ...process.env };
+  // The pipeline logs: the log guard must see its lines, and look for every secret it is given.
+  expectLogLines();
+  for (const [name, value] of Object.entries(options.parameters ?? {})) if (/\/secrets\/|password/.test(name)) registerSecret(value);
 
   beforeAll(async () => {
     sqs = await startLocalSqs({ now: () => clock });
     ssm = await startLocalSsm(options.parameters ?? {});
-    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true' });
+    // The worker looks NIPs up in the VAT register: never the real one from a test.
+    register = await startFakeVatRegister();
+    // Both keep messages 14 days, as infra/queues.yml sets them (SQS's default is 4).
+    const dlqUrl = sqs.createQueue(DLQ, { FifoQueue: 'true', MessageRetentionPeriod: '1209600' });
     const queueUrl = sqs.createQueue(QUEUE, {
-      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup',
+      FifoQueue: 'true', VisibilityTimeout: '360', DeduplicationScope: 'messageGroup', MessageRetentionPeriod: '1209600',
       RedrivePolicy: { deadLetterTargetArn: sqs.queue(DLQ).arn, maxReceiveCount },
     });
     client = localSqsClient(sqs.endpoint);
@@ -58,8 +69,10 @@ export function useDeliveryStack(options: StackOptions = {}) {
       CSMART_LINK_TABLE: dynamo.tableName,
       CSMART_MAX_RECEIVE_COUNT: String(maxReceiveCount),
       CSMART_TIMEOUT_MS: '250',
-      CSMART_DELIVERY_MODE: 'queue',
+      CSMART_VAT_REGISTER_URL: register.url,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      // Under SANDBOX_MODE the integration runs with the settings that adapt it to that mode.
+      ...modeFromEnv()?.settings,
       ...options.env,
     });
     resetAll();
@@ -71,6 +84,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
     // Each test starts after the queue's five-minute dedupe window of the one before.
     clock += 6 * 60 * 1000;
     sqs?.failSends(false);
+    register?.reset();
     for (const name of [QUEUE, DLQ]) await client?.send(new PurgeQueueCommand({ QueueUrl: sqs?.queue(name).url }));
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const { Items = [] } = await dynamoClient.send(new ScanCommand({ TableName: dynamo.tableName }));
@@ -83,6 +97,7 @@ export function useDeliveryStack(options: StackOptions = {}) {
     resetAll();
     await sqs?.close();
     await ssm?.close();
+    await register?.close();
   });
 
   function resetAll() {
@@ -103,6 +118,8 @@ export function useDeliveryStack(options: StackOptions = {}) {
     dynamo,
     get sqs() { return need(sqs, 'the local SQS'); },
     get ssm() { return need(ssm, 'the local SSM'); },
+    /** The fake VAT payers' register the worker asks (found, not found, limit, error, slow). */
+    get register() { return need(register, 'the fake VAT register'); },
     queue: () => need(sqs, 'the local SQS').queue(QUEUE),
     dlq: () => need(sqs, 'the local SQS').queue(DLQ),
     /** Moves the queue's clock: hidden messages come back once their visibility timeout has passed. */

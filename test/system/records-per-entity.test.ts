@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxRecord } from '../../sandbox/server.ts';
-import { duplicatedEntities, duplicatesIn, missingIn, tallyRecords } from './support/records-per-entity.ts';
+import { duplicatedEntities, duplicatesIn, missingIn, tallyRecords, unexpectedIn } from './support/records-per-entity.ts';
 
 // The figures the fault-load test asserts on: these show they catch what they are there to catch.
 let nextId = 1;
 const record = (fields: Record<string, string>): SandboxRecord => ({ id: nextId++, ...fields });
 const leadClient = (n: number) => record({ name: `Firma ${n} Łódź`, email: `lead${n}@example.pl` });
-const leadTask = (n: number) => record({ name: `Contact the lead: Firma ${n}`, description: `Message:\nZapytanie ${n}\n\nE-mail: lead${n}@example.pl` });
+const leadTask = (n: number) => record({ name: `Contact the lead: Firma ${n} Łódź`, description: `Message:\nZapytanie ${n}` });
+const phoneClient = (n: number) => record({ name: `Telefon ${n}`, phone_mobile: `+4850000000${n}` });
+const phoneTask = (n: number) => record({ name: `Contact the lead: Telefon ${n}` });
 const erpTask = (n: number) => record({ name: `Szkolenie load-${n}` });
 const calcomTask = (n: number) => record({ name: `Prezentacja load-${n}` });
 
@@ -29,8 +31,15 @@ describe('records per entity', () => {
     expect(missingIn(tally, ['lead:1', 'lead:2', 'lead:3', 'erp:1', 'erp:2'])).toEqual(['lead:1', 'lead:3', 'erp:2']);
   });
 
+  it('counts a phone-only lead\'s second client as a duplicate, and a refused lead\'s client as unexpected', () => {
+    const tally = tallyRecords([phoneClient(1), phoneClient(1), record({ name: 'Odrzucony 4 ODRZUĆ' })], [phoneTask(1)]);
+    expect(duplicatedEntities(tally)).toEqual(['phone:1 (2 clients, 1 tasks)']);
+    expect(unexpectedIn(tally)).toEqual(['refused:4']);
+    expect(missingIn(tally, ['phone:1', 'refused:4', 'gone:1'])).toEqual([]);
+  });
+
   it('keeps records of no entity of the load apart as strays', () => {
-    const stray = record({ name: 'Telefon', description: 'Od partnera' });
+    const stray = record({ name: 'Telefon do partnera', description: 'Od partnera' });
     const tally = tallyRecords([record({ name: 'Bez e-maila' })], [stray]);
     expect(tally.strays).toHaveLength(2);
     expect(duplicatesIn(tally)).toBe(0);

@@ -15,17 +15,24 @@ export const StandardEnvelopeSchema = v.looseObject({ type: v.string() });
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const nonEmpty = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(max));
 
-/** Ten digits, optionally `PL`-prefixed and grouped with dashes as Polish documents print them; the checksum is checked in code. */
-export const NIP_PATTERN = /^(PL)?([0-9]{3}-?[0-9]{3}-?[0-9]{2}-?[0-9]{2}|[0-9]{3}-?[0-9]{2}-?[0-9]{2}-?[0-9]{3})$/;
-export const EXTRA_LEAD_KEY = /^(consent|utm)_[a-z0-9_]{1,64}$/;
 
+/*
+ * lead.created is read tolerantly: senders add fields and send null for absent values, and a 422 only
+ * makes them retry the same body until they give up. Unknown keys are kept (aliases such as `miasto`
+ * become lead fields, the rest goes into the client's description), null is absent, and an e-mail or a
+ * NIP that cannot be used is noted in the description — refused only when nothing else identifies the lead.
+ */
 export const LEAD_DATA_ENTRIES = {
+  /** The sender's own id for the lead: a lead sent again under a new webhook-id is still recognised. */
+  id: v.optional(nonEmpty(200)),
   company: v.optional(text(200)),
   first_name: v.optional(text(100)),
   last_name: v.optional(text(100)),
-  email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email())),
+  /** The person's full name, for senders that keep it in one field. */
+  name: v.optional(text(200)),
+  email: v.optional(text(254)),
   phone: v.optional(text(40)),
-  nip: v.optional(v.pipe(v.string(), v.regex(NIP_PATTERN))),
+  nip: v.optional(text(40)),
   address: v.optional(text(300)),
   postal_code: v.optional(text(20)),
   city: v.optional(text(100)),
@@ -34,8 +41,9 @@ export const LEAD_DATA_ENTRIES = {
   page_url: v.optional(text(2000)),
   referrer: v.optional(text(2000)),
 };
-const LEAD_CONTACT_KEYS = ['company', 'first_name', 'last_name', 'email', 'phone', 'nip'] as const;
-/** Longest consent_* or utm_* value. */
+/** Keys that identify the person: at least one must be non-blank. */
+export const LEAD_CONTACT_KEYS = ['company', 'first_name', 'last_name', 'name', 'email', 'phone', 'nip'] as const;
+/** Longest value of an extra key written into the description; longer ones are shortened, not refused. */
 export const EXTRA_VALUE_MAX = 500;
 
 const LeadDataSchema = v.pipe(
@@ -43,14 +51,6 @@ const LeadDataSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const data = dataset.value as Record<string, unknown>;
-    for (const [key, value] of Object.entries(data)) {
-      if (Object.hasOwn(LEAD_DATA_ENTRIES, key)) continue;
-      const at = pathAt(data, key);
-      if (!EXTRA_LEAD_KEY.test(key)) addIssue({ message: 'is not an accepted field (extra fields must be consent_* or utm_*)', path: at });
-      else if (key.startsWith('utm_') ? typeof value !== 'string' : typeof value !== 'string' && typeof value !== 'boolean') {
-        addIssue({ message: key.startsWith('utm_') ? 'must be text' : 'must be true, false or text', path: at });
-      } else if (typeof value === 'string' && value.length > EXTRA_VALUE_MAX) addIssue({ message: `must be at most ${EXTRA_VALUE_MAX} characters`, path: at });
-    }
     if (!LEAD_CONTACT_KEYS.some((key) => typeof data[key] === 'string' && data[key].trim() !== '')) {
       addIssue({ message: `needs at least one of ${LEAD_CONTACT_KEYS.join(', ')}` });
     }
@@ -68,13 +68,15 @@ export const CALENDAR_EVENT_DATA_ENTRIES = {
   time_zone: v.optional(v.pipe(v.string(), v.check(isTimeZone, 'expected an IANA time zone such as Europe/Warsaw'))),
   location: v.optional(text(500)),
   description: v.optional(text(10_000)),
-  nip: v.optional(v.pipe(v.string(), v.regex(NIP_PATTERN))),
+  /** Checked by the mapping (one NIP normalisation for every source); an invalid one is noted, not refused. */
+  nip: v.optional(text(40)),
 };
 
 /** created/updated need the whole event; a cancel needs only the id, but what it gives must be whole. */
 function calendarEventData(complete: boolean) {
   return v.pipe(
-    v.strictObject(CALENDAR_EVENT_DATA_ENTRIES),
+    // Unknown keys are accepted and left out: senders add fields over time.
+    v.object(CALENDAR_EVENT_DATA_ENTRIES),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
       const event = dataset.value;
@@ -101,6 +103,21 @@ function calendarEventData(complete: boolean) {
 
 const envelope = <T extends StandardEventType, D extends v.GenericSchema>(type: T, data: D) =>
   v.looseObject({ type: v.literal(type), timestamp: v.optional(v.string()), data });
+
+/** `null` means absent, at the top of the event and in `data`, for every event type. */
+export function withoutNulls(body: unknown): unknown {
+  if (!isRecord(body)) return body;
+  const kept = dropNulls(body);
+  return isRecord(kept.data) ? { ...kept, data: dropNulls(kept.data) } : kept;
+}
+
+function dropNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export const LeadCreatedSchema = envelope('lead.created', LeadDataSchema);
 export const CalendarEventCreatedSchema = envelope('calendar_event.created', calendarEventData(true));

@@ -1,5 +1,4 @@
 import type { RecordStep, WorkPlan } from '../../delivery/job.ts';
-import { ValidationError } from '../../http/errors.ts';
 import { joinLines, line } from '../shared/description.ts';
 import { allDayEventFields, timedEventFields } from '../shared/event-times.ts';
 import { normalizeNip } from '../shared/nip.ts';
@@ -14,10 +13,8 @@ type CalendarEventType = Extract<StandardEventType, `calendar_event.${string}`>;
  * created opens it, cancelled closes it, updated leaves the status alone (an update never reopens).
  */
 export function mapCalendarEvent(type: CalendarEventType, data: CalendarEventData, options: StandardMapOptions): WorkPlan {
-  const nip = data.nip === undefined ? undefined : normalizeNip(data.nip);
-  if (data.nip !== undefined && nip === undefined) {
-    throw new ValidationError([{ code: 'invalid_nip', field: 'data.nip', message: 'data.nip fails the NIP checksum.' }]);
-  }
+  // The NIP only links the task to a client: an invalid one is noted for a person, never a reason to refuse the booking.
+  const nip = normalizeNip(data.nip);
   const { settings } = options;
   const times = data.all_day === true
     ? data.start_date && data.end_date ? allDayEventFields(data.start_date, data.end_date) : undefined
@@ -33,7 +30,7 @@ export function mapCalendarEvent(type: CalendarEventType, data: CalendarEventDat
       // CSMART accepts a NIP on a task only for an existing client; the sender vouches for that.
       nip,
       ...times,
-      description: joinLines([data.description, line('Miejsce', data.location)]),
+      description: joinLines([data.description, line('Miejsce', data.location), nip === undefined && line('NIP (niepoprawny)', data.nip)]),
     }),
     link: { source: options.source, externalId: data.id },
     // A bare cancel (id only) for an event we never saw has nothing to create.

@@ -1,41 +1,49 @@
 import type { AccountStep, WorkPlan } from '../../delivery/job.ts';
+import type { FieldProblem } from '../../http/errors.ts';
 import { ValidationError } from '../../http/errors.ts';
+import { normaliseEmail } from '../../mapping/email.ts';
+import { accountPhoneOf } from '../../mapping/phone.ts';
 import type { SourceSettings } from '../settings.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { normalizeNip } from '../shared/nip.ts';
 import { compact } from '../shared/results.ts';
 import type { LeadData } from './events.ts';
-import { LEAD_DATA_ENTRIES } from './events.ts';
 
 export type StandardMapOptions = { source: string; timeZone: string; settings: SourceSettings; webhookId: string };
 
 /**
  * lead.created → a client (Accounts/Save), found by NIP or e-mail and updated when it exists.
- * Deliberately small: the website lead mapper (POST /leads) is the full one.
+ * Phones and NIPs are normalised as lead forms do. An e-mail or NIP that cannot be used is kept in the
+ * description for a person to check; it is refused (422, naming it) only when nothing else identifies the lead.
+ * The sender's lead id (`data.id`), when given, is the dedupe key: the same lead sent again is entered once.
  */
-export function mapLeadCreated(data: LeadData, options: StandardMapOptions): WorkPlan {
-  const nip = data.nip === undefined ? undefined : normalizeNip(data.nip);
-  if (data.nip !== undefined && nip === undefined) {
-    throw new ValidationError([{ code: 'invalid_nip', field: 'data.nip', message: 'data.nip fails the NIP checksum.' }]);
-  }
+export function mapLeadCreated(data: LeadData, extras: ReadonlyArray<[string, string]>, options: StandardMapOptions): WorkPlan {
+  const nipGiven = firstText(data.nip);
+  const nip = normalizeNip(nipGiven);
+  const emailGiven = firstText(data.email);
+  const checkedEmail = emailGiven === undefined ? undefined : normaliseEmail(emailGiven);
+  const email = checkedEmail?.ok ? checkedEmail.value : undefined;
   const company = firstText(data.company);
-  const person = personName(data.first_name, data.last_name);
-  const email = firstText(data.email)?.toLowerCase();
-  const phone = firstText(data.phone);
+  const person = personName(data.first_name, data.last_name) ?? firstText(data.name);
+  const phoneGiven = firstText(data.phone);
+  const phone = accountPhoneOf(phoneGiven);
 
-  // consent_* and utm_* keys, in the order the sender gave them.
-  const extras = Object.entries(data)
-    .filter(([key]) => !Object.hasOwn(LEAD_DATA_ENTRIES, key))
-    .map(([key, value]) => line(key, textOf(value)));
+  const name = company ?? person ?? email ?? phone.phone_mobile ?? phone.phone_office ?? nip;
+  if (name === undefined) {
+    const problems: FieldProblem[] = [];
+    if (nipGiven !== undefined) problems.push({ code: 'invalid_nip', field: 'data.nip', message: 'data.nip fails the NIP checksum, and nothing else identifies the lead.' });
+    if (emailGiven !== undefined) problems.push({ code: 'invalid_email', field: 'data.email', message: 'data.email is not an e-mail address, and nothing else identifies the lead.' });
+    throw new ValidationError(problems.length > 0 ? problems : [{ code: 'required', field: 'data', message: 'data needs a company, a name, an e-mail, a phone or a NIP.' }]);
+  }
 
   const step: AccountStep = {
     kind: 'account',
     fields: compact({
-      name: company ?? person ?? email ?? phone ?? nip,
+      name,
       nip,
       email,
-      phone_office: phone,
+      ...phone,
       address: firstText(data.address),
       postal_code: firstText(data.postal_code),
       city: firstText(data.city),
@@ -44,7 +52,10 @@ export function mapLeadCreated(data: LeadData, options: StandardMapOptions): Wor
       description: joinLines([
         company !== undefined && line('Osoba kontaktowa', person),
         firstText(data.message),
-        ...extras,
+        // What cannot be used to match a client is kept for a person to check.
+        nip === undefined && line('NIP (niepoprawny)', nipGiven),
+        email === undefined && line('E-mail (niepoprawny)', emailGiven),
+        ...extras.map(([key, value]) => line(key, value)),
         line('Strona', data.page_url),
         line('Odesłano z', data.referrer),
       ]),
@@ -56,7 +67,7 @@ export function mapLeadCreated(data: LeadData, options: StandardMapOptions): Wor
   return {
     kind: 'lead.created',
     groupKey: accountIdentity(nip, email) ?? `message:${options.webhookId}`,
-    dedupeKey: options.webhookId,
+    dedupeKey: data.id !== undefined ? `lead:${data.id}` : options.webhookId,
     steps: [step],
   };
 }

@@ -4,10 +4,11 @@ import { parseJsonBody } from '../shared/json-body.ts';
 import { ignoredEvent, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
 import {
-  CalendarEventCancelledSchema, CalendarEventCreatedSchema, CalendarEventUpdatedSchema, LeadCreatedSchema, StandardEnvelopeSchema,
+  CalendarEventCancelledSchema, CalendarEventCreatedSchema, CalendarEventUpdatedSchema, LeadCreatedSchema, StandardEnvelopeSchema, withoutNulls,
 } from './events.ts';
+import { readLeadData } from './lead-data.ts';
 import { verifyStandardSignature } from './signature.ts';
-import { mapLeadCreated } from './map-lead.ts';
+import { mapLeadCreated, type StandardMapOptions } from './map-lead.ts';
 import { mapCalendarEvent } from './map-calendar-event.ts';
 
 /** Any source name without its own adapter: signed with Standard Webhooks, carrying our documented events. */
@@ -16,11 +17,11 @@ export const standardProvider: Provider = {
   needsSecret: true,
   handle(req, ctx) {
     const webhookId = verifyStandardSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets), ctx.now, ctx.settings.toleranceSeconds);
-    const body = parseJsonBody(req.rawBody);
+    const body = withoutNulls(parseJsonBody(req.rawBody));
     const options = { source: req.source, timeZone: ctx.timeZone, settings: ctx.settings, webhookId };
     const { type } = parseWith(StandardEnvelopeSchema, body);
     switch (type) {
-      case 'lead.created': return work(mapLeadCreated(parseWith(LeadCreatedSchema, body).data, options));
+      case 'lead.created': return work(mapLeadEvent(body, options));
       case 'calendar_event.created': return work(mapCalendarEvent(type, parseWith(CalendarEventCreatedSchema, body).data, options));
       case 'calendar_event.updated': return work(mapCalendarEvent(type, parseWith(CalendarEventUpdatedSchema, body).data, options));
       case 'calendar_event.cancelled': return work(mapCalendarEvent(type, parseWith(CalendarEventCancelledSchema, body).data, options));
@@ -28,3 +29,11 @@ export const standardProvider: Provider = {
     }
   },
 };
+
+/** Aliases resolved and extras set aside before validation, so the schema sees the documented keys only. */
+function mapLeadEvent(body: unknown, options: StandardMapOptions) {
+  const envelope = body as { data?: unknown };
+  const isObject = typeof envelope.data === 'object' && envelope.data !== null && !Array.isArray(envelope.data);
+  const { data, extras } = isObject ? readLeadData(envelope.data as Record<string, unknown>) : { data: envelope.data, extras: [] };
+  return mapLeadCreated(parseWith(LeadCreatedSchema, { ...envelope, data }).data, extras, options);
+}

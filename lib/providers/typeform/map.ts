@@ -6,6 +6,7 @@ import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { normalizeNip } from '../shared/nip.ts';
+import { accountPhoneOf } from '../../mapping/phone.ts';
 import { compact, ignoredEvent, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
 import { TypeformEnvelopeSchema, TypeformResponseDeliverySchema } from './payload.ts';
@@ -51,7 +52,10 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
   const email = fields.email?.toLowerCase();
   const nip = normalizeNip(nipGiven);
   const personFull = person.full ?? personName(person.first, person.last);
-  const name = firstText(fields.name, personFull, email, fields.phone_office, nip);
+  // Phones are normalised as every source does: a mobile number goes to phone_mobile.
+  const { phone_office: phoneGiven, ...rest } = fields;
+  const phone = fields.phone_mobile === undefined ? accountPhoneOf(phoneGiven) : { phone_office: phoneGiven };
+  const name = firstText(fields.name, personFull, email, phone.phone_mobile, phone.phone_office, fields.phone_mobile, nip);
   if (name === undefined) {
     throw new ValidationError([{
       code: 'unmappable', field: 'form_response.answers',
@@ -63,7 +67,8 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
   const step: AccountStep = {
     kind: 'account',
     fields: compact({
-      ...fields,
+      ...rest,
+      ...phone,
       name,
       email,
       nip,

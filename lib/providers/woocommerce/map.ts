@@ -4,6 +4,7 @@ import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { normalizeNip } from '../shared/nip.ts';
+import { accountPhoneOf } from '../../mapping/phone.ts';
 import { compact, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
 import { nipOfOrder } from './nip.ts';
@@ -36,7 +37,7 @@ export function mapWoocommerceOrder(body: unknown, options: WoocommerceMapOption
       name: company ?? person ?? email ?? `Zamówienie #${number}`,
       nip,
       email,
-      phone_office: firstText(billing?.phone),
+      ...accountPhoneOf(firstText(billing?.phone)),
       address: joinAddress(billing?.address_1, billing?.address_2),
       postal_code: firstText(billing?.postcode),
       city: firstText(billing?.city),

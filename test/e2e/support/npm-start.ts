@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-export type StackPorts = { sandbox: number; offline: number; offlineLambda: number; examples: number };
+export type StackPorts = { sandbox: number; offline: number; offlineLambda: number; examples: number; dynamo: number; sqs: number };
 
 export type RunningStack = {
   child: ChildProcess;
@@ -45,8 +45,8 @@ export const START_SCRIPT = [process.execPath, join(PROJECT_ROOT, 'node_modules'
  * an in-memory sandbox, and waits until it prints its banner.
  */
 export async function startStack(options: { command: readonly [string, ...string[]]; timeoutMs: number; env?: Record<string, string> }): Promise<RunningStack> {
-  const [sandbox, offline, offlineLambda, examples] = (await freePorts(4)) as [number, number, number, number];
-  const ports = { sandbox, offline, offlineLambda, examples };
+  const [sandbox, offline, offlineLambda, examples, dynamo, sqs] = (await freePorts(6)) as [number, number, number, number, number, number];
+  const ports = { sandbox, offline, offlineLambda, examples, dynamo, sqs };
   const [command, ...args] = options.command;
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
@@ -58,6 +58,8 @@ export async function startStack(options: { command: readonly [string, ...string
       OFFLINE_HTTP_PORT: String(offline),
       OFFLINE_LAMBDA_PORT: String(offlineLambda),
       EXAMPLES_PORT: String(examples),
+      DYNAMO_PORT: String(dynamo),
+      SQS_PORT: String(sqs),
       SANDBOX_DATA_FILE: '',
       POWERTOOLS_LOG_LEVEL: 'WARN',
       ...options.env,

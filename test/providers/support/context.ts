@@ -1,4 +1,5 @@
 import { defaultSettings } from '../../../lib/providers/index.ts';
+import { registerSecret } from '../../support/log-scan.ts';
 import type { WorkPlan } from '../../../lib/delivery/job.ts';
 import type { ProviderContext, ProviderResult, SourceSettings, WebhookRequest } from '../../../lib/providers/index.ts';
 
@@ -9,6 +10,7 @@ export const TIME_ZONE = 'Europe/Warsaw';
 
 export function contextFor(source: string, secrets: string[], overrides: Partial<Omit<ProviderContext, 'settings'>> & { settings?: Partial<SourceSettings> } = {}): ProviderContext {
   const { settings, ...rest } = overrides;
+  registerSecret(...secrets);
   return { secrets, timeZone: TIME_ZONE, now: NOW, ...rest, settings: { ...defaultSettings(source), ...settings } };
 }
 

@@ -1,11 +1,16 @@
 import { createHmac } from 'node:crypto';
+import { registerSecret } from '../../support/log-scan.ts';
 
 /*
  * Each sender's documented scheme, written out independently of lib/providers so a test
  * fails when the verifier drifts from the documentation.
  */
 
-const hmac = (key: string | Buffer, data: Buffer | string) => createHmac('sha256', key).update(data);
+// Every key signed with is a secret the log guard looks for.
+const hmac = (key: string | Buffer, data: Buffer | string) => {
+  if (typeof key === 'string') registerSecret(key);
+  return createHmac('sha256', key).update(data);
+};
 
 /** Calendly: `t=<unix>,v1=<hex HMAC(key, "t." + body)>`. */
 export function calendlySignature(body: Buffer, key: string, unixSeconds: number): string {
@@ -29,6 +34,7 @@ export function woocommerceSignature(body: Buffer, secret: string): string {
 
 /** Standard Webhooks: `v1,<base64 HMAC(base64-decoded secret after whsec_, "id.timestamp.body")>`. */
 export function standardSignature(body: Buffer, secret: string, id: string, unixSeconds: number): string {
+  registerSecret(secret);
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return `v1,${hmac(key, Buffer.concat([Buffer.from(`${id}.${unixSeconds}.`), body])).digest('base64')}`;
 }

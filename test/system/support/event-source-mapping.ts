@@ -16,6 +16,13 @@ export type EventSourceMappingOptions = {
    * calls the client gave up on. The clock jumps only then, so a retry never overtakes a slow Save.
    */
   settled?: () => boolean;
+  /**
+   * While true, the clock jumps past the visibility timeout every few milliseconds even as batches are
+   * worked: messages a worker still holds become visible, and another worker receives them too.
+   */
+  expireWhileBusy?: () => boolean;
+  /** Moves only the queue's clock past the visibility timeout (the workers' time goes on as it was). */
+  expire?: () => void;
 };
 
 export type EventSourceMapping = {
@@ -62,7 +69,13 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
       else await sleep(2);
     }
   };
-  const pollers = Array.from({ length: options.concurrency }, () => poller());
+  const expirer = async () => {
+    while (running) {
+      if (busy > 0 && options.expireWhileBusy?.()) (options.expire ?? (() => options.advance(jumpMs)))();
+      await sleep(40);
+    }
+  };
+  const pollers = [...Array.from({ length: options.concurrency }, () => poller()), expirer()];
   // A poller that throws (the worker threw instead of reporting failures) stops the mapping loudly.
   const failure = Promise.race(pollers.map((p) => p.then(() => new Promise<never>(() => {}))));
   failure.catch(() => { running = false; });

@@ -1,82 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  attributesSize, decodeReceiptHandle, encodeReceiptHandle, FIFO_DEDUPE_WINDOW_MS, integer, LOCAL_SQS_ACCOUNT, LOCAL_SQS_OPERATIONS,
+  LOCAL_SQS_REGION, LocalSqsFault, MAX_BATCH, MAX_WAIT_SECONDS, matchesAttributeName, md5Hex, md5OfMessageAttributes,
+  normaliseAttributes, optionalString, parseMessageAttributes, POLL_INTERVAL_MS, requiredString, SENDER_ID, SQS_FAULTS, stringList,
+  traceHeaderOf, type Json, type LocalSqsAttributeValue, type LocalSqsOperation, type LocalSqsQueueAttributes, type LocalSqsRedrivePolicy,
+} from './protocol.ts';
 
 /**
- * An in-memory, SQS-compatible server on 127.0.0.1 for tests and local runs. It speaks what
- * `@aws-sdk/client-sqs` 3.1169 sends: AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`) with the
- * "query compatible" error header (`x-amzn-query-error: <code>;Sender`) the SDK uses to pick the
- * error class. Signatures are not checked. The clock is injectable so dedupe windows, visibility
- * timeouts and retention can be tested without waiting.
+ * The queues of the local SQS server and what each operation does to them, as SQS documents it:
+ * FIFO groups locked while any of their messages is in flight, visibility timeouts that hand a
+ * message to a second consumer when the first is too slow, receive counts, the five-minute
+ * deduplication window, redrive to the dead-letter queue after `maxReceiveCount` receives. The clock
+ * is injected, so windows and timeouts are tested without waiting. The whole state can be written
+ * out and read back (`snapshot`/`restore`), so a local stack keeps its queues across restarts.
  */
-
-export const LOCAL_SQS_REGION = 'eu-central-1';
-export const LOCAL_SQS_ACCOUNT = '000000000000';
-
-export const LOCAL_SQS_OPERATIONS = [
-  'CreateQueue', 'GetQueueUrl', 'GetQueueAttributes', 'SetQueueAttributes', 'ListQueues', 'DeleteQueue',
-  'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch',
-  'ChangeMessageVisibility', 'ChangeMessageVisibilityBatch', 'PurgeQueue',
-] as const;
-export type LocalSqsOperation = (typeof LOCAL_SQS_OPERATIONS)[number];
-
-/** The window in which a repeated MessageDeduplicationId is accepted but not enqueued. */
-export const FIFO_DEDUPE_WINDOW_MS = 5 * 60 * 1000;
-
-const JSON_10 = 'application/x-amz-json-1.0';
-const MAX_BATCH = 10;
-const MAX_WAIT_SECONDS = 20;
-const POLL_INTERVAL_MS = 20;
-const SENDER_ID = 'AIDALOCALSQSSENDER0000';
-
-/**
- * Error types as the SDK knows them: `__type` is the modelled name, `query` the code in the
- * `x-amzn-query-error` header (SQS's old query-protocol code, which the SDK maps back to the class).
- */
-const SQS_FAULTS = {
-  QueueDoesNotExist: { status: 400, query: 'AWS.SimpleQueueService.NonExistentQueue', sender: true },
-  QueueNameExists: { status: 400, query: 'QueueAlreadyExists', sender: true },
-  InvalidAttributeName: { status: 400, query: 'InvalidAttributeName', sender: true },
-  InvalidAttributeValue: { status: 400, query: 'InvalidAttributeValue', sender: true },
-  InvalidParameterValue: { status: 400, query: 'InvalidParameterValue', sender: true },
-  MissingParameter: { status: 400, query: 'MissingParameter', sender: true },
-  InvalidMessageContents: { status: 400, query: 'InvalidMessageContents', sender: true },
-  ReceiptHandleIsInvalid: { status: 404, query: 'ReceiptHandleIsInvalid', sender: true },
-  MessageNotInflight: { status: 400, query: 'AWS.SimpleQueueService.MessageNotInflight', sender: true },
-  EmptyBatchRequest: { status: 400, query: 'AWS.SimpleQueueService.EmptyBatchRequest', sender: true },
-  TooManyEntriesInBatchRequest: { status: 400, query: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest', sender: true },
-  BatchEntryIdsNotDistinct: { status: 400, query: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct', sender: true },
-  InvalidBatchEntryId: { status: 400, query: 'AWS.SimpleQueueService.InvalidBatchEntryId', sender: true },
-  UnsupportedOperation: { status: 400, query: 'AWS.SimpleQueueService.UnsupportedOperation', sender: true },
-  SerializationException: { status: 400, query: 'SerializationException', sender: true },
-  ServiceUnavailable: { status: 500, query: 'ServiceUnavailable', sender: false },
-  InternalError: { status: 500, query: 'InternalError', sender: false },
-} as const;
-export type LocalSqsFaultCode = keyof typeof SQS_FAULTS;
-
-/** A failure answered to the client as an AWS JSON error. */
-export class LocalSqsFault extends Error {
-  override readonly name = 'LocalSqsFault';
-  constructor(readonly code: LocalSqsFaultCode, message: string) {
-    super(message);
-  }
-}
-
-export type LocalSqsAttributeValue = {
-  DataType: string;
-  StringValue?: string;
-  /** Base64, as on the wire. */
-  BinaryValue?: string;
-};
-
-export type LocalSqsRedrivePolicy = { deadLetterTargetArn: string; maxReceiveCount: number };
-
-/** Queue attributes as CreateQueue takes them; numbers, booleans and a RedrivePolicy object are accepted for convenience. */
-export type LocalSqsQueueAttributes = {
-  [name: string]: string | number | boolean | LocalSqsRedrivePolicy | undefined;
-  RedrivePolicy?: string | LocalSqsRedrivePolicy;
-};
 
 export type LocalSqsMessageState = 'visible' | 'inFlight' | 'delayed';
 
@@ -109,32 +46,6 @@ export type LocalSqsQueue = {
   visible(): LocalSqsMessage[];
   inFlight(): LocalSqsMessage[];
   counts(): LocalSqsCounts;
-};
-
-export type LocalSqsOptions = {
-  /** Milliseconds since the epoch; default `Date.now`. Drives visibility, delays, dedupe and retention. */
-  now?: () => number;
-};
-
-export type LocalSqs = {
-  /** `http://127.0.0.1:<port>` — for `AWS_ENDPOINT_URL_SQS` or the client's `endpoint` option. */
-  endpoint: string;
-  region: string;
-  accountId: string;
-  /** Creates (or returns the existing) queue without a request; answers its URL. */
-  createQueue(name: string, attributes?: LocalSqsQueueAttributes): string;
-  /** The queue with this name or URL; throws when there is none. */
-  queue(nameOrUrl: string): LocalSqsQueue;
-  /** Live view of the queues by name. */
-  queues: ReadonlyMap<string, LocalSqsQueue>;
-  /** Requests received per operation, failed ones included. */
-  calls: Record<LocalSqsOperation, number>;
-  /**
-   * Send outage: `true` fails every SendMessage/SendMessageBatch with a 500 ServiceUnavailable until
-   * `false`; a number fails that many of the next send requests.
-   */
-  failSends(on: boolean | number): void;
-  close(): Promise<void>;
 };
 
 /** The ARN the local server gives a queue of this name. */
@@ -172,7 +83,6 @@ type Queue = {
   dedupe: Map<string, { messageId: string; sequenceNumber: string | undefined; at: number }>;
 };
 
-type Json = Record<string, unknown>;
 
 const DEFAULT_ATTRIBUTES: Record<string, string> = {
   VisibilityTimeout: '30',
@@ -202,8 +112,20 @@ const SYSTEM_ATTRIBUTES = [
   'MessageDeduplicationId', 'MessageGroupId', 'AWSTraceHeader', 'DeadLetterQueueSourceArn',
 ] as const;
 
-/** Starts the server on 127.0.0.1, on an ephemeral port. */
-export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
+
+/** Everything the store holds, as plain JSON (for the local stack's data file). */
+export type LocalSqsSnapshot = {
+  version: 1;
+  sequence: string;
+  queues: Array<Omit<Queue, 'url' | 'arn' | 'dedupe'> & { dedupe: Array<[string, { messageId: string; sequenceNumber: string | undefined; at: number }]> }>;
+};
+
+/** Operations that only read: they leave the state as it was. */
+export const READ_ONLY_OPERATIONS: ReadonlySet<LocalSqsOperation> = new Set(['GetQueueUrl', 'GetQueueAttributes', 'ListQueues']);
+
+export type QueueStore = ReturnType<typeof createQueueStore>;
+
+export function createQueueStore(options: { now: () => number; urlOf: (name: string) => string }) {
   const now = options.now ?? Date.now;
   const byName = new Map<string, Queue>();
   const views = new Map<string, LocalSqsQueue>();
@@ -211,10 +133,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   let failingSends: boolean | number = false;
   let sequence = 0n;
   let closing = false;
-  let closed: Promise<void> | undefined;
-  let endpoint = '';
-
-  const urlOf = (name: string) => `${endpoint}/${LOCAL_SQS_ACCOUNT}/${name}`;
+  const urlOf = options.urlOf;
 
   function queueByUrl(url: unknown): Queue {
     if (typeof url !== 'string' || url === '') throw new LocalSqsFault('MissingParameter', 'The request must contain the parameter QueueUrl.');
@@ -468,8 +387,10 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     const redrive = redriveOf(queue);
     const deadLetter = redrive ? queueByArn(redrive.deadLetterTargetArn) : undefined;
     const picked: StoredMessage[] = [];
-    // FIFO: a group whose earlier message is in flight (or delayed) delivers nothing after it.
+    // FIFO: a group with any message in flight is locked (SQS returns none of its messages, earlier or
+    // later, until that one is deleted or visible again); a delayed message holds back those after it.
     const blocked = new Set<string>();
+    if (queue.fifo) for (const m of queue.messages) if (m.receiveCount > 0 && m.visibleAt > at) blocked.add(m.groupId ?? '');
     for (const message of [...queue.messages]) {
       if (picked.length >= max) break;
       const group = queue.fifo ? message.groupId ?? '' : undefined;
@@ -691,204 +612,52 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     },
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (!target.startsWith('AmazonSQS.')) {
-      // The query protocol (form-encoded `Action=`) is not spoken: the current SDK sends JSON only.
-      return answerFault(res, new LocalSqsFault('UnsupportedOperation', 'Only the AWS JSON 1.0 protocol (X-Amz-Target: AmazonSQS.<Operation>) is supported.'));
-    }
-    const operation = target.slice('AmazonSQS.'.length);
-    let body: Json;
-    try {
-      const parsed: unknown = raw ? JSON.parse(raw) : {};
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Json;
-    } catch {
-      return answerFault(res, new LocalSqsFault('SerializationException', 'Request body is not a JSON object.'));
-    }
-    if (!(LOCAL_SQS_OPERATIONS as readonly string[]).includes(operation)) {
-      return answerFault(res, new LocalSqsFault('UnsupportedOperation', `Operation ${operation} is not supported by the local SQS server.`));
-    }
-    const op = operation as LocalSqsOperation;
-    calls[op] += 1;
-    try {
-      answer(res, 200, await handlers[op](body));
-    } catch (error) {
-      if (error instanceof LocalSqsFault) return answerFault(res, error);
-      throw error;
-    }
+  function snapshot(): LocalSqsSnapshot {
+    return {
+      version: 1,
+      sequence: sequence.toString(),
+      queues: [...byName.values()].map(({ url: _url, arn: _arn, dedupe, ...queue }) => ({ ...queue, dedupe: [...dedupe.entries()] })),
+    };
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => answerFault(res, new LocalSqsFault('InternalError', 'The local SQS server failed.')));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /**
+   * Loads a snapshot. With `releaseInFlight`, messages received by the consumers of an earlier run (which
+   * are gone with it) are visible again at once, instead of after the rest of their visibility timeout.
+   */
+  function restore(saved: LocalSqsSnapshot, releaseInFlight = false): void {
+    byName.clear();
+    views.clear();
+    sequence = BigInt(saved.sequence);
+    for (const { dedupe, ...stored } of saved.queues) {
+      const queue: Queue = { ...stored, url: urlOf(stored.name), arn: localQueueArn(stored.name), dedupe: new Map(dedupe) };
+      if (releaseInFlight) {
+        const at = now();
+        for (const message of queue.messages) {
+          if (message.receiveCount > 0 && message.visibleAt > at) {
+            message.visibleAt = at;
+            message.receiptHandle = undefined;
+          }
+        }
+      }
+      byName.set(queue.name, queue);
+      views.set(queue.name, viewOf(queue));
+    }
+  }
 
   return {
-    endpoint,
-    region: LOCAL_SQS_REGION,
-    accountId: LOCAL_SQS_ACCOUNT,
     createQueue,
-    queue(nameOrUrl) {
-      const view = views.get(nameOrUrl) ?? views.get(nameOrUrl.split('/').at(-1) ?? '');
-      if (!view) throw new Error(`No local queue ${nameOrUrl}`);
-      return view;
-    },
-    queues: views,
+    handlers,
+    /** Live view of the queues by name. */
+    views: views as ReadonlyMap<string, LocalSqsQueue>,
     calls,
-    failSends(on) {
+    failSends(on: boolean | number) {
       failingSends = on;
     },
+    /** Ends pending long polls. */
     close() {
-      // Idempotent, and it ends pending long polls rather than waiting for them.
-      closed ??= new Promise<void>((resolve, reject) => {
-        closing = true;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closed;
+      closing = true;
     },
+    snapshot,
+    restore,
   };
-}
-
-function normaliseAttributes(raw: LocalSqsQueueAttributes): Record<string, string> {
-  if (typeof raw !== 'object' || raw === null) throw new LocalSqsFault('InvalidAttributeValue', 'Attributes must be a map.');
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    result[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
-  return result;
-}
-
-function requiredString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new LocalSqsFault('MissingParameter', `The request must contain the parameter ${name}.`);
-  return value;
-}
-
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > 128 || !/^[\x21-\x7E]+$/.test(value)) {
-    throw new LocalSqsFault('InvalidParameterValue', `Value ${String(value)} for parameter ${name} is invalid. Reason: It must be 1 to 128 printable ASCII characters.`);
-  }
-  return value;
-}
-
-function integer(value: unknown, name: string, min: number, max: number): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new LocalSqsFault('InvalidParameterValue', `Value ${String(value)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}.`);
-  }
-  return n;
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function matchesAttributeName(pattern: string, name: string): boolean {
-  if (pattern === 'All' || pattern === '.*') return true;
-  if (pattern.endsWith('.*')) return name.startsWith(pattern.slice(0, -1));
-  return pattern === name;
-}
-
-function parseMessageAttributes(value: unknown): Record<string, LocalSqsAttributeValue> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new LocalSqsFault('InvalidParameterValue', 'MessageAttributes must be a map.');
-  const entries = Object.entries(value as Record<string, Partial<LocalSqsAttributeValue>>);
-  if (entries.length > 10) throw new LocalSqsFault('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
-  const result: Record<string, LocalSqsAttributeValue> = {};
-  for (const [name, attribute] of entries) {
-    const type = attribute?.DataType;
-    if (typeof type !== 'string' || !/^(String|Number|Binary)(\..+)?$/.test(type)) {
-      throw new LocalSqsFault('InvalidParameterValue', `The message attribute '${name}' has an invalid message attribute type.`);
-    }
-    const binary = type.startsWith('Binary');
-    const present = binary ? typeof attribute.BinaryValue === 'string' : typeof attribute.StringValue === 'string';
-    if (!present) throw new LocalSqsFault('InvalidParameterValue', `The message attribute '${name}' must contain a non-empty message attribute value.`);
-    result[name] = binary ? { DataType: type, BinaryValue: attribute.BinaryValue! } : { DataType: type, StringValue: attribute.StringValue! };
-  }
-  return result;
-}
-
-function attributesSize(attributes: Record<string, LocalSqsAttributeValue>): number {
-  let size = 0;
-  for (const [name, a] of Object.entries(attributes)) {
-    size += Buffer.byteLength(name) + Buffer.byteLength(a.DataType);
-    size += a.BinaryValue !== undefined ? Buffer.from(a.BinaryValue, 'base64').length : Buffer.byteLength(a.StringValue ?? '');
-  }
-  return size;
-}
-
-function traceHeaderOf(value: unknown): string | undefined {
-  const header = (value as { AWSTraceHeader?: { StringValue?: unknown } } | undefined)?.AWSTraceHeader?.StringValue;
-  return typeof header === 'string' ? header : undefined;
-}
-
-function md5Hex(text: string | Buffer): string {
-  return createHash('md5').update(text).digest('hex');
-}
-
-/**
- * SQS's MD5 of message attributes: names sorted; each name, data type and value length-prefixed
- * (4 bytes, big-endian) with a transport byte (1 string/number, 2 binary) before the value.
- */
-export function md5OfMessageAttributes(attributes: Record<string, LocalSqsAttributeValue>): string {
-  const parts: Buffer[] = [];
-  const withLength = (bytes: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    parts.push(length, bytes);
-  };
-  for (const name of Object.keys(attributes).sort()) {
-    const attribute = attributes[name]!;
-    withLength(Buffer.from(name, 'utf8'));
-    withLength(Buffer.from(attribute.DataType, 'utf8'));
-    if (attribute.BinaryValue !== undefined) {
-      parts.push(Buffer.from([2]));
-      withLength(Buffer.from(attribute.BinaryValue, 'base64'));
-    } else {
-      parts.push(Buffer.from([1]));
-      withLength(Buffer.from(attribute.StringValue ?? '', 'utf8'));
-    }
-  }
-  return md5Hex(Buffer.concat(parts));
-}
-
-// Receipt handles name the queue and message, plus a nonce so every receive gets a new one.
-function encodeReceiptHandle(queue: string, messageId: string): string {
-  return Buffer.from(`${queue}\n${messageId}\n${randomUUID()}`, 'utf8').toString('base64url');
-}
-
-function decodeReceiptHandle(handle: string): { queue: string; messageId: string } | undefined {
-  const parts = Buffer.from(handle, 'base64url').toString('utf8').split('\n');
-  if (parts.length !== 3 || !parts[0] || !parts[1]) return undefined;
-  return { queue: parts[0], messageId: parts[1] };
-}
-
-function answer(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': JSON_10,
-    'content-length': Buffer.byteLength(body),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(body);
-}
-
-function answerFault(res: ServerResponse, fault: LocalSqsFault): void {
-  if (res.headersSent) return void res.end();
-  const spec = SQS_FAULTS[fault.code];
-  answer(res, spec.status, { __type: `com.amazonaws.sqs#${fault.code}`, message: fault.message }, {
-    'x-amzn-query-error': `${spec.query};${spec.sender ? 'Sender' : 'Receiver'}`,
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

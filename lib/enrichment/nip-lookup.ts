@@ -1,0 +1,48 @@
+import { toWallClock } from '../time/wall-clock.ts';
+import type { CachedAnswer, RegisterStore } from './register-store.ts';
+import { searchNip, type VatRegisterClientOptions } from './vat-register.ts';
+
+/** Where a lookup ended; each is logged and counted. `limit`: ours or the register's daily limit; `unavailable`: the register or the cache failed. */
+export type LookupOutcome =
+  | (CachedAnswer & { from: 'register' | 'cache' })
+  | { kind: 'limit' }
+  | { kind: 'unavailable'; reason: string };
+
+export type NipLookup = (nip: string) => Promise<LookupOutcome>;
+
+export type NipLookupOptions = {
+  store: RegisterStore;
+  register: VatRegisterClientOptions;
+  /** Register requests a day; past it leads go on without enrichment until the next (Polish) day. */
+  dailyLimit: number;
+  now?: () => Date;
+};
+
+/** The register's dates are Polish dates. */
+const REGISTER_TIME_ZONE = 'Europe/Warsaw';
+
+/**
+ * Cache first (30 days), then the register within the daily limit. Never throws: an outage, a slow
+ * answer or a failing cache is an outcome, and the lead is delivered without enrichment.
+ */
+export function createNipLookup(options: NipLookupOptions): NipLookup {
+  const now = options.now ?? (() => new Date());
+  return async (nip) => {
+    try {
+      const cached = await options.store.get(nip);
+      if (cached) return { ...cached, from: 'cache' };
+      const day = toWallClock(now(), REGISTER_TIME_ZONE).date;
+      // Counted before the call: two workers at the limit never both go over it.
+      if ((await options.store.countRequest(day)) > options.dailyLimit) return { kind: 'limit' };
+      const answer = await searchNip(nip, day, options.register);
+      if (answer.kind === 'limit') {
+        await options.store.exhaust(day, options.dailyLimit);
+        return { kind: 'limit' };
+      }
+      await options.store.put(nip, answer);
+      return { ...answer, from: 'register' };
+    } catch (error) {
+      return { kind: 'unavailable', reason: (error as { code?: unknown })?.code === 'register_unavailable' ? (error as Error).message : (error as Error)?.name ?? 'Error' };
+    }
+  };
+}

@@ -1,0 +1,153 @@
+import type { BodyFields } from '../http/body.ts';
+import { aliasOf, normaliseFieldName } from './aliases.ts';
+import { isTicked } from './consents.ts';
+
+/**
+ * WordPress form builders whose webhook shapes a form understands with `"preset": "<builder>"`.
+ * Each preset only reshapes the fields (names, nesting, metadata); the usual mapping and checks follow.
+ */
+export const FORM_PRESETS = ['cf7', 'elementor', 'wpforms', 'gravityforms'] as const;
+export type FormPreset = (typeof FORM_PRESETS)[number];
+
+/** Reshapes a builder's webhook fields into plain lead fields. `mapping` names the builder's own ids a form maps by hand. */
+export function applyPreset(preset: FormPreset, fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
+  const shaped = PRESETS[preset](fields, mapping);
+  return consentsAsTicks(shaped, mapping);
+}
+
+const PRESETS: Record<FormPreset, (fields: BodyFields, mapping: Readonly<Record<string, string>>) => BodyFields> = {
+  cf7: contactForm7,
+  elementor,
+  wpforms,
+  gravityforms,
+};
+
+/** Contact Form 7 tags a form author did not rename: `<type>-<number>`. */
+const CF7_AUTO_NAME = /^([a-z]+)-\d+$/;
+const CF7_TYPES: Readonly<Record<string, string>> = { email: 'email', tel: 'phone', textarea: 'message', url: 'page_url' };
+
+/**
+ * "CF7 to Webhook": a JSON object of the form's tag names (`your-email`, `tel-123`, `acceptance-rodo`).
+ * Auto-named tags count by their type, acceptance tags are consents.
+ */
+function contactForm7(fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
+  const out: BodyFields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (Object.hasOwn(mapping, name)) {
+      out[name] = value;
+      continue;
+    }
+    const acceptance = /^acceptance-(.+)$/.exec(name);
+    const auto = CF7_AUTO_NAME.exec(name);
+    if (acceptance) add(out, `consent_${normaliseFieldName(acceptance[1] ?? '')}`, value);
+    else if (auto && Object.hasOwn(CF7_TYPES, auto[1] ?? '')) add(out, CF7_TYPES[auto[1]!]!, value);
+    else add(out, name, value);
+  }
+  return out;
+}
+
+/** What Elementor sends beside the fields and nobody needs in a CRM (the visitor's IP and browser, the plugin's credit line). */
+const ELEMENTOR_META_DROPPED = new Set(['date', 'time', 'user_agent', 'remote_ip', 'credit', 'powered_by', 'form_id']);
+
+/**
+ * Elementor Pro Forms' Webhook action, form-urlencoded. "Advanced Data" on: `fields[<id>][value]` with
+ * `[title]` (the label) and `[type]`, `meta[page_url][value]`, `form[name]`; off: `<Label>=<value>` plus
+ * `form_id`, `form_name` and labelled metadata ("Page URL", "Remote IP"…). A field whose id means
+ * nothing (`field_3f2a1b`) is read by its label; acceptance fields are consents.
+ */
+function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
+  const out: BodyFields = {};
+  const advanced = new Map<string, { value?: string | string[]; title?: string; type?: string }>();
+  for (const [name, value] of Object.entries(fields)) {
+    const nested = /^(fields|meta|form)\[([^\]]*)\](?:\[([^\]]*)\])?$/.exec(name);
+    if (!nested) {
+      if (!ELEMENTOR_META_DROPPED.has(normaliseFieldName(name))) add(out, name, value);
+      continue;
+    }
+    const [, group, id = '', sub] = nested;
+    if (group === 'form') {
+      if (id === 'name') add(out, 'form_name', value);
+      continue;
+    }
+    if (group === 'meta') {
+      if (id === 'page_url' && sub === 'value') add(out, 'page_url', value);
+      continue;
+    }
+    const entry = advanced.get(id) ?? {};
+    const text = Array.isArray(value) ? value.at(-1) : value;
+    if (sub === 'value') entry.value = value;
+    else if (sub === 'title') entry.title = text;
+    else if (sub === 'type') entry.type = text;
+    else if (sub === 'raw_value' && entry.value === undefined) entry.value = value;
+    advanced.set(id, entry);
+  }
+  for (const [id, entry] of advanced) {
+    if (entry.value === undefined) continue;
+    if (entry.type === 'acceptance') {
+      add(out, `consent_${normaliseFieldName(id)}`, entry.value);
+      if (entry.title) add(out, `consent_${normaliseFieldName(id)}_text`, entry.title);
+      continue;
+    }
+    const byId = Object.hasOwn(mapping, id) || aliasOf(normaliseFieldName(id)) !== undefined;
+    add(out, byId || !entry.title ? id : entry.title, entry.value);
+  }
+  return out;
+}
+
+/**
+ * WPForms' Webhooks add-on: the keys chosen under "Request Body", each with a field's value. Choices of
+ * a checkbox field come one per line; they are kept as a list.
+ */
+function wpforms(fields: BodyFields): BodyFields {
+  const out: BodyFields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const values = (Array.isArray(value) ? value : [value]).flatMap((v) => (v.includes('\n') ? v.split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : [v]));
+    add(out, name, values.length === 1 ? values[0]! : values);
+  }
+  return out;
+}
+
+/** The entry's own properties in Gravity Forms' "All Fields" body: not what the person typed. */
+const GRAVITY_ENTRY_PROPERTIES = new Set([
+  'id', 'form_id', 'post_id', 'date_created', 'date_updated', 'is_starred', 'is_read', 'ip', 'user_agent', 'currency',
+  'payment_status', 'payment_date', 'payment_amount', 'payment_method', 'transaction_id', 'transaction_type', 'is_fulfilled',
+  'created_by', 'status', 'source_id', 'is_approved',
+]);
+
+/**
+ * Gravity Forms' Webhooks add-on: "All Fields" sends the entry, keyed by field id (`2`, and `1.3`/`1.6` for
+ * the parts of a Name field), beside the entry's own properties; "Select Fields" sends the keys chosen.
+ * Field ids mean nothing by themselves: map them in the form's `mapping` (`{"1.3": "first_name"}`).
+ */
+function gravityforms(fields: BodyFields): BodyFields {
+  const out: BodyFields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (GRAVITY_ENTRY_PROPERTIES.has(name)) continue;
+    add(out, name === 'source_url' ? 'page_url' : name, value);
+  }
+  return out;
+}
+
+const REFUSED = new Set(['', '0', 'off', 'no', 'nie', 'false']);
+
+/**
+ * Builders send a ticked consent as the text agreed to (WPForms' GDPR field) or as a label: such a value
+ * counts as ticked, and the text is kept as the consent's text. An empty or negative value stays not given.
+ */
+function consentsAsTicks(fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
+  const out: BodyFields = { ...fields };
+  for (const [name, value] of Object.entries(fields)) {
+    const target = mapping[name] ?? aliasOf(normaliseFieldName(name));
+    if (!target?.startsWith('consent_') || target.endsWith('_text') || target.endsWith('_version')) continue;
+    const text = (Array.isArray(value) ? value.at(-1) : value)?.trim() ?? '';
+    if (isTicked(text) || REFUSED.has(text.toLowerCase())) continue;
+    out[name] = '1';
+    if (out[`${target}_text`] === undefined) out[`${target}_text`] = text;
+  }
+  return out;
+}
+
+function add(fields: BodyFields, name: string, value: string | string[]): void {
+  const current = fields[name];
+  fields[name] = current === undefined ? value : [current, value].flat();
+}

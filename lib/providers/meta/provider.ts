@@ -1,0 +1,19 @@
+import type { Provider } from '../types.ts';
+import { parseJsonBody } from '../shared/json-body.ts';
+import { requireSecrets } from '../shared/secrets.ts';
+import { answerChallenge } from './handshake.ts';
+import { mapMetaNotification } from './map.ts';
+import { verifyMetaSignature } from './signature.ts';
+
+/** Meta Lead Ads: a signed Page notification with lead ids; the worker reads each lead from the Graph API. */
+export const metaProvider: Provider = {
+  name: 'meta',
+  needsSecret: true,
+  handle(req, ctx) {
+    verifyMetaSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets));
+    return mapMetaNotification(parseJsonBody(req.rawBody), ctx.settings);
+  },
+  handshake(query, ctx) {
+    return answerChallenge(query, ctx.settings.verifyToken);
+  },
+};

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyRegisterAnswer } from '../../lib/enrichment/apply-register.ts';
+import { splitAddress } from '../../lib/enrichment/address.ts';
+import { VatRegisterUnavailableError } from '../../lib/enrichment/errors.ts';
+import { searchNip, type RegisterAnswer } from '../../lib/enrichment/vat-register.ts';
+import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
+
+let register: FakeVatRegister;
+beforeAll(async () => { register = await startFakeVatRegister(); });
+afterAll(async () => { await register.close(); });
+beforeEach(() => register.reset());
+
+const client = () => ({ baseUrl: register.url, timeoutMs: 500 });
+const FOUND: Extract<RegisterAnswer, { kind: 'found' }> = {
+  kind: 'found', date: '2026-03-12', requestId: 'r1',
+  subject: { name: 'PRZYKŁADOWA SPÓŁKA Z O.O.', nip: '7770001111', regon: '123456785', krs: '0000123456', statusVat: 'Czynny', address: 'UL. PIOTRKOWSKA 100, 90-001 ŁÓDŹ' },
+};
+
+describe('the VAT register client (GET /api/search/nip/{nip}?date=…)', () => {
+  it('reads a found subject, with its working address', async () => {
+    const answer = await searchNip('7770001111', '2026-03-12', client());
+    expect(answer).toMatchObject({ kind: 'found', date: '2026-03-12', subject: { name: 'PRZYKŁADOWA SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ', regon: '123456785', statusVat: 'Czynny', address: 'UL. PIOTRKOWSKA 100, 90-001 ŁÓDŹ' } });
+    expect(register.requests).toEqual(['/api/search/nip/7770001111?date=2026-03-12']);
+  });
+
+  it('falls back to the residence address of a sole trader', async () => {
+    expect(await searchNip('9517538522', '2026-03-12', client())).toMatchObject({ subject: { address: 'UL. DŁUGA 5/7, 31-147 KRAKÓW', statusVat: 'Zwolniony' } });
+  });
+
+  it('reads `subject: null` as not found', async () => {
+    expect(await searchNip('1112223332', '2026-03-12', client())).toMatchObject({ kind: 'not-found', date: '2026-03-12' });
+  });
+
+  it('reads the register\'s daily limit as a limit, not an outage', async () => {
+    register.mode = 'limit';
+    expect(await searchNip('7770001111', '2026-03-12', client())).toEqual({ kind: 'limit' });
+  });
+
+  it.each([['error' as const], ['slow' as const]])('throws VatRegisterUnavailableError when the register answers %s', async (mode) => {
+    register.mode = mode;
+    await expect(searchNip('7770001111', '2026-03-12', client())).rejects.toBeInstanceOf(VatRegisterUnavailableError);
+  });
+
+  it('throws VatRegisterUnavailableError when nothing listens', async () => {
+    const gone = await startFakeVatRegister();
+    await gone.close();
+    await expect(searchNip('7770001111', '2026-03-12', { baseUrl: gone.url, timeoutMs: 500 })).rejects.toBeInstanceOf(VatRegisterUnavailableError);
+  });
+
+  it('answers a bad date with the register\'s documented 400 shape', async () => {
+    const response = await fetch(`${register.url}/api/search/nip/7770001111?date=12.03.2026`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ code: expect.stringMatching(/^WL-/), message: expect.any(String) });
+  });
+});
+
+describe('applyRegisterAnswer', () => {
+  const typed = { name: 'Anna Nowak', nip: '7770001111', email: 'anna@example.pl', city: 'Łódź', description: 'Message' };
+
+  it('fill-empty never overwrites what the person typed, and leaves a half-typed address alone', () => {
+    const fields = applyRegisterAnswer(typed, FOUND, 'fill-empty', '7770001111');
+    expect(fields).toMatchObject({ name: 'Anna Nowak', city: 'Łódź' });
+    expect(fields.address).toBeUndefined();
+    expect(fields.description).toBe('Message\n\nVAT register (2026-03-12): PRZYKŁADOWA SPÓŁKA Z O.O.; REGON 123456785; KRS 0000123456; VAT status: Czynny; address: UL. PIOTRKOWSKA 100, 90-001 ŁÓDŹ');
+  });
+
+  it('fill-empty fills a stand-in name (the e-mail) and an empty address', () => {
+    const fields = applyRegisterAnswer({ name: 'anna@example.pl', email: 'anna@example.pl', nip: '7770001111' }, FOUND, 'fill-empty', '7770001111');
+    expect(fields).toMatchObject({ name: 'PRZYKŁADOWA SPÓŁKA Z O.O.', address: 'UL. PIOTRKOWSKA 100', postal_code: '90-001', city: 'ŁÓDŹ' });
+  });
+
+  it('prefer-register writes the register\'s name and address and keeps the typed ones in the description', () => {
+    const fields = applyRegisterAnswer({ ...typed, address: 'Piotrkowska 1' }, FOUND, 'prefer-register', '7770001111');
+    expect(fields).toMatchObject({ name: 'PRZYKŁADOWA SPÓŁKA Z O.O.', address: 'UL. PIOTRKOWSKA 100', postal_code: '90-001', city: 'ŁÓDŹ' });
+    expect(fields.description).toContain('As typed in the lead: name: Anna Nowak; address: Piotrkowska 1, Łódź');
+  });
+
+  it('records a NIP the register does not know in the description and changes nothing else', () => {
+    const fields = applyRegisterAnswer(typed, { kind: 'not-found', date: '2026-03-12', requestId: undefined }, 'prefer-register', '7770001111');
+    expect(fields).toEqual({ ...typed, description: 'Message\n\nVAT register (2026-03-12): NIP 7770001111 is not in the register of VAT payers.' });
+  });
+
+  it.each([
+    ['UL. PROSTA 49, 00-838 WARSZAWA', { street: 'UL. PROSTA 49', postalCode: '00-838', city: 'WARSZAWA' }],
+    ['ul/ Prosta 49 00-838 Warszawa', { street: 'ul/ Prosta 49', postalCode: '00-838', city: 'Warszawa' }],
+    ['WARSZAWA', { street: 'WARSZAWA', postalCode: undefined, city: undefined }],
+  ])('splits the register address %j', (line, expected) => {
+    expect(splitAddress(line)).toEqual(expected);
+  });
+});
