@@ -1,10 +1,14 @@
 /**
  * bench/leads — the lead path end to end on loopback (run with `npm run bench -- leads`): CPU of the
- * accept path, CSMART calls per 1,000 leads through the worker, SSM calls per cold and warm start, and
- * each function's bundle size and import time. Prints ratios and counts, never asserts: machines are noisy.
+ * accept path, CSMART calls per 1,000 leads through the worker, SSM calls per cold and warm start,
+ * each function's bundle size and import time, and the accept path from a fresh process. Prints ratios and counts, never asserts: machines are noisy.
  */
 import { DeleteMessageCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { spawn } from 'node:child_process';
+import { once as onceEvent } from 'node:events';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createTablesFromServerless, startLocalDynamo } from '../emulators/dynamodb.ts';
 import { LOCAL_SQS_REGION } from '../emulators/sqs/index.ts';
 import { DEMO_USER } from '../sandbox/server.ts';
@@ -16,7 +20,7 @@ import { handlerEnv } from './support/handler-env.ts';
 import { formLeadEvent, jsonLeadEvent, LEAD_FORM_PARAMETERS, leadFields } from './support/lead-events.ts';
 import type { AcceptCpuResult } from './support/leads-accept-cpu.ts';
 import { startSqsProcess, type SqsProcess } from './support/local-sqs-process.ts';
-import { importTimes, kb, ratio } from './support/measure.ts';
+import { importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.ts';
 
 // Each part uses its own people, so no lead repeats a body another part sent within SQS's 5-minute dedupe window.
@@ -35,10 +39,14 @@ const leadsEnv = (extra: Record<string, string> = {}) => handlerEnv({
 });
 
 try {
-  await acceptPathCpu();
-  await csmartCallsPerThousandLeads();
-  await ssmCallsPerStart();
-  await bundleSizesAndImportTimes();
+  // BENCH_COLD_ONLY=1 runs part 5 alone (it takes seconds; the others take minutes).
+  if (!process.env.BENCH_COLD_ONLY) {
+    await acceptPathCpu();
+    await csmartCallsPerThousandLeads();
+    await ssmCallsPerStart();
+    await bundleSizesAndImportTimes();
+  }
+  await coldAcceptPath();
 } finally {
   bundles.remove();
   queueClient.destroy();
@@ -246,4 +254,57 @@ async function bundleSizesAndImportTimes(): Promise<void> {
     : `choose ${VARIANTS.bundled.label}: ${both} (${bundled < runtime * 0.9 ? `${ratio(runtime, bundled)}× faster bundled` : 'a tie within 10%'}); `
       + 'one tree-shaken file built from the SDK\'s ES modules, and the SDK version is the one the tests ran with, not whatever the runtime ships that week.';
   console.log(choice);
+}
+
+/**
+ * 5. The accept path from a fresh process, as a cold start meets it: Node started, the leads bundle
+ * (as serverless.yml builds it) loaded and its first lead answered — SSM and SQS on loopback — against
+ * the same for an empty handler's bundle. Wall time from spawn to the answer, median of 9, alternating.
+ */
+async function coldAcceptPath(): Promise<void> {
+  const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
+  const empty = await bundles.build('empty-cold', bundles.emptyEntry(), 'bundled');
+  // Plain JavaScript, so no TypeScript loader is counted: load the bundle, answer one event, report.
+  const runner = scratchModule(`import { createRequire } from 'node:module';
+const loading = performance.now();
+const { handler } = createRequire(import.meta.url)(process.env.BENCH_BUNDLE);
+const loaded = performance.now();
+const context = { functionName: 'csmart-connect-bench-leads', functionVersion: '$LATEST', memoryLimitInMB: '256',
+  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:csmart-connect-bench-leads', awsRequestId: 'cold-' + process.pid,
+  logGroupName: '/aws/lambda/csmart-connect-bench-leads', logStreamName: 'cold', callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 10000, done() {}, fail() {}, succeed() {} };
+const answer = await handler(JSON.parse(process.env.BENCH_EVENT), context);
+const answered = performance.now();
+process.stderr.write(JSON.stringify({ status: (answer && answer.statusCode) || 0, startMs: loading, loadMs: loaded - loading, firstMs: answered - loaded }) + '\\n');
+process.exit(0);
+`, 'cold-runner.mjs');
+  type Cold = { wallMs: number; status: number; startMs: number; loadMs: number; firstMs: number };
+  // Spawned asynchronously: the local SSM server answers from this process's event loop.
+  const once = async (bundle: string, person: number): Promise<Cold> => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [runner], {
+      env: { ...leadsEnv(), BENCH_BUNDLE: bundle, BENCH_EVENT: JSON.stringify(jsonLeadEvent(leadFields(person))) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const [code] = (await onceEvent(child, 'exit')) as [number | null];
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const line = stderr.trim().split('\n').at(-1) ?? '';
+    if (code !== 0 || !line.startsWith('{')) throw new Error(`the cold run failed: ${stderr.slice(0, 500)}`);
+    return { wallMs, ...(JSON.parse(line) as Omit<Cold, 'wallMs'>) };
+  };
+  const runs = { leads: [] as Cold[], empty: [] as Cold[] };
+  for (let i = 0; i < 9; i++) {
+    const person = PEOPLE.coldStart + 5_000 + i;
+    if (i % 2 === 0) { runs.leads.push(await once(leads.file, person)); runs.empty.push(await once(empty.file, person)); }
+    else { runs.empty.push(await once(empty.file, person)); runs.leads.push(await once(leads.file, person)); }
+  }
+  rmSync(dirname(runner), { recursive: true, force: true });
+  const m = (list: Cold[], key: keyof Cold) => median(list.map((r) => r[key]));
+  const statuses = [...new Set(runs.leads.map((r) => r.status))].join(', ');
+  console.log(`lead accept path from a fresh process (median of 9, alternating; answers ${statuses}):`);
+  console.log(`  spawn to answer: leads ${m(runs.leads, 'wallMs').toFixed(0)} ms vs an empty handler ${m(runs.empty, 'wallMs').toFixed(0)} ms = ${ratio(m(runs.leads, 'wallMs'), m(runs.empty, 'wallMs'))}×`);
+  console.log(`  inside the process: Node ready at ${m(runs.leads, 'startMs').toFixed(0)} ms, bundle loaded in ${m(runs.leads, 'loadMs').toFixed(0)} ms (empty: ${m(runs.empty, 'loadMs').toFixed(1)} ms),`
+    + ` first lead answered in ${m(runs.leads, 'firstMs').toFixed(0)} ms (empty: ${m(runs.empty, 'firstMs').toFixed(1)} ms; SSM + SQS on loopback)`);
 }

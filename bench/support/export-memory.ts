@@ -20,15 +20,13 @@ export type ExportMemoryResult = {
   type: 'result';
   /** RSS when the measured run started (after a full GC). */
   rssStart: number;
-  /** Highest RSS from the start until the List answer was parsed and returned. */
-  rssPeakList: number;
-  /** RSS when the records were in hand. */
-  rssAtRecords: number;
-  /** Highest RSS from then until the export finished (NDJSON, diff, CSV, index, manifest). */
-  rssPeakExport: number;
+  /** Highest RSS from the start until the export finished (List, NDJSON, CSV, diff, index, manifest). */
+  rssPeak: number;
   heapStart: number;
   heapPeak: number;
   count: number;
+  /** Wall time of the run. */
+  ms: number;
 };
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -52,26 +50,19 @@ const rssStart = process.memoryUsage().rss;
 const heapStart = heapNow();
 let heapPeak = heapStart;
 const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, heapNow()); }, 2);
-let rssPeakList = 0;
-let rssAtRecords = 0;
 resetPeak();
+const started = performance.now();
 const run = await runExport({
   modules: ['Accounts'],
-  list: async (module: ModuleName) => {
-    const records = await client.list(module);
-    rssPeakList = kib('VmHWM');
-    rssAtRecords = process.memoryUsage().rss;
-    heapPeak = Math.max(heapPeak, heapNow());
-    resetPeak();
-    return records;
-  },
+  listStream: (module: ModuleName) => client.listStream(module),
   store, date: process.env.BENCH_EXPORT_DATE ?? '', domain: 'bench', now: () => new Date(),
 });
-const rssPeakExport = kib('VmHWM');
+const ms = performance.now() - started;
+const rssPeak = kib('VmHWM');
 heapPeak = Math.max(heapPeak, heapNow());
 clearInterval(sampler);
 const result = run.results[0];
 if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
-const message: ExportMemoryResult = { type: 'result', rssStart, rssPeakList, rssAtRecords, rssPeakExport, heapStart, heapPeak, count: result.count };
+const message: ExportMemoryResult = { type: 'result', rssStart, rssPeak, heapStart, heapPeak, count: result.count, ms };
 await tellParent(message);
 process.exit(0);

@@ -21,6 +21,8 @@ export const SETTINGS = [
   { name: 'dlqUrl', env: 'CSMART_DLQ_URL', default: '', description: 'URL of the dead-letter queue of inbound work' },
   { name: 'linkTable', env: 'CSMART_LINK_TABLE', default: '', description: 'DynamoDB table linking inbound ids to CSMART record ids' },
   { name: 'callTimeoutMs', env: 'CSMART_TIMEOUT_MS', default: '8000', description: 'Timeout of one CSMART call, in milliseconds' },
+  { name: 'listIdleTimeoutMs', env: 'CSMART_LIST_IDLE_TIMEOUT_MS', default: '<CSMART_TIMEOUT_MS>', description: 'A List answer (read as it streams in) fails when no byte arrives for this long, in milliseconds' },
+  { name: 'listTimeoutMs', env: 'CSMART_LIST_TIMEOUT_MS', default: '600000', description: 'A List answer fails when the whole of it takes longer than this, in milliseconds; keep it under the function\'s timeout' },
   { name: 'configTtlSeconds', env: 'CSMART_CONFIG_TTL', default: '300', description: 'How long SSM values are cached before a refresh, in seconds (0 = every time)' },
   { name: 'queueName', env: 'CSMART_QUEUE_NAME', default: '', description: 'Name of the delivery queue; on Lambda its URL is built from the region and account (serverless.yml passes it)' },
   { name: 'dlqName', env: 'CSMART_DLQ_NAME', default: '', description: 'Name of the delivery dead-letter queue (serverless.yml passes it)' },
@@ -57,6 +59,8 @@ export type Settings = {
   readonly dlqUrl: string | undefined;
   readonly linkTable: string | undefined;
   readonly callTimeoutMs: number;
+  readonly listIdleTimeoutMs: number;
+  readonly listTimeoutMs: number;
   readonly configTtlSeconds: number;
   readonly authErrorPattern: RegExp | undefined;
   readonly errorTexts: ExtraErrorTexts | undefined;
@@ -128,6 +132,8 @@ export function readSettings(env: Environment = process.env): Settings {
     'a DynamoDB table name (3-255 letters, digits, "_", "." or "-")');
 
   const callTimeoutMs = integer(raw('CSMART_TIMEOUT_MS'), 8000, 'CSMART_TIMEOUT_MS', 1, MAX_TIMEOUT_MS);
+  const listIdleTimeoutMs = integer(raw('CSMART_LIST_IDLE_TIMEOUT_MS'), callTimeoutMs, 'CSMART_LIST_IDLE_TIMEOUT_MS', 1, MAX_TIMEOUT_MS);
+  const listTimeoutMs = integer(raw('CSMART_LIST_TIMEOUT_MS'), 600_000, 'CSMART_LIST_TIMEOUT_MS', 1, MAX_TIMEOUT_MS);
   const configTtlSeconds = integer(raw('CSMART_CONFIG_TTL'), 300, 'CSMART_CONFIG_TTL', 0, MAX_TTL_SECONDS);
 
   const patternSource = raw('CSMART_AUTH_ERROR_PATTERN');
@@ -174,7 +180,7 @@ export function readSettings(env: Environment = process.env): Settings {
     vatRegisterUrl, vatRegisterDailyLimit, metaGraphUrl, editMode: editMode as EditMode, fieldNames,
     exportModules: exportModules as ModuleName[], exportEmitOnFirstRun: emitRaw === 'true', eventMaxBytes,
     apiUrl, stage, ssmPrefix, timeZone, exportBucket, exportPrefix, eventBus,
-    queueUrl, dlqUrl, linkTable, callTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,
+    queueUrl, dlqUrl, linkTable, callTimeoutMs, listIdleTimeoutMs, listTimeoutMs, configTtlSeconds, authErrorPattern, errorTexts,
     queueName, dlqName, maxReceiveCount, retryBaseSeconds, accountCacheSeconds,
     formsFile: localFile(raw('CSMART_FORMS_FILE'), 'CSMART_FORMS_FILE'),
     secretsFile: localFile(raw('CSMART_SECRETS_FILE'), 'CSMART_SECRETS_FILE'),

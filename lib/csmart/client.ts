@@ -3,12 +3,14 @@ import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
 import { replacementFields, type EditMode } from './edit-mode.ts';
-import { renameListFields, type FieldNames } from './field-names.ts';
+import { listRecordRenamer, type FieldNames } from './field-names.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
+import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, type OpenList } from './list-request.ts';
+import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
 import { createErrorClassifier, type ExtraErrorTexts } from './known-errors.ts';
-import { normaliseId, normaliseList } from './normalise.ts';
+import { normaliseId } from './normalise.ts';
 import { parseReply } from './reply.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.ts';
@@ -28,6 +30,10 @@ export type CsmartClientOptions = {
   credentials: () => Promise<Credentials>;
   /** Per-request timeout; keep it well under the Lambda function's timeout. */
   timeoutMs?: number;
+  /** A streamed List fails when no byte arrives for this long (default: `timeoutMs`). */
+  listIdleTimeoutMs?: number;
+  /** A streamed List fails when its whole answer takes longer than this (default 10 minutes). */
+  listTimeoutMs?: number;
   retry?: RetryPolicy;
   /** Regular expression (source) for error texts that mean "log in again". */
   authErrorPattern?: string;
@@ -47,16 +53,25 @@ export type CsmartClient = {
   /** Logs in (or reuses the process's token) and returns the domain CSMART confirmed. */
   login(): Promise<{ domain: string }>;
   list(module: ModuleName): Promise<CsmartRecord[]>;
+  /**
+   * The module's records as they arrive, in batches, each with its own JSON bytes. Failures before
+   * the first batch are retried like any List; a failure after it ends the iteration with the error.
+   */
+  listStream(module: ModuleName): AsyncIterable<ListedRecord[]>;
   /** Creates a record, or edits the one with `id`. Returns the saved record's id. */
   save<M extends SaveModule>(module: M, fields: SaveFields<M>, options?: { id?: string }): Promise<string>;
   /** The one generic call every method goes through: module × action × fields from the table. */
   call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown>;
 };
 
+export { DEFAULT_LIST_TIMEOUT_MS } from './list-request.ts';
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const timeoutMs = options.timeoutMs ?? 8_000;
+  const listIdleTimeoutMs = options.listIdleTimeoutMs ?? timeoutMs;
+  const listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const classify = createErrorClassifier({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
   const doFetch = options.fetch ?? fetch;
@@ -64,7 +79,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
   const editMode = options.editMode ?? 'merge';
-  const fieldNames = options.fieldNames ?? {};
+  // CSMART's List field names turned into ours on every parsed record (the raw bytes stay CSMART's).
+  const renameRecord = listRecordRenamer(options.fieldNames ?? {});
 
   // Built once per endpoint, module and action: the hot path only looks them up.
   const urls = new Map<string, string>();
@@ -95,19 +111,35 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
       body = await response.text();
+      await connectionReleased();
     } catch (error) {
       throw networkError(error, where, timeoutMs);
     }
     const envelope = parseReply(body, { ...where, status: response.status, secrets });
     if (envelope.error === '') return envelope.data;
-    const message = `CSMART ${module}/${action} refused: ${redact(envelope.error, secrets)}`;
+    throw refusal(envelope.error, where, response.status, secrets);
+  }
+
+  /** The error for a refusal CSMART wrote into its envelope. */
+  function refusal(text: string, where: { module: string; action: Action }, status: number, secrets: string[]): CsmartError {
+    const message = `CSMART ${where.module}/${where.action} refused: ${redact(text, secrets)}`;
     // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
-    if (response.status >= 500 || response.status === 429) throw new CsmartUpstreamError(message, { ...where, status: response.status });
+    if (status >= 500 || status === 429) return new CsmartUpstreamError(message, { ...where, status });
     // Only texts known to be about the data are permanent; an unknown one is retried with backoff.
-    const kind = classify(envelope.error);
-    if (kind === 'auth') throw new CsmartAuthError(message, where);
-    if (kind === 'validation') throw new CsmartValidationError(message, where);
-    throw new CsmartUpstreamError(message, { ...where, status: response.status });
+    const kind = classify(text);
+    if (kind === 'auth') return new CsmartAuthError(message, where);
+    if (kind === 'validation') return new CsmartValidationError(message, where);
+    return new CsmartUpstreamError(message, { ...where, status });
+  }
+
+  /** Sends a List and reads it up to its first batch (see list-request.ts), inside the retries. */
+  function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
+    return openListRequest({
+      fetch: doFetch, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
+      idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs, rename: renameRecord,
+      refusal: (text, status) => refusal(text, { module, action: 'List' }, status, secrets),
+      networkError: (error) => networkError(error, { module, action: 'List' }, listIdleTimeoutMs),
+    });
   }
 
   /** Repeats `attempt` while the policy says the failure is transient and safe to repeat. */
@@ -157,12 +189,21 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
       const { credentials } = await session();
       return { domain: credentials.domain };
     }
+    return authorised(module, action, (credentials, params, secrets) => send(credentials, module, action, params, secrets), fields);
+  }
+
+  /** Runs one request with this process's token, retried by the policy; logs in again once when CSMART refuses the token. */
+  async function authorised<T>(
+    module: ModuleName, action: Action,
+    request: (credentials: Credentials, params: Record<string, string | undefined>, secrets: string[]) => Promise<T>,
+    fields: Record<string, string | undefined>,
+  ): Promise<T> {
     const run = async () => {
       const { credentials, key, token } = await session();
       const secrets = [token, credentials.hash];
       const params = { domain: credentials.domain, token, ...fields };
       try {
-        return await withRetries(module, action, () => send(credentials, module, action, params, secrets));
+        return await withRetries(module, action, () => request(credentials, params, secrets));
       } catch (error) {
         if (error instanceof CsmartAuthError) await forgetToken(key, token);
         throw error;
@@ -178,9 +219,27 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     }
   }
 
+  async function* listStream(module: ModuleName): AsyncGenerator<ListedRecord[]> {
+    const open = await authorised(module, 'List', (credentials, params, secrets) => openList(credentials, module, params, secrets), {});
+    try {
+      for (let batch = open.first; batch !== undefined; batch = await open.next()) yield batch;
+    } finally {
+      await open.close();
+    }
+  }
+
   async function list(module: ModuleName): Promise<CsmartRecord[]> {
-    const data = await call(module, 'List', {});
-    return normaliseList(renameListFields(data, fieldNames), module);
+    // Read whole inside the retries: nothing was handed out yet, so a cut answer can be asked for again.
+    return authorised(module, 'List', async (credentials, params, secrets) => {
+      const open = await openList(credentials, module, params, secrets);
+      const records: CsmartRecord[] = [];
+      try {
+        for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
+      } finally {
+        await open.close();
+      }
+      return records;
+    }, {});
   }
 
   return {
@@ -189,6 +248,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
       return { domain: credentials.domain };
     },
     list,
+    listStream,
     async save(module, fields, saveOptions = {}) {
       let checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
       if (saveOptions.id !== undefined) {
@@ -229,7 +289,7 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, cr
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Classifies a fetch failure. Only a refused or unresolvable connection proves the request never left. */
-function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
+export function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
   if (error instanceof CsmartError) return error;
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {

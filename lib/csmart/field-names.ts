@@ -6,21 +6,35 @@
  */
 export type FieldNames = Readonly<Record<string, string>>;
 
-/** List data (an array or an id-keyed object of records) with CSMART's names turned into ours. */
-export function renameListFields(data: unknown, names: FieldNames): unknown {
+/** A List record's fields with CSMART's names turned into ours: the record itself when nothing is renamed. */
+export type RecordRenamer = (record: Record<string, unknown>) => Record<string, unknown>;
+
+const unchanged: RecordRenamer = (record) => record;
+
+/**
+ * The renamer for one mapping, built once per client: a streamed List applies it to each record as it
+ * is parsed (before its id is read, as for a whole List), never to the record's raw bytes.
+ */
+export function listRecordRenamer(names: FieldNames): RecordRenamer {
   const pairs = Object.entries(names).filter(([ours, theirs]) => ours !== theirs);
-  if (pairs.length === 0 || data === null || typeof data !== 'object') return data;
+  if (pairs.length === 0) return unchanged;
   const theirs = new Set(pairs.map(([, name]) => name));
-  const rename = (record: unknown): unknown => {
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
-    const source = record as Record<string, unknown>;
-    if (!pairs.some(([, name]) => Object.hasOwn(source, name))) return record;
+  return (source) => {
+    if (!pairs.some(([, name]) => Object.hasOwn(source, name))) return source;
     const out: Record<string, unknown> = {};
     for (const key in source) if (!theirs.has(key)) out[key] = source[key];
     // A field CSMART itself names like one of ours gives way to the mapped field.
     for (const [ours, name] of pairs) if (Object.hasOwn(source, name)) out[ours] = source[name];
     return out;
   };
+}
+
+/** List data (an array or an id-keyed object of records) with CSMART's names turned into ours. */
+export function renameListFields(data: unknown, names: FieldNames): unknown {
+  const renamer = listRecordRenamer(names);
+  if (renamer === unchanged || data === null || typeof data !== 'object') return data;
+  const rename = (record: unknown): unknown =>
+    record === null || typeof record !== 'object' || Array.isArray(record) ? record : renamer(record as Record<string, unknown>);
   if (Array.isArray(data)) return data.map(rename);
   return Object.fromEntries(Object.entries(data).map(([key, record]) => [key, rename(record)]));
 }

@@ -11,6 +11,8 @@ export function processClient(): CsmartClient {
     client = createCsmartClient({
       credentials: processCredentials(),
       timeoutMs: settings.callTimeoutMs,
+      listIdleTimeoutMs: settings.listIdleTimeoutMs,
+      listTimeoutMs: settings.listTimeoutMs,
       editMode: settings.editMode,
       fieldNames: settings.fieldNames,
       ...(settings.authErrorPattern ? { authErrorPattern: settings.authErrorPattern.source } : {}),

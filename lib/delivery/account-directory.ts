@@ -1,9 +1,11 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord } from '../csmart/modules.ts';
+import { KeyTable } from './key-table.ts';
 
 /**
  * CSMART cannot search: the only way to find a client by NIP or e-mail is its whole Accounts list.
- * The list is cached briefly per process and kept current with what this process saves.
+ * The list is cached briefly per process, as an index of NIP, e-mail and phone → client, and kept current
+ * with what this process saves.
  * List record fields are undocumented; we read the Save field names and a few common variants.
  */
 const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
@@ -22,34 +24,76 @@ export const phoneKey = (value: unknown) => {
 /** `phone` matches only when neither NIP nor e-mail is given: it identifies a phone-only lead's client. */
 export type AccountMatch = { nip?: string; email?: string; phone?: string };
 export type AccountDirectory = {
+  /**
+   * The client with this NIP, else e-mail; with neither, by phone. The record holds only its id, name and
+   * NIP (as stored), not every field: `record(id)` reads a whole one.
+   */
   find(match: AccountMatch, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
-  /** The client with this id, if CSMART still lists it. */
+  /** The client with this id, if CSMART still lists it (the same short record as `find`). */
   byId(id: string, options?: { fresh?: boolean }): Promise<CsmartRecord | undefined>;
+  /** The whole record of one client, read from a fresh List (for its description before an update). */
+  record(id: string): Promise<CsmartRecord | undefined>;
   remember(record: CsmartRecord): void;
   clear(): void;
   readonly stats: { lists: number };
 };
 
-type Index = { at: number; byId: Map<string, CsmartRecord>; byNip: Map<string, CsmartRecord>; byEmail: Map<string, CsmartRecord>; byPhone: Map<string, CsmartRecord> };
+/**
+ * What the directory keeps per client: its id, name and NIP in arrays, and 53-bit hashes of its
+ * id, NIP, e-mail and phone in typed-array tables to its slot — no record objects, no key strings and no
+ * Map entries, so its memory grows by about 100 bytes per client whatever the records hold. A hash names a wrong client
+ * with a chance of about n / 2^53 per lookup (3·10^-11 for 300,000 clients).
+ */
+type Index = { at: number; ids: string[]; names: (string | undefined)[]; nips: (string | undefined)[]; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
 
-export function createAccountDirectory(options: { client: Pick<CsmartClient, 'list'>; ttlMs: number; now?: () => number }): AccountDirectory {
+/** Two FNV-1a hashes of the text (different offsets and primes), joined into one exact 53-bit number. */
+export function keyHash(text: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+}
+
+export function createAccountDirectory(options: { client: Pick<CsmartClient, 'listStream'>; ttlMs: number; now?: () => number }): AccountDirectory {
   const now = options.now ?? Date.now;
   let index: Promise<Index> | undefined;
   const stats = { lists: 0 };
 
   const add = (idx: Index, record: CsmartRecord) => {
-    idx.byId.set(record.id, record);
-    for (const field of NIP_FIELDS) { const nip = nipDigits(record[field]); if (nip) idx.byNip.set(nip, record); }
-    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(email, record); }
-    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(phone, record); }
+    const idKey = keyHash(record.id);
+    let slot = idx.byId.get(idKey);
+    if (slot !== undefined && idx.ids[slot] !== record.id) slot = undefined; // a hash shared by two ids
+    if (slot === undefined) {
+      slot = idx.ids.length;
+      idx.ids.push(record.id);
+      idx.names.push(undefined);
+      idx.nips.push(undefined);
+      idx.byId.set(idKey, slot);
+    }
+    const name = record.name;
+    idx.names[slot] = typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined;
+    for (const field of NIP_FIELDS) {
+      const value = record[field];
+      const nip = nipDigits(value);
+      if (!nip) continue;
+      idx.byNip.set(keyHash(nip), slot);
+      // Kept as the record stores it ("526-025-02-74" stays so): tasks carry the client's NIP exactly.
+      idx.nips[slot] = String(value).trim();
+    }
+    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
+    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
   };
 
   async function load(): Promise<Index> {
     stats.lists++;
-    const records = await options.client.list('Accounts');
-    const idx: Index = { at: now(), byId: new Map(), byNip: new Map(), byEmail: new Map(), byPhone: new Map() };
+    const idx: Index = { at: now(), ids: [], names: [], nips: [], byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
+    // Built as the records stream in, keeping only the keys: the whole list is never held.
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
-    for (const record of records) add(idx, record);
+    for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
     return idx;
   }
 
@@ -64,17 +108,36 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     return loading;
   }
 
+  const asRecord = (idx: Index, slot: number | undefined): CsmartRecord | undefined => {
+    if (slot === undefined) return undefined;
+    const record: CsmartRecord = { id: idx.ids[slot]! };
+    const name = idx.names[slot];
+    const nip = idx.nips[slot];
+    if (name !== undefined) record.name = name;
+    if (nip !== undefined) record.nip = nip;
+    return record;
+  };
+
   return {
     stats,
     async find(match, findOptions = {}) {
       const idx = await current(findOptions.fresh ?? false);
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
-      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? idx.byPhone.get(phone) : undefined; }
-      return (nip ? idx.byNip.get(nip) : undefined) ?? (email ? idx.byEmail.get(email) : undefined);
+      // The phone identifies a client only when neither NIP nor e-mail is given (a phone-only lead's client).
+      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? asRecord(idx, idx.byPhone.get(keyHash(phone))) : undefined; }
+      return asRecord(idx, (nip ? idx.byNip.get(keyHash(nip)) : undefined) ?? (email ? idx.byEmail.get(keyHash(email)) : undefined));
     },
     async byId(id, findOptions = {}) {
-      return (await current(findOptions.fresh ?? false)).byId.get(id);
+      const idx = await current(findOptions.fresh ?? false);
+      const slot = idx.byId.get(keyHash(id));
+      return asRecord(idx, slot !== undefined && idx.ids[slot] === id ? slot : undefined);
+    },
+    async record(id) {
+      stats.lists++;
+      let found: CsmartRecord | undefined;
+      for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) if (record.id === id) found = record;
+      return found;
     },
     remember(record) {
       void index?.then((idx) => add(idx, record), () => undefined);

@@ -105,7 +105,10 @@ async function deliverAccount(step: AccountStep, run: Attempt, deps: DeliveryDep
   if (existingId) {
     id = existingId;
     if (step.onMatch === 'update') {
-      await deps.client.save('Accounts', keepingDescription(fields, existing), { id });
+      // The directory keeps only lookup fields: the description to append to is read whole, only here.
+      // Without the whole record the new description is left out rather than written over the client's own.
+      const before = fields.description && existing ? await deps.accounts.record(id) : existing;
+      await deps.client.save('Accounts', keepingDescription(fields, before), { id });
       action = 'updated';
     } else {
       action = 'kept';

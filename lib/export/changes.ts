@@ -28,6 +28,8 @@ export type ChangeInputs = {
   previous: RecordHashes | undefined;
   /** Previous versions of updated and deleted records by their 0-based line in the previous NDJSON. */
   previousRecords: ReadonlyMap<number, CsmartRecord>;
+  /** Hashes of those previous lines' own bytes; without them a line is taken to be `JSON.stringify` of its record. */
+  previousHashes?: ReadonlyMap<number, string>;
   currentNdjson: ObjectLocation;
   previousNdjson: ObjectLocation | undefined;
 };
@@ -46,7 +48,7 @@ function pick(record: CsmartRecord, fields: readonly string[]): Record<string, u
  * not the version the index describes) is still announced, without `changedFields`.
  */
 export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
-  const { diff, records, current, previous, previousRecords, currentNdjson, previousNdjson } = inputs;
+  const { diff, records, current, previous, previousRecords, previousHashes, currentNdjson, previousNdjson } = inputs;
   const changes: Change[] = [];
   const at = (index: number): RecordLocation => ({ ...currentNdjson, line: index + 1 });
   const wasAt = (line: number): RecordLocation | undefined => (previousNdjson ? { ...previousNdjson, line: line + 1 } : undefined);
@@ -54,7 +56,8 @@ export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
   const previousAt = (line: number, id: string): CsmartRecord | undefined => {
     const before = previousRecords.get(line);
     if (before === undefined || String(before.id) !== id) return undefined;
-    return hashRecordLine(JSON.stringify(before)) === previous?.hashes[line] ? before : undefined;
+    const hash = previousHashes?.get(line) ?? hashRecordLine(JSON.stringify(before));
+    return hash === previous?.hashes[line] ? before : undefined;
   };
   let unchanged = diff.unchanged;
   let updated = 0;

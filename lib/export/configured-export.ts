@@ -32,7 +32,7 @@ export async function runConfiguredExport(options: { modules?: readonly ModuleNa
   const store = target.kind === 's3' ? createS3SnapshotStore({ client: s3Client(), bucket: target.bucket }) : createLocalSnapshotStore(target.path);
   return runExport({
     modules: options.modules ?? settings.exportModules,
-    list: (module) => processClient().list(module),
+    listStream: (module) => processClient().listStream(module),
     store,
     ...(target.kind === 's3' ? { publish: createEventPublisher({ client: eventBridgeClient() }) } : {}),
     date: options.date ?? toWallClock(new Date(), settings.timeZone).date,

@@ -30,18 +30,18 @@ export function diffSnapshots(previous: RecordHashes | undefined, current: Recor
       if (!before.has(id)) before.set(id, line);
     }
   }
-  const seen = new Set<string>();
+  // One map for both lists (a matched id is marked -1), not a second set: it is most of the diff's memory.
   for (let index = 0; index < current.ids.length; index++) {
     const id = current.ids[index]!;
-    if (seen.has(id)) continue;
-    seen.add(id);
     const previousLine = before.get(id);
+    if (previousLine === -1) continue;
+    before.set(id, -1);
     if (previousLine === undefined) diff.created.push(index);
     else if (previous!.hashes[previousLine] === current.hashes[index]) diff.unchanged += 1;
     else diff.updated.push({ index, previousLine });
   }
   for (const [id, previousLine] of before) {
-    if (!seen.has(id)) diff.deleted.push({ id, previousLine });
+    if (previousLine !== -1) diff.deleted.push({ id, previousLine });
   }
   return diff;
 }

@@ -1,24 +1,27 @@
 import { createHash } from 'node:crypto';
+import type { ListedRecord } from '../csmart/list-stream.ts';
 import type { CsmartRecord, ModuleName } from '../csmart/modules.ts';
 import { findBaseline } from './baseline.ts';
 import { changeEntries, batchEntries } from './change-events.ts';
 import { resolveChanges, type ResolvedChanges } from './changes.ts';
 import { CONTENT_TYPES, type ExportSettings } from './constants.ts';
-import { writeCsv } from './csv.ts';
+import { csvHeader, csvRow } from './csv.ts';
 import { diffSnapshots } from './diff.ts';
 import { publishInBatches, type PublishEvents } from './event-publisher.ts';
 import { ExportError } from './errors.ts';
-import { describeFields } from './field-schema.ts';
+import { FieldCollector } from './field-schema.ts';
 import { beginGzipUpload, type GzipUpload, type StoredFile } from './gzip-stream.ts';
 import { snapshotKeys } from './layout.ts';
 import { buildManifest, type ExportManifest } from './manifest.ts';
-import { readNdjsonLines, writeNdjson } from './ndjson.ts';
+import { ndjsonRecords, readNdjsonLines, type RecordHashes } from './ndjson.ts';
+import { hashRecordLine } from './record-hash.ts';
 import { encodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 export type ExportModuleInputs = {
   module: ModuleName;
-  records: readonly CsmartRecord[];
+  /** The module's List as it streams in (the CSMART client's `listStream`), each record with its own bytes. */
+  records: AsyncIterable<ListedRecord[]>;
   store: SnapshotStore;
   /** Absent for targets without change events (a local directory). */
   publish: PublishEvents | undefined;
@@ -38,67 +41,97 @@ export type ModuleExport = {
 
 const NO_CHANGES: ResolvedChanges = { changes: [], created: 0, updated: 0, deleted: 0, unchanged: 0 };
 
-async function streamInto<T>(upload: GzipUpload, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    await upload.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  }
-}
+/** What the stream left behind: ids and hashes by line, the fields seen, and whether the CSV header held them all. */
+type Written = RecordHashes & { fields: FieldCollector; csvComplete: boolean };
 
 /**
- * Exports one module's records for one day and announces what changed. Order matters:
- *  1. NDJSON streamed, hashing each line; diff against the baseline index; the previous versions of
- *     changed records read from the baseline NDJSON — before the new NDJSON replaces it (a rerun).
- *  2. On a rerun the day's manifest and index are deleted before its NDJSON is replaced, so a crash
- *     from there on falls back to the previous day's consistent index and NDJSON.
- *  3. CSV; then change events; then the index (the announced state); the manifest last.
+ * Exports one module's records for one day and announces what changed. Nothing but ids and hashes is
+ * kept per record: the List streams straight into the two gzipped uploads. Order matters:
+ *  1. As records arrive: the NDJSON line (the record's own bytes) and its hash, the CSV row (from the
+ *     parsed record), both compressed and uploaded as they are produced.
+ *  2. Diff against the baseline index; the previous versions of changed records read from the baseline
+ *     NDJSON — before the new NDJSON replaces it (a rerun). On a rerun the day's manifest and index are
+ *     deleted before its NDJSON is replaced, so a crash from there on falls back to the previous day's
+ *     consistent index and NDJSON.
+ *  3. The current versions of changed records read back from the new NDJSON; then change events; then
+ *     the index (the announced state); the manifest last.
  * A failure before the index is written leaves the baseline as it was: the next run announces the
  * same changes again, with the same event ids (at-least-once).
  */
 export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleExport> {
-  const { module, records, store, publish, date, domain, now, settings } = inputs;
+  const { module, store, publish, date, domain, now, settings } = inputs;
   const keys = snapshotKeys(settings.prefix, module, date);
   const gzip = { level: settings.gzipLevel };
-  const fields = describeFields(records);
   const baseline = await findBaseline(store, settings.prefix, module, date);
   const previousIndex: SnapshotIndex | undefined = baseline?.index;
+
+  // Nothing is started before CSMART answered: the first batch (or the end of an empty list) comes first.
+  const iterator = inputs.records[Symbol.asyncIterator]();
+  const first = await iterator.next();
   // CSMART answering an empty list for a module that had records is far likelier a glitch than a mass
   // deletion: announcing every record as deleted (and re-created tomorrow) would mislead every consumer.
-  if (records.length === 0 && previousIndex && previousIndex.ids.length > 0) {
+  if (first.done && previousIndex && previousIndex.ids.length > 0) {
     throw new ExportError('empty_list', `${module}: CSMART listed no records, but the snapshot of ${baseline?.date} has ${previousIndex.ids.length}; nothing was written`);
   }
+  const rest: AsyncIterable<ListedRecord[]> = {
+    async *[Symbol.asyncIterator]() {
+      try {
+        if (!first.done) yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        // Given up early (a failed upload): the List stops reading its answer.
+        await iterator.return?.();
+      }
+    },
+  };
 
   const ndjson = beginGzipUpload(store, keys.ndjson, CONTENT_TYPES.gzip, gzip);
-  const { current, resolved } = await streamInto(ndjson, async () => {
-    const current = await writeNdjson(records, ndjson.writer);
-    if (!previousIndex && !settings.emitOnFirstRun) return { current, resolved: NO_CHANGES };
-    const diff = diffSnapshots(previousIndex, current);
-    let previousRecords = new Map<number, CsmartRecord>();
-    const lines = [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)];
+  let csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
+  const csvOptions = { formulaGuard: settings.csvFormulaGuard };
+  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions));
+  const current: RecordHashes = { ids: written.ids, hashes: written.hashes };
+
+  const diff = previousIndex || settings.emitOnFirstRun ? diffSnapshots(previousIndex, current) : undefined;
+  const { previousRecords, previousHashes } = await streamInto([ndjson, csv], async () => {
+    const found = { previousRecords: new Map<number, CsmartRecord>(), previousHashes: new Map<number, string>() };
+    const lines = diff ? [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)] : [];
     if (previousIndex && lines.length > 0) {
       const stream = await store.getStream(previousIndex.ndjson);
-      if (stream) previousRecords = await readNdjsonLines(stream, lines);
+      if (stream) found.previousRecords = await readNdjsonLines(stream, lines, { hashes: found.previousHashes });
     }
-    const resolved = resolveChanges({
-      diff, records, current, previous: previousIndex, previousRecords,
+    if (baseline?.date === date) {
+      await store.delete(keys.manifest);
+      await store.delete(keys.index);
+    }
+    return found;
+  });
+  const ndjsonFile = await streamInto([csv], () => ndjson.finish());
+
+  let resolved = NO_CHANGES;
+  if (diff) {
+    // The records that changed, read back from the NDJSON just written: the stream kept none of them.
+    const wanted = [...diff.created, ...diff.updated.map((u) => u.index)];
+    const records: CsmartRecord[] = [];
+    if (wanted.length > 0) {
+      const stream = await streamInto([csv], () => store.getStream(keys.ndjson));
+      if (stream) for (const [line, record] of await readNdjsonLines(stream, wanted)) records[line] = record;
+    }
+    resolved = resolveChanges({
+      diff, records, current, previous: previousIndex, previousRecords, previousHashes,
       currentNdjson: store.locate(keys.ndjson),
       // On a rerun the previous NDJSON is the one being replaced: it cannot be referenced afterwards.
       previousNdjson: previousIndex && previousIndex.ndjson !== keys.ndjson ? store.locate(previousIndex.ndjson) : undefined,
     });
-    return { current, resolved };
-  });
-  if (baseline?.date === date) {
-    await streamInto(ndjson, async () => {
-      await store.delete(keys.manifest);
-      await store.delete(keys.index);
-    });
   }
-  const ndjsonFile = await ndjson.finish();
 
-  const csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
-  await streamInto(csv, () => writeCsv(records, fields.map((f) => f.name), csv.writer, { formulaGuard: settings.csvFormulaGuard }));
+  const fields = written.fields.fields();
+  if (!written.csvComplete) {
+    // A field appeared after the CSV header was written (CSMART's lists have fixed columns, so this is
+    // rare): write the CSV again from the NDJSON just stored, with every field in the header.
+    await csv.abort(new Error('the CSV is written again with every field'));
+    csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
+    await streamInto([csv], () => csvFromNdjson(store, keys.ndjson, fields.map((f) => f.name), csv, csvOptions));
+  }
   const csvFile = await csv.finish();
 
   let events = 0;
@@ -117,7 +150,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   };
 
   const manifest = buildManifest({
-    module, date, domain, count: records.length, fields,
+    module, date, domain, count: current.ids.length, fields,
     files: { ndjson: ndjsonFile, csv: csvFile, index: indexFile },
     changes: {
       baseline: baseline?.date ?? null,
@@ -129,4 +162,62 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   });
   await store.put(keys.manifest, Buffer.from(JSON.stringify(manifest, null, 2)), CONTENT_TYPES.json);
   return { manifest, bytes: ndjsonFile.bytes + csvFile.bytes };
+}
+
+async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    await Promise.all(uploads.map((upload) => upload.abort(reason)));
+    throw error;
+  }
+}
+
+/**
+ * Writes the List as it streams in: each record's own bytes as its NDJSON line, hashed as they are;
+ * its CSV row from the parsed record, under a header of the fields of the first batch. Keeps only ids
+ * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
+ */
+async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }): Promise<Written> {
+  const ids: string[] = [];
+  const hashes: string[] = [];
+  const fields = new FieldCollector();
+  let header: string[] | undefined;
+  for await (const batch of stream) {
+    if (!header) {
+      const first = new FieldCollector();
+      for (const { record } of batch) first.add(record);
+      header = first.names();
+      const waiting = csv.writer.write(csvHeader(header, csvOptions));
+      if (waiting) await waiting;
+    }
+    for (const { record, bytes } of batch) {
+      const line = ndjson.writer.writeLineBytes(bytes);
+      ids.push(record.id);
+      hashes.push(hashRecordLine(bytes));
+      fields.add(record);
+      const row = csv.writer.write(csvRow(record, header, csvOptions));
+      if (line) await line;
+      if (row) await row;
+    }
+  }
+  if (!header) {
+    const waiting = csv.writer.write(csvHeader(fields.names(), csvOptions));
+    if (waiting) await waiting;
+  }
+  // Both began with `id`; more names than the header means a field came after it was written.
+  return { ids, hashes, fields, csvComplete: header === undefined || fields.names().length === header.length };
+}
+
+/** The CSV written again from a stored gzipped NDJSON, line by line (never the whole file in memory). */
+async function csvFromNdjson(store: SnapshotStore, key: string, header: string[], csv: GzipUpload, csvOptions: { formulaGuard: boolean }): Promise<void> {
+  const stream = await store.getStream(key);
+  if (!stream) throw new ExportError('store', `${key} could not be read back to write its CSV`);
+  const waiting = csv.writer.write(csvHeader(header, csvOptions));
+  if (waiting) await waiting;
+  for await (const record of ndjsonRecords(stream)) {
+    const row = csv.writer.write(csvRow(record, header, csvOptions));
+    if (row) await row;
+  }
 }

@@ -22,22 +22,42 @@ const TYPE_BITS: Record<ValueType, number> = { string: 1, number: 2, boolean: 4,
  * CSMART does not document its list fields, so the CSV header and the manifest are built from the data.
  */
 export function describeFields(records: readonly CsmartRecord[]): FieldSchema[] {
-  const seen = new Map<string, { bits: number; present: number }>([['id', { bits: 0, present: 0 }]]);
-  for (const record of records) {
-    for (const name of Object.keys(record)) {
+  const collector = new FieldCollector();
+  for (const record of records) collector.add(record);
+  return collector.fields();
+}
+
+/** `describeFields` record by record, for a list that streams by: only the field names and their type bits are kept. */
+export class FieldCollector {
+  readonly #seen = new Map<string, { bits: number; present: number }>([['id', { bits: 0, present: 0 }]]);
+
+  /** Counts one record's fields; true when it has a field no earlier record had. */
+  add(record: CsmartRecord): boolean {
+    let added = false;
+    for (const name in record) {
       const bit = TYPE_BITS[valueType(record[name])];
-      const field = seen.get(name);
+      const field = this.#seen.get(name);
       if (field) {
         field.bits |= bit;
         field.present += 1;
       } else {
-        seen.set(name, { bits: bit, present: 1 });
+        this.#seen.set(name, { bits: bit, present: 1 });
+        added = true;
       }
     }
+    return added;
   }
-  return [...seen].map(([name, { bits, present }]) => ({
-    name,
-    types: VALUE_TYPES.filter((type) => (bits & TYPE_BITS[type]) !== 0),
-    present,
-  }));
+
+  /** The field names so far, `id` first, then in first-seen order. */
+  names(): string[] {
+    return [...this.#seen.keys()];
+  }
+
+  fields(): FieldSchema[] {
+    return [...this.#seen].map(([name, { bits, present }]) => ({
+      name,
+      types: VALUE_TYPES.filter((type) => (bits & TYPE_BITS[type]) !== 0),
+      present,
+    }));
+  }
 }

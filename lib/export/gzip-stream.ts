@@ -60,6 +60,18 @@ export class ChunkedGzipWriter {
     return this.#put(text, true);
   }
 
+  /** Writes bytes that are already UTF-8 (a record as CSMART sent it) and a line feed, copied, never decoded. */
+  writeLineBytes(bytes: Uint8Array): Promise<void> | undefined {
+    const most = bytes.length + 1;
+    let flowing = true;
+    if (this.#offset + most > this.#buffer.length) flowing = this.#flush(most);
+    this.#buffer.set(bytes, this.#offset);
+    this.#offset += bytes.length;
+    this.#buffer[this.#offset++] = 0x0a;
+    if (this.#offset >= this.#chunkBytes) flowing = this.#flush() && flowing;
+    return flowing ? undefined : this.#drained();
+  }
+
   /** The UTF-8 bytes of the text of the last `writeLine`; valid until the next write. */
   get lastLine(): Buffer {
     return this.#lastLine;

@@ -25,10 +25,21 @@ export async function writeNdjson(records: readonly CsmartRecord[], writer: Chun
 }
 
 /**
+ * One NDJSON line as a record: its id as text (a line holds the id as CSMART wrote it, maybe a number),
+ * and, when asked, the hash of the line's own bytes, which is what the index holds.
+ */
+function lineRecord(bytes: Buffer, line: number, hashes: Map<number, string> | undefined): CsmartRecord {
+  hashes?.set(line, hashRecordLine(bytes));
+  const record = JSON.parse(bytes.toString('utf8')) as { id?: unknown };
+  if (typeof record.id !== 'string') record.id = record.id === undefined || record.id === null ? '' : String(record.id);
+  return record as CsmartRecord;
+}
+
+/**
  * Reads chosen lines (0-based) of a gzipped NDJSON stream and parses only those; stops reading once all
  * were found. Used to fetch the previous version of changed records without parsing the whole snapshot.
  */
-export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>): Promise<Map<number, CsmartRecord>> {
+export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>, options: { hashes?: Map<number, string> } = {}): Promise<Map<number, CsmartRecord>> {
   const wanted = new Set(lines);
   const found = new Map<number, CsmartRecord>();
   if (wanted.size === 0) {
@@ -46,7 +57,7 @@ export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>
       let start = 0;
       let end = data.indexOf(0x0a, start);
       while (end !== -1) {
-        if (wanted.has(line)) found.set(line, JSON.parse(data.toString('utf8', start, end)) as CsmartRecord);
+        if (wanted.has(line)) found.set(line, lineRecord(data.subarray(start, end), line, options.hashes));
         line += 1;
         start = end + 1;
         end = data.indexOf(0x0a, start);
@@ -54,10 +65,34 @@ export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>
       carry = start < data.length ? data.subarray(start) : undefined;
       if (found.size === wanted.size) break;
     }
-    if (carry && found.size < wanted.size && wanted.has(line)) found.set(line, JSON.parse(carry.toString('utf8')) as CsmartRecord);
+    if (carry && found.size < wanted.size && wanted.has(line)) found.set(line, lineRecord(carry, line, options.hashes));
   } finally {
     gzipped.destroy();
     gunzip.destroy();
   }
   return found;
+}
+
+/** Every record of a gzipped NDJSON stream, line by line (the whole file is never held). */
+export async function* ndjsonRecords(gzipped: Readable): AsyncGenerator<CsmartRecord> {
+  const gunzip = createGunzip();
+  gzipped.on('error', (error) => gunzip.destroy(error));
+  gzipped.pipe(gunzip);
+  let line = 0;
+  let carry: Buffer | undefined;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
+        yield lineRecord(data.subarray(start, end), line++, undefined);
+        start = end + 1;
+      }
+      carry = start < data.length ? data.subarray(start) : undefined;
+    }
+    if (carry && carry.length > 0) yield lineRecord(carry, line, undefined);
+  } finally {
+    gzipped.destroy();
+    gunzip.destroy();
+  }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ListedRecord } from '../csmart/list-stream.ts';
 import { isModuleName, type CsmartRecord, type ModuleName } from '../csmart/modules.ts';
 import { DEFAULT_EXPORT_SETTINGS, type ExportSettings } from './constants.ts';
 import { ExportConfigError, ExportFailedError, ExportLockLostError } from './errors.ts';
@@ -33,8 +34,10 @@ export type ExportProgress =
 
 export type RunExportOptions = {
   modules: readonly ModuleName[];
-  /** Lists one module (the CSMART client's `list`). */
-  list: (module: ModuleName) => Promise<CsmartRecord[]>;
+  /** Lists one module as it streams in (the CSMART client's `listStream`): nothing is held per record. */
+  listStream?: (module: ModuleName) => AsyncIterable<ListedRecord[]>;
+  /** Or lists one module whole (the CSMART client's `list`; tests and small tools). One of the two is needed. */
+  list?: (module: ModuleName) => Promise<CsmartRecord[]>;
   store: SnapshotStore;
   /** Sends one batch of change events; absent for targets without events. */
   publish?: PublishEvents;
@@ -74,7 +77,9 @@ function failedResult(module: ModuleName, started: number, now: () => Date, erro
  * retry policy and DLQ take over when a module failed.
  */
 export async function runExport(options: RunExportOptions): Promise<ExportRunResult> {
-  const { list, store, publish, date, domain, now, onProgress } = options;
+  const { store, publish, date, domain, now, onProgress } = options;
+  const listed = options.listStream ?? (options.list ? wholeList(options.list) : undefined);
+  if (!listed) throw new ExportConfigError('runExport needs listStream or list');
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...options.settings };
   if (!isExportDate(date)) throw new ExportConfigError(`The export date must be YYYY-MM-DD, got "${date}".`);
   const unknown = options.modules.filter((module) => !isModuleName(module));
@@ -95,8 +100,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportRunRes
         if (lockLost) throw lockLost;
         // Each module runs on a freshly extended lock; a run that lost it stops writing.
         if (results.length > 0) await lock.renew();
-        const records = await list(module);
-        const { manifest, bytes } = await exportModule({ module, records, store, publish, date, domain, now, startedAt, settings });
+        const { manifest, bytes } = await exportModule({ module, records: listed(module), store, publish, date, domain, now, startedAt, settings });
         const { created, updated, deleted, events, baseline } = manifest.changes;
         result = {
           module, status: 'ok', count: manifest.count, bytes, created, updated, deleted, events, baseline,
@@ -114,6 +118,16 @@ export async function runExport(options: RunExportOptions): Promise<ExportRunRes
     if (!lockLost) await lock.release().catch(() => undefined);
   }
   return { runId, date, results };
+}
+
+/** A whole list as the stream the export reads: each record's bytes are its `JSON.stringify`. */
+function wholeList(list: (module: ModuleName) => Promise<CsmartRecord[]>): (module: ModuleName) => AsyncIterable<ListedRecord[]> {
+  return async function* (module) {
+    const records = await list(module);
+    for (let at = 0; at < records.length; at += 1024) {
+      yield records.slice(at, at + 1024).map((record) => ({ record, bytes: Buffer.from(JSON.stringify(record)) }));
+    }
+  };
 }
 
 /** Throws ExportFailedError naming the failed modules, if any. */

@@ -1,0 +1,148 @@
+/**
+ * bench/list — how a List answer is read record by record (run with `npm run bench -- list`): the npm
+ * streaming JSON parsers against the client's record reader, each as a multiple of one `JSON.parse`
+ * of the whole answer; the content hash candidates per record; and the worker's account directory,
+ * memory with 300,000 clients against 1,000. Prints ratios and counts, never asserts.
+ */
+import { hash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import { JSONParser } from '@streamparser/json';
+import chain from 'stream-chain';
+import { parser as streamJsonParser } from 'stream-json';
+import { pick } from 'stream-json/filters/pick.js';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { ListRecordReader } from '../lib/csmart/list-stream.ts';
+import { syntheticAccount } from '../sandbox/seed.ts';
+import { startBenchChild, type ChildMessage } from './support/child.ts';
+import type { DirectoryMemoryResult } from './support/directory-memory.ts';
+import { median } from './support/measure.ts';
+import { startSandboxProcess } from './support/sandbox-process.ts';
+
+// Two parsers without types of their own: the little of their API used here.
+type JsonparseParser = { onValue: (this: { stack: unknown[] }, value: unknown) => void; write(chunk: Uint8Array): void };
+type ClarinetParser = { onopenobject: () => void; oncloseobject: () => void; onvalue: () => void; onkey: () => void; write(text: string): void; close(): void };
+const require = createRequire(import.meta.url);
+const Jsonparse = require('jsonparse') as new () => JsonparseParser;
+const clarinet = require('clarinet') as { parser(): ClarinetParser };
+
+const COUNT = 100_000;
+const CHUNK = 64 * 1024;
+const records = Array.from({ length: COUNT }, (_, i) => JSON.stringify(syntheticAccount(i + 1)));
+const answer = Buffer.from(`\uFEFF{"error":"","data":[${records.join(',')}]}`);
+const chunks: Buffer[] = [];
+for (let at = 0; at < answer.length; at += CHUNK) chunks.push(answer.subarray(at, at + CHUNK));
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function cpuMs(work: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** Each candidate hands every record to a callback as an object, as the export needs them. */
+const parsers: Record<string, () => Promise<number> | number> = {
+  'JSON.parse of the whole answer (reference)': () => (JSON.parse(answer.toString('utf8', 3)) as { data: unknown[] }).data.length,
+  'record reader: bounds + JSON.parse each (chosen)': () => {
+    const reader = new ListRecordReader({ module: 'Accounts', status: 200, secrets: [] });
+    let n = 0;
+    for (const chunk of chunks) n += reader.push(chunk).length;
+    reader.end();
+    return n;
+  },
+  '@streamparser/json 0.0.26 (JSONParser, $.data.*)': () => {
+    let n = 0;
+    const parser = new JSONParser({ paths: ['$.data.*'], keepStack: false });
+    parser.onValue = () => { n++; };
+    for (const chunk of chunks) parser.write(chunk);
+    return n;
+  },
+  'stream-json 3.8.0 (parser + pick + streamArray)': () => new Promise<number>((resolve, reject) => {
+    let n = 0;
+    const pipeline = chain([Readable.from(chunks), streamJsonParser(), pick({ filter: 'data' }), streamArray()]);
+    pipeline.on('data', () => { n++; });
+    pipeline.on('end', () => resolve(n));
+    pipeline.on('error', reject);
+  }),
+  'jsonparse 1.3.1 (onValue at depth 2)': () => {
+    let n = 0;
+    const parser = new Jsonparse();
+    parser.onValue = function count() { if (this.stack.length === 2) n++; };
+    parser.write(chunks[0]!.subarray(3)); // it refuses the BOM
+    for (const chunk of chunks.slice(1)) parser.write(chunk);
+    return n;
+  },
+  'clarinet 0.12.6 (events only, no objects built)': () => {
+    let n = 0;
+    const parser = clarinet.parser();
+    parser.oncloseobject = () => { n++; };
+    const decoder = new TextDecoder();
+    for (const chunk of chunks) parser.write(decoder.decode(chunk, { stream: true }));
+    parser.close();
+    return n - 1;
+  },
+};
+
+console.log(`List reading: ${COUNT.toLocaleString('en-US')} synthetic clients, ${mb(answer.length)} of JSON in 64 KB chunks; CPU as a multiple of one JSON.parse of the whole answer (median of 5):`);
+const names = Object.keys(parsers);
+const samples = new Map(names.map((name) => [name, [] as number[]]));
+const counts = new Map<string, number>();
+for (let round = 0; round < 6; round++) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(round + k) % names.length]!;
+    let n = 0;
+    const ms = await cpuMs(async () => { n = await parsers[name]!(); });
+    if (round > 0) samples.get(name)!.push(ms);
+    counts.set(name, n);
+  }
+}
+const reference = median(samples.get(names[0]!)!);
+for (const name of names) {
+  const ms = median(samples.get(name)!);
+  console.log(`  ${name.padEnd(52)}${(ms / reference).toFixed(2)}× (${ms.toFixed(0)} ms, ${counts.get(name)} records)`);
+}
+
+// The content hash of each record's bytes (the diff compares it with yesterday's).
+const lines = records.map((r) => Buffer.from(r));
+const hashes: Record<string, (line: Buffer) => unknown> = {
+  'SHA-1 base64url (chosen)': (line) => hash('sha1', line, 'base64url'),
+  'MD5 base64url': (line) => hash('md5', line, 'base64url'),
+  'SHA-256 base64url': (line) => hash('sha256', line, 'base64url'),
+  'CRC-32 (floor; 32 bits collide too often)': (line) => crc32(line),
+};
+console.log(`content hash per record, CPU for ${COUNT.toLocaleString('en-US')} records as a multiple of JSON.parse of the whole answer (median of 5):`);
+for (const [name, fn] of Object.entries(hashes)) {
+  const runs: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    const ms = await cpuMs(() => { for (const line of lines) fn(line); });
+    if (round > 0) runs.push(ms);
+  }
+  console.log(`  ${name.padEnd(52)}${(median(runs) / reference).toFixed(2)}× (${median(runs).toFixed(0)} ms)`);
+}
+
+// The worker's account directory, built from a streamed List in a fresh process, at two sizes. The
+// process gets the V8 heap a 256 MB function gets (V8 sizes its heap from the memory it may use), so
+// garbage is collected as it would be there instead of piling up in this 24 GB machine's heap.
+const WORKER_HEAP_MB = 128;
+const memory: Array<DirectoryMemoryResult & { count: number }> = [];
+for (const count of [1_000, 300_000]) {
+  const sandbox = await startSandboxProcess({ SANDBOX_SYNTHETIC_ACCOUNTS: String(count) });
+  try {
+    const child = startBenchChild('bench/support/directory-memory.ts', { env: { ...process.env, BENCH_SANDBOX_URL: sandbox.url }, execArgv: ['--expose-gc', `--max-old-space-size=${WORKER_HEAP_MB}`], stdout: 'inherit' });
+    try {
+      memory.push({ ...(await child.next<DirectoryMemoryResult & ChildMessage>('result')), count });
+    } finally {
+      await child.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+}
+const [small, large] = memory as [DirectoryMemoryResult & { count: number }, DirectoryMemoryResult & { count: number }];
+console.log(`worker: account directory from a streamed Accounts List, in a fresh process with a ${WORKER_HEAP_MB} MB heap (RSS after a full GC, and its peak):`);
+for (const m of memory) {
+  console.log(`  ${m.count.toLocaleString('en-US').padStart(7)} clients: RSS ${mb(m.rssAfter)} held (start ${mb(m.rssStart)}), peak ${mb(m.rssPeak)}, heap held +${mb(m.heapAfter - m.heapStart)}; lookups found ${m.found}/3`);
+}
+console.log(`  process memory with 300,000 clients ÷ with 1,000: ${(large.rssAfter / small.rssAfter).toFixed(2)}× held, ${(large.rssPeak / small.rssPeak).toFixed(2)}× at peak (goal ≤ 1.5)`);

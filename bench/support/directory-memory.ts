@@ -1,0 +1,36 @@
+/**
+ * Child entry of bench/list: the worker's account directory built from the sandbox's Accounts List in a
+ * fresh process (started with --expose-gc), and what the process holds afterwards. RSS peaks come from
+ * the kernel (VmHWM), as in export-memory.
+ */
+import { readFileSync } from 'node:fs';
+import { createCsmartClient } from '../../lib/csmart/client.ts';
+import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
+import { syntheticAccount } from '../../sandbox/seed.ts';
+import { tellParent } from './child.ts';
+import { demoCredentials } from './csmart-list.ts';
+
+export type DirectoryMemoryResult = { type: 'result'; rssStart: number; rssPeak: number; rssAfter: number; heapStart: number; heapAfter: number; found: number };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+
+const client = createCsmartClient({ credentials: async () => demoCredentials(process.env.BENCH_SANDBOX_URL ?? '') });
+await client.login();
+gc();
+const rssStart = process.memoryUsage().rss;
+const heapStart = process.memoryUsage().heapUsed;
+const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+const probe = syntheticAccount(1);
+let found = 0;
+if (await directory.find({ nip: String(probe.nip) })) found++;
+if (await directory.find({ email: String(probe.email) })) found++;
+if (await directory.byId('1')) found++;
+const rssPeak = kib('VmHWM');
+gc();
+const message: DirectoryMemoryResult = { type: 'result', rssStart, rssPeak, rssAfter: process.memoryUsage().rss, heapStart, heapAfter: process.memoryUsage().heapUsed, found };
+// The directory must still be alive when measured.
+if (!(await directory.byId('1'))) throw new Error('the directory lost its clients');
+await tellParent(message);
+process.exit(0);

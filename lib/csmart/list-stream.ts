@@ -1,0 +1,449 @@
+import { CsmartProtocolError, CsmartUpstreamError } from './errors.ts';
+import type { CsmartRecord } from './modules.ts';
+import { excerpt } from './redact.ts';
+import type { RecordRenamer } from './field-names.ts';
+
+/**
+ * A List record as it came off the wire: the parsed record (with a string `id`, as `list` returns it)
+ * and its own JSON bytes, minified, exactly as CSMART wrote them otherwise — for NDJSON and hashes
+ * that never re-stringify. Under CSMART_FIELD_NAMES the parsed record carries our field names (what the
+ * CSV, diff and lookups read) while the bytes keep CSMART's own. When only the key of an id-keyed list carried the id, `"id":"<key>"` is put
+ * in front of the record's own fields, so every line names its record.
+ */
+export type ListedRecord = { record: CsmartRecord; bytes: Buffer };
+
+/** Where the answer came from, for messages (never the body itself beyond a short, redacted excerpt). */
+export type ListStreamContext = { module: string; status: number; secrets: readonly string[] };
+
+/** What the envelope says besides the records: `error` empty on success, as `parseReply` reads it. */
+export type ListEnvelope = { error: string };
+
+/**
+ * Record-by-record reader of a List answer `{"error":"","data":[{…},{…}]}` (or `"data":{"12":{…}}`,
+ * PHP's id-keyed object), fed with the body's chunks as they arrive.
+ *
+ * Why not a general streaming JSON parser: measured on these machines (bench/list-parsers), the npm
+ * parsers cost 3–12× a whole `JSON.parse` of the same bytes, since they build every string and
+ * number in JavaScript. This reader only finds where each record starts and ends (a byte scan that
+ * jumps from quote to quote inside strings) and hands each record's bytes to `JSON.parse`, which does
+ * the real parsing natively. Everything outside the records (a few bytes) is checked by `JSON.parse`
+ * too: it is kept, with the data replaced by `null`, and parsed when the envelope ends.
+ *
+ * Tolerates what the client tolerated before: a BOM and whitespace in front, `text/html`, records as
+ * an array or an id-keyed object, `error` before or after the data, ids as numbers or strings.
+ */
+export class ListRecordReader {
+  readonly #context: ListStreamContext;
+  /** Envelope text outside the data (data itself as `null`): small, parsed with JSON.parse at the end. */
+  #envelope = '';
+  /** Bytes seen before the first `{`: a BOM or whitespace, else the start of a non-JSON answer. */
+  #lead: Buffer[] = [];
+  #leadBytes = 0;
+  #phase: 'lead' | 'envelope' | 'data' | 'after' | 'junk' = 'lead';
+  /** Nesting depth outside the data (1 = inside the envelope object). */
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  /** Key of the envelope member being read, taken from `#envelope` when a member's value opens. */
+  #dataShape: 'array' | 'object' | undefined;
+  /** Inside the data: what comes next. */
+  #expect: 'first' | 'record' | 'key' | 'colon' | 'after' = 'first';
+  #key = '';
+  #keyBytes: Buffer[] = [];
+  /** The record being read: its depth, where it began in the current buffer, its bytes from earlier chunks. */
+  #recordDepth = 0;
+  #recordStart = -1;
+  #recordCarry: Buffer | undefined;
+  #recordSpaced = false;
+  #records = 0;
+  #trailing = '';
+  #maxRecordBytes: number;
+  /** Position of the next backslash in the current buffer (-1: none left, -2: not looked up yet). */
+  #backslash = -2;
+
+  /** CSMART_FIELD_NAMES: applied to each parsed record before its id is read; the bytes are left as CSMART wrote them. */
+  #rename: RecordRenamer | undefined;
+
+  constructor(context: ListStreamContext, options: { maxRecordBytes?: number; rename?: RecordRenamer } = {}) {
+    this.#context = context;
+    this.#maxRecordBytes = options.maxRecordBytes ?? 64 * 1024 * 1024;
+    this.#rename = options.rename;
+  }
+
+  /** Records read so far. */
+  get count(): number {
+    return this.#records;
+  }
+
+  /** Reads one chunk; returns the records it completed (possibly none). Throws on a malformed answer. */
+  push(chunk: Uint8Array): ListedRecord[] {
+    const out: ListedRecord[] = [];
+    let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let i = 0;
+    if (this.#recordCarry) {
+      // A record that began in an earlier chunk: keep its bytes contiguous, go on where the scan stopped.
+      i = this.#recordCarry.length;
+      buffer = Buffer.concat([this.#recordCarry, buffer]);
+      this.#recordCarry = undefined;
+      this.#recordStart = 0;
+      if (buffer.length > this.#maxRecordBytes) throw this.#protocol(`answered a record larger than ${this.#maxRecordBytes} bytes`);
+    }
+    const n = buffer.length;
+    let backslash = -2;
+    this.#backslash = -2;
+    while (i < n) {
+      if (this.#recordStart >= 0) {
+        // Inside a record (nearly every byte): a tight scan of its own.
+        i = this.#scanRecord(buffer, i, n);
+        if (this.#recordDepth === 0) {
+          out.push(this.#finishRecord(buffer, i));
+          this.#expect = 'after';
+        }
+        continue;
+      }
+      if (this.#inString) {
+        // Inside a string only `"` and `\` matter: jump between them instead of looking at every byte.
+        if (this.#escaped) {
+          this.#stringBytes(buffer, i, i + 1);
+          this.#escaped = false;
+          i++;
+          continue;
+        }
+        const quote = buffer.indexOf(0x22, i);
+        if (backslash !== -1 && backslash < i) backslash = buffer.indexOf(0x5c, i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          this.#stringBytes(buffer, i, backslash + 1);
+          this.#escaped = true;
+          i = backslash + 1;
+          continue;
+        }
+        if (quote === -1) {
+          this.#stringBytes(buffer, i, n);
+          i = n;
+          break;
+        }
+        this.#stringBytes(buffer, i, quote + 1);
+        this.#inString = false;
+        i = quote + 1;
+        if (this.#phase === 'data' && this.#recordStart < 0 && this.#expect === 'key') this.#endKey();
+        continue;
+      }
+      const byte = buffer[i]!;
+      switch (this.#phase) {
+        case 'data':
+          this.#dataByte(byte, i);
+          i++;
+          continue;
+        case 'lead':
+          i = this.#leadBytesFrom(buffer, i);
+          continue;
+        case 'envelope':
+          this.#envelopeByte(byte);
+          i++;
+          continue;
+        case 'after':
+          if (!isSpace(byte)) {
+            this.#phase = 'junk';
+            this.#trailing = buffer.toString('utf8', i, Math.min(n, i + 200));
+          }
+          i++;
+          continue;
+        case 'junk':
+          i = n;
+          continue;
+      }
+    }
+    if (this.#recordStart >= 0) this.#recordCarry = buffer.subarray(this.#recordStart);
+    return out;
+  }
+
+  /**
+   * Scans a record from `i`: only nesting and strings matter (JSON.parse checks the rest). Returns
+   * where it stopped: just after the record's closing brace (`#recordDepth` is then 0), or the buffer's
+   * end. Inside strings it jumps from quote to quote; a backslash's position is looked up once per
+   * buffer stretch, not per string.
+   */
+  #scanRecord(buffer: Buffer, i: number, n: number): number {
+    let depth = this.#recordDepth;
+    let inString = this.#inString;
+    let escaped = this.#escaped;
+    let backslash = this.#backslash;
+    let spaced = this.#recordSpaced;
+    scan: while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        const quote = buffer.indexOf(0x22, i);
+        if (backslash !== -1 && backslash < i) backslash = buffer.indexOf(0x5c, i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          escaped = true;
+          i = backslash + 1;
+          continue;
+        }
+        if (quote === -1) {
+          i = n;
+          break scan;
+        }
+        inString = false;
+        i = quote + 1;
+        continue;
+      }
+      const byte = buffer[i++]!;
+      if (byte === 0x22) inString = true;
+      else if (byte === 0x7b || byte === 0x5b) depth++;
+      else if (byte === 0x7d || byte === 0x5d) {
+        if (--depth === 0) break scan;
+      } else if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) spaced = true;
+    }
+    this.#recordDepth = depth;
+    this.#inString = inString;
+    this.#escaped = escaped;
+    this.#backslash = backslash;
+    this.#recordSpaced = spaced;
+    return i;
+  }
+
+  /** The body has ended: checks that the envelope was whole and reads its `error`. */
+  end(): ListEnvelope {
+    if (this.#phase === 'lead') throw this.#notJson();
+    if (this.#phase === 'junk') throw this.#protocol(`did not answer JSON (HTTP ${this.#context.status}): "${excerpt(this.#trailing, this.#context.secrets)}"`);
+    if (this.#phase !== 'after') {
+      const where = this.#records > 0 ? ` after ${this.#records} record(s)` : '';
+      if (this.#context.status >= 500) throw this.#upstream(`answered HTTP ${this.#context.status} with a body cut short${where}`);
+      throw this.#protocol(`answered a List cut short${where} (HTTP ${this.#context.status})`);
+    }
+    return this.#readEnvelope(this.#envelope);
+  }
+
+  /** Before the envelope: skip a BOM and whitespace; anything else but `{` is not JSON. */
+  #leadBytesFrom(buffer: Buffer, i: number): number {
+    const byte = buffer[i]!;
+    if (byte === 0x7b) {
+      this.#phase = 'envelope';
+      return i; // the envelope reads the `{`
+    }
+    const isBom = (byte === 0xef || byte === 0xbb || byte === 0xbf) && this.#leadBytes < 3;
+    if (!isSpace(byte) && !isBom) {
+      // An HTML page or a PHP warning: keep a little of it for the message, read no further.
+      this.#phase = 'junk';
+      this.#trailing = Buffer.concat([...this.#lead, buffer.subarray(i, i + 400)]).toString('utf8');
+      throw this.#notJson();
+    }
+    if (this.#leadBytes < 64) this.#lead.push(buffer.subarray(i, i + 1));
+    this.#leadBytes++;
+    return i + 1;
+  }
+
+  #envelopeByte(byte: number): void {
+    if (byte === 0x22) {
+      this.#inString = true;
+      this.#envelope += '"';
+      return;
+    }
+    if (byte === 0x7b || byte === 0x5b) {
+      if (this.#depth === 1 && this.#memberKey() === 'data') {
+        // The data opens: records follow. An error already given stops here, without reading them.
+        const before = this.#readEnvelope(`${this.#envelope}null}`, true);
+        if (before && before.error !== '') throw new ListRefusedError(before.error);
+        this.#dataShape = byte === 0x5b ? 'array' : 'object';
+        this.#expect = 'first';
+        this.#envelope += 'null';
+        this.#phase = 'data';
+        return;
+      }
+      this.#depth++;
+    } else if (byte === 0x7d || byte === 0x5d) {
+      this.#depth--;
+      if (this.#depth === 0) {
+        this.#envelope += '}';
+        this.#phase = 'after';
+        return;
+      }
+    }
+    if (this.#envelope.length > 1024 * 1024) throw this.#protocol('answered an envelope larger than 1 MB outside its data');
+    this.#envelope += String.fromCharCode(byte);
+  }
+
+  /** The data's own syntax between records: `[`, `,`, `]`, or `"key":` in an id-keyed object. */
+  #dataByte(byte: number, i: number): void {
+    if (isSpace(byte)) return;
+    const close = this.#dataShape === 'array' ? 0x5d : 0x7d;
+    switch (this.#expect) {
+      case 'first':
+      case 'after':
+        if (byte === close) {
+          this.#phase = 'envelope';
+          return;
+        }
+        if (this.#expect === 'after') {
+          if (byte !== 0x2c) throw this.#protocol('answered a List whose records are not separated by commas');
+          this.#expect = this.#dataShape === 'array' ? 'record' : 'key';
+          return;
+        }
+        this.#expect = this.#dataShape === 'array' ? 'record' : 'key';
+        this.#dataByte(byte, i);
+        return;
+      case 'key':
+        if (byte !== 0x22) throw this.#protocol('answered an id-keyed List with a malformed key');
+        this.#inString = true;
+        this.#keyBytes = [];
+        return;
+      case 'colon':
+        if (byte !== 0x3a) throw this.#protocol('answered an id-keyed List with a malformed key');
+        this.#expect = 'record';
+        return;
+      case 'record':
+        if (byte !== 0x7b) throw this.#protocol('answered a record that is not an object');
+        this.#recordStart = i;
+        this.#recordDepth = 1;
+        this.#recordSpaced = false;
+        return;
+    }
+  }
+
+  /** Keeps the bytes of strings outside records that matter: the envelope's and the data's keys. */
+  #stringBytes(buffer: Buffer, from: number, to: number): void {
+    if (this.#phase === 'envelope') {
+      if (this.#envelope.length + (to - from) > 1024 * 1024) throw this.#protocol('answered an envelope larger than 1 MB outside its data');
+      this.#envelope += buffer.toString('utf8', from, to);
+    } else if (this.#phase === 'data' && this.#recordStart < 0) {
+      this.#keyBytes.push(Buffer.from(buffer.subarray(from, to)));
+    }
+  }
+
+  #endKey(): void {
+    const raw = `"${Buffer.concat(this.#keyBytes).toString('utf8')}`;
+    try {
+      this.#key = String(JSON.parse(raw));
+    } catch (cause) {
+      throw this.#protocol('answered an id-keyed List with a malformed key', cause);
+    }
+    this.#expect = 'colon';
+  }
+
+  #finishRecord(buffer: Buffer, end: number): ListedRecord {
+    let bytes = buffer.subarray(this.#recordStart, end);
+    this.#recordStart = -1;
+    if (this.#recordSpaced) bytes = minify(bytes);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch (cause) {
+      throw this.#protocol(`answered record ${this.#records + 1} that is not valid JSON`, cause);
+    }
+    this.#records++;
+    if (this.#rename && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = this.#rename(parsed as Record<string, unknown>);
+    const record = parsed as { id?: unknown; [field: string]: unknown };
+    const raw = record.id;
+    if (typeof raw === 'string') return { record: record as CsmartRecord, bytes };
+    if (raw === undefined || raw === null) {
+      const id = this.#dataShape === 'object' ? this.#key : '';
+      if (this.#dataShape === 'object') {
+        // The key is the only place CSMART put the id: the line carries it in front of the record's fields.
+        const rest = bytes.subarray(1);
+        const joint = rest.length > 1 && raw === undefined ? ',' : '';
+        bytes = raw === undefined ? Buffer.concat([Buffer.from(`{"id":${JSON.stringify(id)}${joint}`), rest]) : bytes;
+      }
+      return { record: { ...record, id } as CsmartRecord, bytes };
+    }
+    record.id = String(raw);
+    return { record: record as CsmartRecord, bytes };
+  }
+
+  /** The key of the envelope member whose value is opening, read back from the kept envelope text. */
+  #memberKey(): string | undefined {
+    const match = /"((?:[^"\\]|\\.)*)"\s*:\s*$/.exec(this.#envelope);
+    if (!match) return undefined;
+    try {
+      return String(JSON.parse(`"${match[1]}"`));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Parses the envelope text (data as null). With `partial`, a text that does not parse yet is no verdict. */
+  #readEnvelope(text: string, partial: true): ListEnvelope | undefined;
+  #readEnvelope(text: string): ListEnvelope;
+  #readEnvelope(text: string, partial = false): ListEnvelope | undefined {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      if (partial) return undefined;
+      throw this.#protocol(`did not answer JSON (HTTP ${this.#context.status}): "${excerpt(text, this.#context.secrets)}"`, cause);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !('error' in parsed)) {
+      if (partial) return undefined;
+      throw this.#protocol(`answered JSON without the "error" field: "${excerpt(text, this.#context.secrets)}"`);
+    }
+    const { error, data } = parsed as { error: unknown; data?: unknown };
+    if (!partial && this.#dataShape === undefined && data !== undefined && data !== null && data !== '' && data !== false) {
+      throw this.#protocol(`answered data of type ${typeof data}, not a list`);
+    }
+    return { error: error === null || error === undefined || error === false ? '' : String(error).trim() };
+  }
+
+  #notJson(): Error {
+    const text = this.#trailing.replace(/^[\uFEFF\s]+/, '');
+    const { module, status, secrets } = this.#context;
+    if (text === '') {
+      if (status >= 500) return this.#upstream(`answered HTTP ${status} with an empty body`);
+      return this.#protocol(`answered with an empty body (HTTP ${status})`);
+    }
+    const quote = excerpt(text, secrets);
+    if (status >= 500) return new CsmartUpstreamError(`CSMART ${module}/List answered HTTP ${status}: "${quote}"`, { module, action: 'List', status });
+    return this.#protocol(`did not answer JSON (HTTP ${status}): "${quote}"`);
+  }
+
+  #protocol(what: string, cause?: unknown): CsmartProtocolError {
+    const { module } = this.#context;
+    return new CsmartProtocolError(`CSMART ${module}/List ${what}`, { module, action: 'List', ...(cause === undefined ? {} : { cause }) });
+  }
+
+  #upstream(what: string): CsmartUpstreamError {
+    const { module, status } = this.#context;
+    return new CsmartUpstreamError(`CSMART ${module}/List ${what}`, { module, action: 'List', status });
+  }
+}
+
+/**
+ * CSMART's `error` arrived before the data: the caller classifies it (auth, validation, upstream) as
+ * it does for any other call. Carries the vendor's text, which the caller redacts.
+ */
+export class ListRefusedError extends Error {
+  override name = 'ListRefusedError';
+  readonly error: string;
+  constructor(error: string) {
+    super('CSMART refused the List');
+    this.error = error;
+  }
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** Drops whitespace outside strings (a pretty-printed answer), so each NDJSON line stays one line. */
+function minify(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let o = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (byte === 0x5c) escaped = true;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (isSpace(byte)) {
+      continue;
+    }
+    out[o++] = byte;
+  }
+  return out.subarray(0, o);
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { CsmartClient } from '../../lib/csmart/client.ts';
+import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
+import type { CsmartRecord } from '../../lib/csmart/modules.ts';
+import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
+import { KeyTable } from '../../lib/delivery/key-table.ts';
+import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';
+import { CsmartUpstreamError } from '../../lib/csmart/errors.ts';
+
+/** A client whose Accounts List streams the given records in batches, counting the Lists. */
+function streamingClient(records: () => Iterable<CsmartRecord>) {
+  const calls = { lists: 0 };
+  const client: Pick<CsmartClient, 'listStream'> = {
+    async *listStream() {
+      calls.lists++;
+      let batch: ListedRecord[] = [];
+      for (const record of records()) {
+        batch.push({ record, bytes: Buffer.from(JSON.stringify(record)) });
+        if (batch.length === 100) { yield batch; batch = []; }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
+  return { client, calls };
+}
+
+const account = (i: number): CsmartRecord => ({
+  id: String(i), name: `Firma ${i}`, nip: `PL 526-025-${String(i).padStart(4, '0')}`, email: ` Kontakt${i}@Example.PL `,
+  phone_mobile: `+48 600 100 ${String(i).padStart(3, '0')}`, description: 'd'.repeat(2000), city: 'Łódź',
+});
+
+describe('account directory', () => {
+  it('finds a client by NIP, e-mail or phone from the streamed List, holding only what a lookup needs', async () => {
+    const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 500; i++) yield account(i); });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    // Found by the NIP's digits, handed on with the NIP as the record stores it (tasks carry it so).
+    expect(await directory.find({ nip: '526025 0042' })).toEqual({ id: '42', name: 'Firma 42', nip: 'PL 526-025-0042' });
+    expect((await directory.find({ email: 'kontakt7@example.pl' }))?.id).toBe('7');
+    expect((await directory.find({ phone: '600-100-123' }))?.id).toBe('123');
+    expect(await directory.find({ email: 'nobody@example.pl' })).toBeUndefined();
+    expect((await directory.byId('500'))?.name).toBe('Firma 500');
+    // One List for all of these: the index is reused within its TTL.
+    expect(calls.lists).toBe(1);
+    // A lookup never carries the record's other fields (its description could be long).
+    expect(await directory.byId('1')).not.toHaveProperty('description');
+  });
+
+  it('reads one whole record from a fresh List when asked', async () => {
+    const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 300; i++) yield account(i); });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect(await directory.record('250')).toEqual(account(250));
+    expect(await directory.record('999')).toBeUndefined();
+    expect(calls.lists).toBe(2);
+  });
+
+  it('lets the newest of duplicate clients win, and remembers what this process saved', async () => {
+    const { client } = streamingClient(function* () { yield { id: '1', email: 'a@b.pl' }; yield { id: '2', email: 'A@b.pl' }; });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ email: 'a@b.pl' }))?.id).toBe('2');
+    directory.remember({ id: '3', nip: '5260250274', name: 'Nowy' });
+    await Promise.resolve();
+    expect(await directory.find({ nip: '526-025-02-74' })).toEqual({ id: '3', nip: '5260250274', name: 'Nowy' });
+    expect(await directory.find({ nip: '5260250275' })).toBeUndefined();
+  });
+
+  it('finds by the normalised phone only when neither NIP nor e-mail is given', async () => {
+    const { client } = streamingClient(function* () { yield { id: '5', phone_office: '0048 601 000 001' }; });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ phone: '+48 601-000-001' }))?.id).toBe('5');
+    expect((await directory.find({ phone: '601000001' }))?.id).toBe('5');
+    // With an e-mail, the client is that e-mail's: a shared office phone names no one.
+    expect(await directory.find({ email: 'other@example.pl', phone: '601000001' })).toBeUndefined();
+  });
+
+  it('takes a streamed List with no records, where we linked clients, for a glitch to retry, never for deletion', async () => {
+    const { client } = streamingClient(function* () {});
+    let linked = true;
+    const guarded = guardEmptyLists({ ...client, list: async () => [] }, { hasRecords: async () => linked });
+    const directory = createAccountDirectory({ client: guarded, ttlMs: 60_000 });
+    await expect(directory.byId('1')).rejects.toBeInstanceOf(CsmartUpstreamError);
+    await expect(directory.record('1')).rejects.toBeInstanceOf(CsmartUpstreamError);
+    linked = false;
+    expect(await directory.byId('1', { fresh: true })).toBeUndefined();
+  });
+
+  it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision, into exact integers', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 100_000; i++) {
+      for (const key of [String(5_260_000_000 + i), `kontakt${i}@example.pl`, String(600_000_000 + i)]) {
+        const h = keyHash(key);
+        expect(Number.isSafeInteger(h)).toBe(true);
+        seen.add(h);
+      }
+    }
+    expect(seen.size).toBe(300_000);
+  });
+
+  it('keeps 53-bit keys in its key table through growth, replacing a key set twice', () => {
+    const table = new KeyTable(4);
+    const keys = Array.from({ length: 50_000 }, (_, i) => (i % 2 === 0 ? i : keyHash(`k${i}`)));
+    keys.forEach((key, slot) => table.set(key, slot));
+    table.set(keys[7]!, 123_456);
+    expect(table.size).toBe(50_000);
+    expect(keys.map((key) => table.get(key))).toEqual(keys.map((_, slot) => (slot === 7 ? 123_456 : slot)));
+    expect(table.get(2 ** 53 - 2)).toBeUndefined();
+    expect(table.get(99_999)).toBeUndefined();
+  });
+});
