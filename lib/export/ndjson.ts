@@ -46,51 +46,44 @@ export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>
     gzipped.destroy();
     return found;
   }
-  const gunzip = createGunzip();
-  gzipped.on('error', (error) => gunzip.destroy(error));
-  gzipped.pipe(gunzip);
   let line = 0;
-  let carry: Buffer | undefined;
-  try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-      let start = 0;
-      let end = data.indexOf(0x0a, start);
-      while (end !== -1) {
-        if (wanted.has(line)) found.set(line, lineRecord(data.subarray(start, end), line, options.hashes));
-        line += 1;
-        start = end + 1;
-        end = data.indexOf(0x0a, start);
-      }
-      carry = start < data.length ? data.subarray(start) : undefined;
-      if (found.size === wanted.size) break;
+  for await (const batch of ndjsonLineBatches(gzipped)) {
+    for (const bytes of batch) {
+      if (wanted.has(line)) found.set(line, lineRecord(bytes, line, options.hashes));
+      line += 1;
     }
-    if (carry && found.size < wanted.size && wanted.has(line)) found.set(line, lineRecord(carry, line, options.hashes));
-  } finally {
-    gzipped.destroy();
-    gunzip.destroy();
+    if (found.size === wanted.size) break;
   }
   return found;
 }
 
 /** Every record of a gzipped NDJSON stream, line by line (the whole file is never held). */
 export async function* ndjsonRecords(gzipped: Readable): AsyncGenerator<CsmartRecord> {
+  let line = 0;
+  for await (const batch of ndjsonLineBatches(gzipped)) {
+    for (const bytes of batch) yield lineRecord(bytes, line++, undefined);
+  }
+}
+
+/** The lines of a gzipped NDJSON stream, a decompressed chunk's worth at a time; stopping early closes the stream. */
+async function* ndjsonLineBatches(gzipped: Readable): AsyncGenerator<Buffer[]> {
   const gunzip = createGunzip();
   gzipped.on('error', (error) => gunzip.destroy(error));
   gzipped.pipe(gunzip);
-  let line = 0;
   let carry: Buffer | undefined;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const lines: Buffer[] = [];
       let start = 0;
       for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
-        yield lineRecord(data.subarray(start, end), line++, undefined);
+        lines.push(data.subarray(start, end));
         start = end + 1;
       }
       carry = start < data.length ? data.subarray(start) : undefined;
+      if (lines.length > 0) yield lines;
     }
-    if (carry && carry.length > 0) yield lineRecord(carry, line, undefined);
+    if (carry && carry.length > 0) yield [carry];
   } finally {
     gzipped.destroy();
     gunzip.destroy();

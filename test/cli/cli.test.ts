@@ -2,13 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../bin/cli.ts';
 import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { runCliWith } from '../support/cli.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
 const sandbox = useSandbox();
@@ -20,23 +19,7 @@ function localEnv(overrides: Record<string, string> = {}) {
 }
 
 /** Runs the CLI in this process with the given environment; returns exit code and output. */
-async function cli(args: string[], env: Record<string, string> = localEnv()) {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  resetProcessConfig();
-  resetProcessClient();
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (c) => (chunks.out += c));
-  err.on('data', (c) => (chunks.err += c));
-  try {
-    const code = await runCli(args, { out, err, env: process.env });
-    return { code, ...chunks };
-  } finally {
-    process.env = saved;
-  }
-}
+const cli = (args: string[], env: Record<string, string> = localEnv()) => runCliWith(args, env);
 
 beforeEach(() => clearTokenCache());
 afterEach(() => { resetProcessConfig(); resetProcessClient(); });

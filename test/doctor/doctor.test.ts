@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../bin/cli.ts';
 import type { DoctorReport } from '../../bin/doctor/report.ts';
 import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { runCliWith } from '../support/cli.ts';
 import { useSandbox } from '../support/sandbox.ts';
 import { SANDBOX_MODES } from '../support/sandbox-modes.ts';
 import { sha1 } from '../sandbox/wire-client.ts';
@@ -14,22 +13,8 @@ const sandbox = useSandbox({ behaviour: {} });
 
 async function doctor(args: string[], env: Record<string, string> = {}) {
   const { endpoint, domain, email, password } = sandbox.demoCredentials;
-  const saved = { ...process.env };
-  Object.assign(process.env, { CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password, ...env });
-  resetProcessConfig();
-  resetProcessClient();
   clearTokenCache();
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (c) => (chunks.out += c));
-  err.on('data', (c) => (chunks.err += c));
-  try {
-    const code = await runCli(['doctor', ...args], { out, err, env: process.env });
-    return { code, ...chunks };
-  } finally {
-    process.env = saved;
-  }
+  return runCliWith(['doctor', ...args], { CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password, ...env });
 }
 afterEach(() => { resetProcessConfig(); resetProcessClient(); });
 
