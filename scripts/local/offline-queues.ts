@@ -38,7 +38,7 @@ export async function startOfflineQueues(service: ServerlessService, env: NodeJS
   let endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
   if (!endpoint) {
     server = await startLocalSqs({
-      ...(env.LOCAL_SQS_PORT ? { port: Number(env.LOCAL_SQS_PORT) } : {}),
+      ...(env.SQS_PORT ? { port: Number(env.SQS_PORT) } : {}),
       dataFile: join(service.servicePath, '.local-data', 'sqs.json'),
       releaseInFlightOnStart: true,
     });
