@@ -45,8 +45,8 @@ export class BundleFolder {
   readonly #dir = mkdtempSync(join(process.cwd(), 'bench/.scratch-bundles-'));
   readonly #scratch: string[] = [];
 
-  async build(name: string, entry: string, variant: Variant): Promise<BuiltBundle> {
-    const built = await bundle(entry, { external: [...VARIANTS[variant].external] });
+  async build(name: string, entry: string, variant: Variant, options: { dynamicImport?: boolean } = {}): Promise<BuiltBundle> {
+    const built = await bundle(entry, { external: [...VARIANTS[variant].external], ...options });
     const file = join(this.#dir, `${name}.${variant}${extname(built.file)}`);
     copyFileSync(built.file, file);
     rmSync(dirname(built.file), { recursive: true, force: true });
