@@ -17,7 +17,7 @@ import { startLocalSsm, type LocalSsm } from '../emulators/ssm.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
 import { BundleFolder, FUNCTION_SDK, SDK_LABELS, VARIANTS, type BuiltBundle, type FunctionName, type Variant } from './support/function-bundles.ts';
 import { handlerEnv } from './support/handler-env.ts';
-import { formLeadEvent, jsonLeadEvent, LEAD_FORM_PARAMETERS, leadFields } from './support/lead-events.ts';
+import { BENCH_SSM_PREFIX, formLeadEvent, jsonLeadEvent, LEAD_FORM_PARAMETERS, leadFields } from './support/lead-events.ts';
 import type { AcceptCpuResult } from './support/leads-accept-cpu.ts';
 import { startSqsProcess, type SqsProcess } from './support/local-sqs-process.ts';
 import { importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
@@ -264,6 +264,8 @@ async function bundleSizesAndImportTimes(): Promise<void> {
 async function coldAcceptPath(): Promise<void> {
   const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
   const before = await bundles.build('leads-cold-before', 'functions/leads.ts', 'bundled', { dynamicImport: true });
+  const sdkCalls = await bundles.build('sdk-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
+  const leanCalls = await bundles.build('lean-calls-cold', bundles.leanCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
   const empty = await bundles.build('empty-cold', bundles.emptyEntry(), 'bundled');
   // Plain JavaScript, so no TypeScript loader is counted: load the bundle, answer one event, report.
   const runner = scratchModule(`import { createRequire } from 'node:module';
@@ -298,9 +300,9 @@ process.exit(0);
     return { wallMs, ...(JSON.parse(line) as Omit<Cold, 'wallMs'>) };
   };
   // Alternating, so the machine's drift hits all three alike.
-  const runs = { leads: [] as Cold[], before: [] as Cold[], empty: [] as Cold[] };
-  const files = { leads: leads.file, before: before.file, empty: empty.file };
-  const order = ['leads', 'before', 'empty'] as const;
+  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], leanCalls: [] as Cold[], empty: [] as Cold[] };
+  const files = { leads: leads.file, before: before.file, sdkCalls: sdkCalls.file, leanCalls: leanCalls.file, empty: empty.file };
+  const order = ['leads', 'before', 'sdkCalls', 'leanCalls', 'empty'] as const;
   for (let i = 0; i < 9; i++) {
     const person = PEOPLE.coldStart + 5_000 + i;
     for (let k = 0; k < order.length; k++) {
@@ -311,12 +313,14 @@ process.exit(0);
   rmSync(dirname(runner), { recursive: true, force: true });
   const m = (list: Cold[], key: keyof Cold) => median(list.map((r) => r[key]));
   const statuses = [...new Set([...runs.leads, ...runs.before].map((r) => r.status))].join(', ');
-  const row = (label: string, list: Cold[]) => `  ${label.padEnd(34)}${`${m(list, 'wallMs').toFixed(0)} ms`.padEnd(9)}${`${ratio(m(list, 'wallMs'), m(runs.empty, 'wallMs'))}×`.padEnd(9)}`
+  const row = (label: string, list: Cold[]) => `  ${label.padEnd(42)}${`${m(list, 'wallMs').toFixed(0)} ms`.padEnd(9)}${`${ratio(m(list, 'wallMs'), m(runs.empty, 'wallMs'))}×`.padEnd(9)}`
     + `${`${m(list, 'startMs').toFixed(0)} ms`.padEnd(12)}${`${m(list, 'loadMs').toFixed(1)} ms`.padEnd(13)}${m(list, 'firstMs').toFixed(1)} ms`;
   console.log(`lead accept path from a fresh process (median of 9, alternating; answers ${statuses}; SSM + SQS on loopback), before and after side by side:`);
-  console.log(`  ${'bundle'.padEnd(34)}${'spawn → answer'.padEnd(18)}${'Node ready'.padEnd(12)}${'bundle load'.padEnd(13)}first lead`);
-  console.log(`  ${''.padEnd(34)}${'ms'.padEnd(9)}${'× empty'.padEnd(9)}`);
+  console.log(`  ${'bundle'.padEnd(42)}${'spawn → answer'.padEnd(18)}${'Node ready'.padEnd(12)}${'bundle load'.padEnd(13)}first lead`);
+  console.log(`  ${''.padEnd(42)}${'ms'.padEnd(9)}${'× empty'.padEnd(9)}`);
   console.log(row('leads, as serverless.yml builds it', runs.leads));
   console.log(row('leads, import() kept (before)', runs.before));
+  console.log(row('SDK clients alone, the same 2 calls', runs.sdkCalls));
+  console.log(row('signed requests alone, the same 2 calls', runs.leanCalls));
   console.log(row('empty handler', runs.empty));
 }
