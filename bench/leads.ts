@@ -265,6 +265,8 @@ async function coldAcceptPath(): Promise<void> {
   const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
   const before = await bundles.build('leads-cold-before', 'functions/leads.ts', 'bundled', { dynamicImport: true });
   const sdkCalls = await bundles.build('sdk-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
+  const staticCalls = await bundles.build('sdk-static-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`,
+    '{ region: process.env.AWS_REGION, credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!, sessionToken: process.env.AWS_SESSION_TOKEN } }'), 'bundled');
   const leanCalls = await bundles.build('lean-calls-cold', bundles.leanCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
   const empty = await bundles.build('empty-cold', bundles.emptyEntry(), 'bundled');
   // Plain JavaScript, so no TypeScript loader is counted: load the bundle, answer one event, report.
@@ -300,9 +302,9 @@ process.exit(0);
     return { wallMs, ...(JSON.parse(line) as Omit<Cold, 'wallMs'>) };
   };
   // Alternating, so the machine's drift hits all three alike.
-  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], leanCalls: [] as Cold[], empty: [] as Cold[] };
-  const files = { leads: leads.file, before: before.file, sdkCalls: sdkCalls.file, leanCalls: leanCalls.file, empty: empty.file };
-  const order = ['leads', 'before', 'sdkCalls', 'leanCalls', 'empty'] as const;
+  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], staticCalls: [] as Cold[], leanCalls: [] as Cold[], empty: [] as Cold[] };
+  const files = { leads: leads.file, before: before.file, sdkCalls: sdkCalls.file, staticCalls: staticCalls.file, leanCalls: leanCalls.file, empty: empty.file };
+  const order = ['leads', 'before', 'sdkCalls', 'staticCalls', 'leanCalls', 'empty'] as const;
   for (let i = 0; i < 9; i++) {
     const person = PEOPLE.coldStart + 5_000 + i;
     for (let k = 0; k < order.length; k++) {
@@ -321,6 +323,7 @@ process.exit(0);
   console.log(row('leads, as serverless.yml builds it', runs.leads));
   console.log(row('leads, import() kept (before)', runs.before));
   console.log(row('SDK clients alone, the same 2 calls', runs.sdkCalls));
+  console.log(row('  … with static credentials and region', runs.staticCalls));
   console.log(row('signed requests alone, the same 2 calls', runs.leanCalls));
   console.log(row('empty handler', runs.empty));
 }

@@ -68,11 +68,11 @@ export const handler = async () => sdk.length;
    * An entry that does only the accept path's two AWS calls with the SDK clients (the form listing from SSM,
    * one SendMessage), the floor of a cold start that keeps the SDK on the hot path.
    */
-  sdkCallsEntry(ssmPath: string): string {
+  sdkCallsEntry(ssmPath: string, clientOptions = '{}'): string {
     const file = scratchModule(`import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-const ssm = new SSMClient({});
-const sqs = new SQSClient({});
+const ssm = new SSMClient(${clientOptions});
+const sqs = new SQSClient(${clientOptions});
 export const handler = async (event: { body?: string }) => {
   const listing = await ssm.send(new GetParametersByPathCommand({ Path: ${JSON.stringify(ssmPath)}, Recursive: false, WithDecryption: true, MaxResults: 10 }));
   if (!listing.Parameters?.length) throw new Error('no form listed');
