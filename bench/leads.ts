@@ -259,7 +259,10 @@ async function bundleSizesAndImportTimes(): Promise<void> {
 /**
  * 5. The accept path from a fresh process, as a cold start meets it: Node started, the leads bundle
  * (as serverless.yml builds it) loaded and its first lead answered — SSM and SQS on loopback — against
- * the same for an empty handler's bundle. Wall time from spawn to the answer, median of 9, alternating.
+ * the same for an empty handler's bundle. Side by side: the bundle as it was built before (`import()`
+ * kept), and the floors of the same two AWS calls with the SDK clients alone (default chain; static
+ * credentials and region) and with two signed requests and no SDK. Wall time from spawn to the answer,
+ * median of 9, alternating.
  */
 async function coldAcceptPath(): Promise<void> {
   const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
