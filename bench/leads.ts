@@ -17,7 +17,7 @@ import { startLocalSsm, type LocalSsm } from '../emulators/ssm.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
 import { BundleFolder, FUNCTION_SDK, SDK_LABELS, VARIANTS, type BuiltBundle, type FunctionName, type Variant } from './support/function-bundles.ts';
 import { handlerEnv } from './support/handler-env.ts';
-import { formLeadEvent, jsonLeadEvent, LEAD_FORM_PARAMETERS, leadFields } from './support/lead-events.ts';
+import { BENCH_SSM_PREFIX, formLeadEvent, jsonLeadEvent, LEAD_FORM_PARAMETERS, leadFields } from './support/lead-events.ts';
 import type { AcceptCpuResult } from './support/leads-accept-cpu.ts';
 import { startSqsProcess, type SqsProcess } from './support/local-sqs-process.ts';
 import { importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
@@ -259,10 +259,18 @@ async function bundleSizesAndImportTimes(): Promise<void> {
 /**
  * 5. The accept path from a fresh process, as a cold start meets it: Node started, the leads bundle
  * (as serverless.yml builds it) loaded and its first lead answered — SSM and SQS on loopback — against
- * the same for an empty handler's bundle. Wall time from spawn to the answer, median of 9, alternating.
+ * the same for an empty handler's bundle. Side by side: the bundle as it was built before (`import()`
+ * kept), and the floors of the same two AWS calls with the SDK clients alone (default chain; static
+ * credentials and region) and with two signed requests and no SDK. Wall time from spawn to the answer,
+ * median of 9, alternating.
  */
 async function coldAcceptPath(): Promise<void> {
   const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
+  const before = await bundles.build('leads-cold-before', 'functions/leads.ts', 'bundled', { dynamicImport: true });
+  const sdkCalls = await bundles.build('sdk-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
+  const staticCalls = await bundles.build('sdk-static-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`,
+    '{ region: process.env.AWS_REGION, credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!, sessionToken: process.env.AWS_SESSION_TOKEN } }'), 'bundled');
+  const leanCalls = await bundles.build('lean-calls-cold', bundles.leanCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
   const empty = await bundles.build('empty-cold', bundles.emptyEntry(), 'bundled');
   // Plain JavaScript, so no TypeScript loader is counted: load the bundle, answer one event, report.
   const runner = scratchModule(`import { createRequire } from 'node:module';
@@ -278,11 +286,13 @@ const answered = performance.now();
 process.stderr.write(JSON.stringify({ status: (answer && answer.statusCode) || 0, startMs: loading, loadMs: loaded - loading, firstMs: answered - loaded }) + '\\n');
 process.exit(0);
 `, 'cold-runner.mjs');
+  // BENCH_COLD_NODE_ARGS='--cpu-prof --cpu-prof-dir=…' profiles each fresh process (to find what the first request costs).
+  const nodeArgs = process.env.BENCH_COLD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   type Cold = { wallMs: number; status: number; startMs: number; loadMs: number; firstMs: number };
   // Spawned asynchronously: the local SSM server answers from this process's event loop.
   const once = async (bundle: string, person: number): Promise<Cold> => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [runner], {
+    const child = spawn(process.execPath, [...nodeArgs, runner], {
       env: { ...leadsEnv(), BENCH_BUNDLE: bundle, BENCH_EVENT: JSON.stringify(jsonLeadEvent(leadFields(person))) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -294,17 +304,29 @@ process.exit(0);
     if (code !== 0 || !line.startsWith('{')) throw new Error(`the cold run failed: ${stderr.slice(0, 500)}`);
     return { wallMs, ...(JSON.parse(line) as Omit<Cold, 'wallMs'>) };
   };
-  const runs = { leads: [] as Cold[], empty: [] as Cold[] };
+  // Alternating, so the machine's drift hits all three alike.
+  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], staticCalls: [] as Cold[], leanCalls: [] as Cold[], empty: [] as Cold[] };
+  const files = { leads: leads.file, before: before.file, sdkCalls: sdkCalls.file, staticCalls: staticCalls.file, leanCalls: leanCalls.file, empty: empty.file };
+  const order = ['leads', 'before', 'sdkCalls', 'staticCalls', 'leanCalls', 'empty'] as const;
   for (let i = 0; i < 9; i++) {
     const person = PEOPLE.coldStart + 5_000 + i;
-    if (i % 2 === 0) { runs.leads.push(await once(leads.file, person)); runs.empty.push(await once(empty.file, person)); }
-    else { runs.empty.push(await once(empty.file, person)); runs.leads.push(await once(leads.file, person)); }
+    for (let k = 0; k < order.length; k++) {
+      const which = order[(i + k) % order.length]!;
+      runs[which].push(await once(files[which], person + k * 100));
+    }
   }
   rmSync(dirname(runner), { recursive: true, force: true });
   const m = (list: Cold[], key: keyof Cold) => median(list.map((r) => r[key]));
-  const statuses = [...new Set(runs.leads.map((r) => r.status))].join(', ');
-  console.log(`lead accept path from a fresh process (median of 9, alternating; answers ${statuses}):`);
-  console.log(`  spawn to answer: leads ${m(runs.leads, 'wallMs').toFixed(0)} ms vs an empty handler ${m(runs.empty, 'wallMs').toFixed(0)} ms = ${ratio(m(runs.leads, 'wallMs'), m(runs.empty, 'wallMs'))}×`);
-  console.log(`  inside the process: Node ready at ${m(runs.leads, 'startMs').toFixed(0)} ms, bundle loaded in ${m(runs.leads, 'loadMs').toFixed(0)} ms (empty: ${m(runs.empty, 'loadMs').toFixed(1)} ms),`
-    + ` first lead answered in ${m(runs.leads, 'firstMs').toFixed(0)} ms (empty: ${m(runs.empty, 'firstMs').toFixed(1)} ms; SSM + SQS on loopback)`);
+  const statuses = [...new Set([...runs.leads, ...runs.before].map((r) => r.status))].join(', ');
+  const row = (label: string, list: Cold[]) => `  ${label.padEnd(42)}${`${m(list, 'wallMs').toFixed(0)} ms`.padEnd(9)}${`${ratio(m(list, 'wallMs'), m(runs.empty, 'wallMs'))}×`.padEnd(9)}`
+    + `${`${m(list, 'startMs').toFixed(0)} ms`.padEnd(12)}${`${m(list, 'loadMs').toFixed(1)} ms`.padEnd(13)}${m(list, 'firstMs').toFixed(1)} ms`;
+  console.log(`lead accept path from a fresh process (median of 9, alternating; answers ${statuses}; SSM + SQS on loopback), before and after side by side:`);
+  console.log(`  ${'bundle'.padEnd(42)}${'spawn → answer'.padEnd(18)}${'Node ready'.padEnd(12)}${'bundle load'.padEnd(13)}first lead`);
+  console.log(`  ${''.padEnd(42)}${'ms'.padEnd(9)}${'× empty'.padEnd(9)}`);
+  console.log(row('leads, as serverless.yml builds it', runs.leads));
+  console.log(row('leads, import() kept (before)', runs.before));
+  console.log(row('SDK clients alone, the same 2 calls', runs.sdkCalls));
+  console.log(row('  … with static credentials and region', runs.staticCalls));
+  console.log(row('signed requests alone, the same 2 calls', runs.leanCalls));
+  console.log(row('empty handler', runs.empty));
 }

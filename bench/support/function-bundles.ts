@@ -45,8 +45,8 @@ export class BundleFolder {
   readonly #dir = mkdtempSync(join(process.cwd(), 'bench/.scratch-bundles-'));
   readonly #scratch: string[] = [];
 
-  async build(name: string, entry: string, variant: Variant): Promise<BuiltBundle> {
-    const built = await bundle(entry, { external: [...VARIANTS[variant].external] });
+  async build(name: string, entry: string, variant: Variant, options: { dynamicImport?: boolean } = {}): Promise<BuiltBundle> {
+    const built = await bundle(entry, { external: [...VARIANTS[variant].external], ...options });
     const file = join(this.#dir, `${name}.${variant}${extname(built.file)}`);
     copyFileSync(built.file, file);
     rmSync(dirname(built.file), { recursive: true, force: true });
@@ -59,6 +59,76 @@ export class BundleFolder {
     const file = scratchModule(`${sources.map((s) => s.imports).join('\n')}
 const sdk = [${sources.map((s) => s.value).join(', ')}];
 export const handler = async () => sdk.length;
+`);
+    this.#scratch.push(dirname(file));
+    return file;
+  }
+
+  /**
+   * An entry that does only the accept path's two AWS calls with the SDK clients (the form listing from SSM,
+   * one SendMessage), the floor of a cold start that keeps the SDK on the hot path.
+   */
+  sdkCallsEntry(ssmPath: string, clientOptions = '{}'): string {
+    const file = scratchModule(`import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+const ssm = new SSMClient(${clientOptions});
+const sqs = new SQSClient(${clientOptions});
+export const handler = async (event: { body?: string }) => {
+  const listing = await ssm.send(new GetParametersByPathCommand({ Path: ${JSON.stringify(ssmPath)}, Recursive: false, WithDecryption: true, MaxResults: 10 }));
+  if (!listing.Parameters?.length) throw new Error('no form listed');
+  const id = String(process.pid) + '-' + Date.now();
+  await sqs.send(new SendMessageCommand({ QueueUrl: process.env.CSMART_QUEUE_URL, MessageBody: event.body ?? id, MessageGroupId: id, MessageDeduplicationId: id }));
+  return { statusCode: 202 };
+};
+`);
+    this.#scratch.push(dirname(file));
+    return file;
+  }
+
+  /**
+   * The same two calls as `sdkCallsEntry`, each one signed request (SigV4 from `@smithy/signature-v4`, node:http, the
+   * services' JSON protocol, credentials from the environment as Lambda gives them): what a lean hot path would cost.
+   */
+  leanCallsEntry(ssmPath: string): string {
+    const file = scratchModule(`import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { request } from 'node:http';
+class Sha256 {
+  #hash: Hash | Hmac;
+  constructor(secret?: string | Uint8Array) { this.#hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
+  update(data: string | Uint8Array) { this.#hash.update(data); }
+  async digest() { return new Uint8Array(this.#hash.digest()); }
+  reset() {}
+}
+const region = process.env.AWS_REGION!;
+const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!, sessionToken: process.env.AWS_SESSION_TOKEN };
+async function call(service: string, endpoint: string, target: string, version: string, body: unknown): Promise<any> {
+  const url = new URL(endpoint);
+  const payload = JSON.stringify(body);
+  const signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-' + version, 'x-amz-target': target }, body: payload } as any);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname: url.hostname, port: url.port, path: '/', method: 'POST', headers: signed.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 500) >= 300) reject(new Error(target + ' ' + res.statusCode + ' ' + text.slice(0, 200)));
+        else resolve(JSON.parse(text));
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+export const handler = async (event: { body?: string }) => {
+  const listing = await call('ssm', process.env.AWS_ENDPOINT_URL_SSM!, 'AmazonSSM.GetParametersByPath', '1.1', { Path: ${JSON.stringify(ssmPath)}, Recursive: false, WithDecryption: true, MaxResults: 10 });
+  if (!listing.Parameters?.length) throw new Error('no form listed');
+  const id = String(process.pid) + '-' + Date.now();
+  await call('sqs', process.env.AWS_ENDPOINT_URL_SQS!, 'AmazonSQS.SendMessage', '1.0', { QueueUrl: process.env.CSMART_QUEUE_URL, MessageBody: event.body ?? id, MessageGroupId: id, MessageDeduplicationId: id });
+  return { statusCode: 202 };
+};
 `);
     this.#scratch.push(dirname(file));
     return file;

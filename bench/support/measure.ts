@@ -18,13 +18,16 @@ export async function cpuOf(work: () => Promise<void>): Promise<number> {
   return used.user + used.system;
 }
 
-/** Bundles an entry as serverless.yml bundles the functions (minified CommonJS for Node 24, the SDK's ES module build). */
-export async function bundle(entry: string, options: { external?: string[] } = {}): Promise<{ file: string; bytes: number }> {
+/**
+ * Bundles an entry as serverless.yml bundles the functions (minified CommonJS for Node 24, the SDK's ES module build,
+ * `import()` written as `require()`). `dynamicImport: true` keeps `import()` as it was before, for comparison.
+ */
+export async function bundle(entry: string, options: { external?: string[]; dynamicImport?: boolean } = {}): Promise<{ file: string; bytes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-'));
   const file = join(dir, 'handler.cjs');
   await build({
     entryPoints: [entry], outfile: file, bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node24', format: 'cjs',
-    mainFields: ['module', 'main'], external: options.external ?? [], logLevel: 'silent',
+    mainFields: ['module', 'main'], supported: { 'dynamic-import': options.dynamicImport ?? false }, external: options.external ?? [], logLevel: 'silent',
   });
   return { file, bytes: statSync(file).size };
 }

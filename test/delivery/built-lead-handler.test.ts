@@ -28,7 +28,7 @@ beforeAll(async () => {
   // The options of custom.esbuild in serverless.yml.
   await build({
     entryPoints: ['functions/leads.ts'], outfile: bundle, bundle: true, minify: true, keepNames: true, sourcemap: false,
-    platform: 'node', target: 'node24', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'silent',
+    platform: 'node', target: 'node24', format: 'cjs', mainFields: ['module', 'main'], supported: { 'dynamic-import': false }, logLevel: 'silent',
   });
   sqs = await startLocalSqs();
   sqs.createQueue(QUEUE, { FifoQueue: 'true' });
