@@ -7,7 +7,7 @@ import { DeleteMessageCommand, GetQueueAttributesCommand, PurgeQueueCommand, Rec
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { spawn } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createTablesFromServerless, startLocalDynamo } from '../emulators/dynamodb.ts';
 import { LOCAL_SQS_REGION } from '../emulators/sqs/index.ts';
@@ -134,9 +134,12 @@ function thousandLeads(): APIGatewayProxyEventV2[] {
 
 type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** A fresh invocation of the worker as deployed (timeout: 60 in serverless.yml): it starts a delivery only with time to finish it. */
+/** The worker's timeout as deployed (serverless.yml), in milliseconds. */
+const WORKER_TIMEOUT_MS = Number(/\n  worker:\n(?:    .*\n)*?    timeout:\s*(\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1]) * 1000;
+
+/** A fresh invocation of the worker as deployed: it starts a delivery only with time to finish it. */
 function workerContext(): Context {
-  return { ...lambdaContext('worker'), getRemainingTimeInMillis: () => 60_000 };
+  return { ...lambdaContext('worker'), getRemainingTimeInMillis: () => WORKER_TIMEOUT_MS };
 }
 
 /** The event source mapping: receive ≤10, invoke, delete what did not fail; until the queue is empty. */
