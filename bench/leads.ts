@@ -23,6 +23,9 @@ import { startSqsProcess, type SqsProcess } from './support/local-sqs-process.ts
 import { importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.ts';
 
+/** The worker's timeout as deployed (serverless.yml), in milliseconds. */
+const WORKER_TIMEOUT_MS = Number(/\n  worker:\n(?:    .*\n)*?    timeout:\s*(\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1]) * 1000;
+
 // Each part uses its own people, so no lead repeats a body another part sent within SQS's 5-minute dedupe window.
 const PEOPLE = { accept: 0, worker: 10_000, coldStart: 20_000 } as const;
 
@@ -133,9 +136,6 @@ function thousandLeads(): APIGatewayProxyEventV2[] {
 }
 
 type Worker = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-
-/** The worker's timeout as deployed (serverless.yml), in milliseconds. */
-const WORKER_TIMEOUT_MS = Number(/\n  worker:\n(?:    .*\n)*?    timeout:\s*(\d+)/.exec(readFileSync(new URL('../serverless.yml', import.meta.url), 'utf8'))?.[1]) * 1000;
 
 /** A fresh invocation of the worker as deployed: it starts a delivery only with time to finish it. */
 function workerContext(): Context {
