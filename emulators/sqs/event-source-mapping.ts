@@ -156,7 +156,7 @@ function failedItems(messages: Message[], payload: unknown, responseType: EventS
 }
 
 /** One SQS message as Lambda puts it in the event (attribute names in camelCase, list values empty); the queue's ARN and region are added by the caller. */
-export function toRecord(message: Message): SQSRecord {
+function toRecord(message: Message): SQSRecord {
   const messageAttributes: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     messageAttributes[name] = {

@@ -1,11 +1,8 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
 import { jsonPost } from '../support/events.ts';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda.ts';
-import { localSqsClient } from '../support/local-sqs.ts';
+import { lambdaContext } from '../support/lambda.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 
 /*
@@ -15,25 +12,6 @@ import { useDeliveryStack } from '../support/stack.ts';
  */
 
 const stack = useDeliveryStack({ maxReceiveCount: 5 });
-let client: ReturnType<typeof localSqsClient>;
-beforeAll(() => {
-  client = localSqsClient(stack.sqs.endpoint);
-});
-afterAll(() => client.destroy());
-
-const receive = async (): Promise<Message[]> => (await client.send(new ReceiveMessageCommand({
-  QueueUrl: stack.queue().url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 0,
-}))).Messages ?? [];
-
-/** Invokes the worker with the messages and deletes those it did not report failed, as the event source mapping does. */
-async function invoke(messages: Message[]): Promise<SQSBatchResponse> {
-  const answer = await worker(sqsEvent(messages.map((m) => sqsRecord(m, stack.queue().arn))), lambdaContext('worker'));
-  const failed = new Set(answer.batchItemFailures.map((f) => f.itemIdentifier));
-  for (const m of messages) {
-    if (!failed.has(m.MessageId ?? '')) await client.send(new DeleteMessageCommand({ QueueUrl: stack.queue().url, ReceiptHandle: m.ReceiptHandle }));
-  }
-  return answer;
-}
 
 const inject = (fault: Record<string, unknown>) => fetch(`${stack.sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(fault) });
 
@@ -47,12 +25,12 @@ describe('one message held by two workers at once', () => {
     // The first worker's CSMART call is slow (but within the client's timeout) and is stored.
     await inject({ kind: 'latency', ms: 150, count: 1, ...where });
 
-    const [held] = await receive();
-    const first = invoke([held!]);
+    const [held] = await stack.receive();
+    const first = stack.invoke(worker, [held!]);
     await new Promise((resolve) => setTimeout(resolve, 40));
     stack.advance(361_000);
-    const [again] = await receive();
-    const second = invoke([again!]);
+    const [again] = await stack.receive();
+    const second = stack.invoke(worker, [again!]);
     await Promise.all([first, second]);
     // Whatever was handed back is delivered later, as SQS would offer it again.
     await stack.drain(worker);

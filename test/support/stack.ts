@@ -1,5 +1,5 @@
 import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { resetAwsClients } from '../../lib/config/aws.ts';
@@ -129,19 +129,28 @@ export function useDeliveryStack(options: StackOptions = {}) {
      * them to Lambda, and deletes those the worker did not report as failed. Returns the worker's answer.
      */
     async pump(worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>): Promise<{ received: number; failed: number }> {
-      const sqsClient = need(client, 'the local SQS');
-      const url = need(sqs, 'the local SQS').queue(QUEUE).url;
-      const { Messages = [] } = await sqsClient.send(new ReceiveMessageCommand({
-        QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 0,
+      const messages = await this.receive();
+      if (messages.length === 0) return { received: 0, failed: 0 };
+      const { batchItemFailures } = await this.invoke(worker, messages);
+      return { received: messages.length, failed: batchItemFailures.length };
+    },
+    /** Receives up to 10 messages of the delivery queue, with their system attributes, as the event source mapping does. */
+    async receive(): Promise<Message[]> {
+      const { Messages = [] } = await need(client, 'the local SQS').send(new ReceiveMessageCommand({
+        QueueUrl: need(sqs, 'the local SQS').queue(QUEUE).url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 0,
       }));
-      if (Messages.length === 0) return { received: 0, failed: 0 };
-      const arn = need(sqs, 'the local SQS').queue(QUEUE).arn;
-      const response = await worker(sqsEvent(Messages.map((m) => sqsRecord(m, arn))), lambdaContext('worker'));
+      return Messages;
+    },
+    /** Invokes the worker with received messages as SQS hands them to Lambda, and deletes those it did not report as failed. */
+    async invoke(worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>, messages: Message[]): Promise<SQSBatchResponse> {
+      const sqsClient = need(client, 'the local SQS');
+      const queue = need(sqs, 'the local SQS').queue(QUEUE);
+      const response = await worker(sqsEvent(messages.map((m) => sqsRecord(m, queue.arn))), lambdaContext('worker'));
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      for (const m of Messages) {
-        if (!failed.has(m.MessageId ?? '')) await sqsClient.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+      for (const m of messages) {
+        if (!failed.has(m.MessageId ?? '')) await sqsClient.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: m.ReceiptHandle }));
       }
-      return { received: Messages.length, failed: failed.size };
+      return response;
     },
     /** Pumps until the queue is empty, moving the clock past each backoff; stops after `rounds`. */
     async drain(worker: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>, rounds = 100): Promise<number> {
