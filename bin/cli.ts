@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { processClient } from '../lib/csmart/process-client.ts';
 import { CsmartError } from '../lib/csmart/errors.ts';
 import { type CliIo, EXIT, println, UsageError } from './cli-io.ts';
+import { createCliSetup } from './cli-setup.ts';
 import { doctor, doctorHelp } from './commands/doctor.ts';
 import { exportCommand, exportHelp } from './commands/export.ts';
 import { list, listHelp } from './commands/list.ts';
@@ -32,6 +32,7 @@ Exit codes: 0 done, 1 CSMART or AWS failed, 2 wrong command line, 3 configuratio
 
 /** Runs one command line; returns the exit code. Never prints a token, hash or password. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const setup = createCliSetup(io.env);
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -56,16 +57,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
     }
     switch (command) {
-      case 'login': return await login(processClient(), io);
-      case 'list': return await list(processClient(), io, { positionals: rest, format: values.format });
-      case 'save': return await save(processClient(), io, { positionals: rest, id: values.id });
-      case 'export': return await exportCommand(io, { modules: values.module ?? [], to: values.to, date: values.date });
-      case 'status': return await status(io, { positionals: rest });
-      case 'dlq': return await dlq(io, { limit: values.limit });
-      case 'redrive': return await redrive(io, { ids: rest, all: values.all ?? false });
+      case 'login': return await login(setup.client(), io);
+      case 'list': return await list(setup.client(), io, { positionals: rest, format: values.format });
+      case 'save': return await save(setup.client(), io, { positionals: rest, id: values.id });
+      case 'export': return await exportCommand(setup, io, { modules: values.module ?? [], to: values.to, date: values.date });
+      case 'status': return await status(setup, io, { positionals: rest });
+      case 'dlq': return await dlq(setup, io, { limit: values.limit });
+      case 'redrive': return await redrive(setup, io, { ids: rest, all: values.all ?? false });
       case 'doctor':
         if (rest.length > 0) throw new UsageError('doctor takes no arguments');
-        return await doctor(io, { write: values.write ?? false, yes: values.yes ?? false, json: values.json ?? false });
+        return await doctor(setup, io, { write: values.write ?? false, yes: values.yes ?? false, json: values.json ?? false });
       default: throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {

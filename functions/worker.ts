@@ -1,12 +1,12 @@
-import { observeClient } from '../lib/csmart/process-client.ts';
-import { workerDeps } from '../lib/delivery/runtime.ts';
+import { lazy } from '../lib/config/lazy.ts';
+import { withQueue } from '../lib/delivery/with-queue.ts';
 import { processBatch } from '../lib/delivery/worker.ts';
-import { reportClientEvent } from '../lib/observability/client-log.ts';
-import { reportWorkerEvent } from '../lib/observability/delivery-log.ts';
-import { withQueue } from '../lib/queue/with-queue.ts';
-
-observeClient(reportClientEvent);
+import { createWorkerSetup, type WorkerSetup } from '../lib/setup/worker.ts';
 
 /** Delivery queue → CSMART: each message alone (partial batch failures), at most one record per entity. */
-export const handler = withQueue(async (event, context) =>
-  processBatch(event.Records, await workerDeps(context.invokedFunctionArn, reportWorkerEvent, () => context.getRemainingTimeInMillis())));
+export function createWorkerHandler(setup: () => WorkerSetup) {
+  return withQueue(async (event, context) => processBatch(event.Records, await setup().deps(context)));
+}
+
+/** Built on the first invocation (a bad setting fails it, logged) and kept for the execution environment's life. */
+export const handler = createWorkerHandler(lazy(() => createWorkerSetup(process.env)));

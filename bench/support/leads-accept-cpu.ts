@@ -3,10 +3,10 @@
  * SendMessage alone, in this process. Started with stdout on /dev/null, so the handler's log line and
  * metrics are really written (as on Lambda) without flooding the bench's output. Results go over IPC.
  */
-import { SendMessageCommand, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { handler } from '../../functions/leads.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
+import { createLeadsHandler } from '../../functions/leads.ts';
+import { createLeadsSetup } from '../../lib/setup/leads.ts';
 import { lambdaContext } from '../../test/support/lambda.ts';
 import { fromParent, tellParent } from './child.ts';
 import { formLeadEvent, jsonLeadEvent, leadFields } from './lead-events.ts';
@@ -35,7 +35,10 @@ const formEvents = Array.from({ length: variants }, (_, i) => formLeadEvent(lead
 
 // The exact SendMessage inputs the handler produced, captured once from the process's own client.
 const sent: SendMessageCommandInput[] = [];
-const sqs = sqsClient();
+const sqs = new SQSClient({});
+// The function's own setup, given this client so the capture sees the handler's sends.
+const setup = createLeadsSetup(process.env, { sqs: () => sqs });
+const handler = createLeadsHandler(() => setup);
 sqs.middlewareStack.add((next, ctx) => async (args) => {
   if (ctx.commandName === 'SendMessageCommand') sent.push(structuredClone(args.input as SendMessageCommandInput));
   return next(args);

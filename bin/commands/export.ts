@@ -2,16 +2,17 @@ import { isModuleName, MODULE_NAMES, type ModuleName } from '../../lib/csmart/mo
 import { parseTarget, runConfiguredExport } from '../../lib/export/configured-export.ts';
 import type { ModuleResult } from '../../lib/export/run-export.ts';
 import { type CliIo, println, UsageError } from '../cli-io.ts';
+import type { CliSetup } from '../cli-setup.ts';
 
 export const exportHelp = 'export [--module M]… [--to DIR|s3://bucket/prefix] [--date YYYY-MM-DD]   the nightly export, by hand';
 
 /** Runs the export as the function does; one progress line per module (plain lines, so pipes and logs read them too). */
-export async function exportCommand(io: CliIo, args: { modules: string[]; to: string | undefined; date: string | undefined }): Promise<number> {
+export async function exportCommand(setup: CliSetup, io: CliIo, args: { modules: string[]; to: string | undefined; date: string | undefined }): Promise<number> {
   for (const module of args.modules) {
     if (!isModuleName(module)) throw new UsageError(`unknown module "${module}"; one of ${MODULE_NAMES.join(', ')}`);
   }
   if (args.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(args.date)) throw new UsageError('--date takes YYYY-MM-DD');
-  const run = await runConfiguredExport({
+  const run = await runConfiguredExport(setup.exportDeps(), {
     ...(args.modules.length > 0 ? { modules: args.modules as ModuleName[] } : {}),
     ...(args.to ? { target: parseTarget(args.to) } : {}),
     ...(args.date ? { date: args.date } : {}),

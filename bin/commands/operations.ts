@@ -1,20 +1,18 @@
-import { dynamoClient } from '../../lib/config/aws/dynamodb.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { processSettings } from '../../lib/config/runtime.ts';
 import { createLinkStore } from '../../lib/delivery/link-store.ts';
 import { peekDeadLetters, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { lookupStageQueueUrls, stageResourceNames } from '../../lib/delivery/resource-names.ts';
 import { type CliIo, println, UsageError } from '../cli-io.ts';
+import type { CliSetup } from '../cli-setup.ts';
 
 export const dlqHelp = 'dlq [--limit N]                list deliveries parked in the dead-letter queue, with the reason';
 export const redriveHelp = 'redrive [--all | ID…]          move parked deliveries (all, or by submission or message id) back to the queue';
 export const statusHelp = 'status <id>                    where a submission is: delivered, retrying, in the DLQ, or not yet attempted';
 
-export async function dlq(io: CliIo, args: { limit: string | undefined }): Promise<number> {
+export async function dlq(setup: CliSetup, io: CliIo, args: { limit: string | undefined }): Promise<number> {
   const limit = args.limit === undefined ? 100 : Number(args.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit takes a whole number of 1 or more');
-  const { dlqUrl } = await lookupStageQueueUrls(sqsClient(), processSettings());
-  const parked = await peekDeadLetters(sqsClient(), dlqUrl, limit);
+  const { dlqUrl } = await lookupStageQueueUrls(setup.sqs(), setup.config().settings);
+  const parked = await peekDeadLetters(setup.sqs(), dlqUrl, limit);
   if (parked.length === 0) {
     println(io.out, 'The dead-letter queue is empty.');
     return 0;
@@ -26,10 +24,10 @@ export async function dlq(io: CliIo, args: { limit: string | undefined }): Promi
   return 0;
 }
 
-export async function redrive(io: CliIo, args: { ids: string[]; all: boolean }): Promise<number> {
+export async function redrive(setup: CliSetup, io: CliIo, args: { ids: string[]; all: boolean }): Promise<number> {
   if (args.all === (args.ids.length > 0)) throw new UsageError('redrive takes either --all or one or more ids');
-  const urls = await lookupStageQueueUrls(sqsClient(), processSettings());
-  const { moved, remaining } = await redriveDeadLetters(sqsClient(), urls, args.all ? {} : { ids: args.ids });
+  const urls = await lookupStageQueueUrls(setup.sqs(), setup.config().settings);
+  const { moved, remaining } = await redriveDeadLetters(setup.sqs(), urls, args.all ? {} : { ids: args.ids });
   for (const m of moved) println(io.out, `moved ${m.jobId ?? m.messageId}${m.source ? ` (${m.source})` : ''}`);
   println(io.out, `${moved.length} moved back to the delivery queue; ${remaining} left in the dead-letter queue.`);
   if (!args.all) {
@@ -43,11 +41,11 @@ export async function redrive(io: CliIo, args: { ids: string[]; all: boolean }):
   return 0;
 }
 
-export async function status(io: CliIo, args: { positionals: string[] }): Promise<number> {
+export async function status(setup: CliSetup, io: CliIo, args: { positionals: string[] }): Promise<number> {
   const [id, ...rest] = args.positionals;
   if (!id || rest.length > 0) throw new UsageError('status takes exactly one submission id');
-  const settings = processSettings();
-  const links = createLinkStore({ dynamo: dynamoClient(), tableName: settings.linkTable ?? stageResourceNames(settings.stage).linkTable });
+  const settings = setup.config().settings;
+  const links = createLinkStore({ dynamo: setup.dynamo(), tableName: settings.linkTable ?? stageResourceNames(settings.stage).linkTable });
   const found = await links.getStatus(id);
   if (found) {
     println(io.out, `${id}: ${found.state} (${found.source}/${found.kind}, attempt ${found.attempts}, ${found.updatedAt})`);
@@ -56,8 +54,8 @@ export async function status(io: CliIo, args: { positionals: string[] }): Promis
     if (found.state === 'dead-lettered') println(io.out, `  to retry: csmart redrive ${id}`);
     return 0;
   }
-  const { dlqUrl } = await lookupStageQueueUrls(sqsClient(), settings);
-  const parked = (await peekDeadLetters(sqsClient(), dlqUrl, 1000)).find((p) => p.jobId === id || p.messageId === id);
+  const { dlqUrl } = await lookupStageQueueUrls(setup.sqs(), settings);
+  const parked = (await peekDeadLetters(setup.sqs(), dlqUrl, 1000)).find((p) => p.jobId === id || p.messageId === id);
   if (parked) {
     println(io.out, `${id}: dead-lettered (${parked.reason ?? 'moved by SQS after the last attempt'})`);
     return 0;

@@ -38,14 +38,14 @@ type Outcome = { error?: unknown };
 // GetParameters accepts at most 10 names per call.
 const BATCH_SIZE = 10;
 
+/** Entries kept before expired ones are dropped. */
+const MAX_ENTRIES = 500;
+
 /**
  * SSM values cached with an explicit TTL. Every name that is not fresh is fetched in one batched,
  * decrypted `GetParameters` call shared by concurrent callers. A failed refresh keeps the last good
  * values; only a name with no value at all makes `get` reject, with a `ParameterStoreUnavailableError`.
  */
-/** Entries kept before expired ones are dropped. */
-const MAX_ENTRIES = 500;
-
 export function createParameterCache(options: ParameterCacheOptions): ParameterCache {
   const { ssm, ttlMs, now = Date.now, onError } = options;
   const failureBackoffMs = options.failureBackoffMs ?? Math.min(ttlMs, 10_000);

@@ -14,7 +14,7 @@ import { normaliseId } from './normalise.ts';
 import { parseReply } from './reply.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.ts';
-import { cachedToken, forgetToken, tokenKey } from './token-cache.ts';
+import { createTokenCache, tokenKey, type TokenCache } from './token-cache.ts';
 
 /** Who logs in where. `hash` is the SHA-1 hex of the password; it is sent, never logged. */
 export type Credentials = { endpoint: string; domain: string; email: string; hash: string };
@@ -43,6 +43,8 @@ export type CsmartClientOptions = {
   editMode?: EditMode;
   /** Our field names → CSMART's, where its List records name fields differently. */
   fieldNames?: FieldNames;
+  /** Tokens shared with other clients of the same process (the CLI's commands); by default the client's own. */
+  tokens?: TokenCache;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -50,7 +52,7 @@ export type CsmartClientOptions = {
 };
 
 export type CsmartClient = {
-  /** Logs in (or reuses the process's token) and returns the domain CSMART confirmed. */
+  /** Logs in (or reuses its token) and returns the domain CSMART confirmed. */
   login(): Promise<{ domain: string }>;
   list(module: ModuleName): Promise<CsmartRecord[]>;
   /**
@@ -78,6 +80,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
+  const tokens = options.tokens ?? createTokenCache();
   const editMode = options.editMode ?? 'merge';
   // CSMART's List field names turned into ours on every parsed record (the raw bytes stay CSMART's).
   const renameRecord = listRecordRenamer(options.fieldNames ?? {});
@@ -180,7 +183,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   async function session(): Promise<{ credentials: Credentials; key: string; token: string }> {
     const credentials = await options.credentials();
     const key = tokenKey(credentials.endpoint, credentials.domain, credentials.email);
-    const token = await cachedToken(key, () => login(credentials));
+    const token = await tokens.cached(key, () => login(credentials));
     return { credentials, key, token };
   }
 
@@ -205,7 +208,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
       try {
         return await withRetries(module, action, () => request(credentials, params, secrets));
       } catch (error) {
-        if (error instanceof CsmartAuthError) await forgetToken(key, token);
+        if (error instanceof CsmartAuthError) await tokens.forget(key, token);
         throw error;
       }
     };

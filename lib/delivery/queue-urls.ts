@@ -1,6 +1,6 @@
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
-import { CsmartConfigError } from '../csmart/errors.ts';
+import { DeliverySettingsError } from './errors.ts';
 
 export type QueueUrls = { queueUrl: string; dlqUrl: string };
 
@@ -64,15 +64,5 @@ export async function lookupQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Pi
 function named(url: string | undefined, name: string | undefined, variable: string): string {
   if (url) return url;
   if (name) return name;
-  throw new CsmartConfigError(`${variable} (or the queue's URL) is not set`, { field: variable });
-}
-
-let processResolver: { sqs: SQSClient; settings: Settings; resolve: (arn: string | undefined) => Promise<QueueUrls> } | undefined;
-
-/** This process's queue URLs, looked up at most once per SQS client and settings (a cold start). */
-export function processQueueUrls(sqs: SQSClient, settings: Settings, invokedFunctionArn: string | undefined): Promise<QueueUrls> {
-  if (processResolver?.sqs !== sqs || processResolver.settings !== settings) {
-    processResolver = { sqs, settings, resolve: createQueueUrlResolver(sqs, settings) };
-  }
-  return processResolver.resolve(invokedFunctionArn);
+  throw new DeliverySettingsError(`${variable} (or the queue's URL) is not set`, variable);
 }

@@ -1,8 +1,9 @@
-import { eventBridgeClient } from '../config/aws/eventbridge.ts';
-import { s3Client } from '../config/aws/s3.ts';
-import { processCredentials, processSettings } from '../config/runtime.ts';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CredentialsSource } from '../config/credentials.ts';
+import type { Settings } from '../config/settings.ts';
+import type { CsmartClient } from '../csmart/client.ts';
 import type { ModuleName } from '../csmart/modules.ts';
-import { processClient } from '../csmart/process-client.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { ExportConfigError } from './errors.ts';
@@ -21,20 +22,29 @@ export function parseTarget(text: string): ExportTarget {
   return { kind: 's3', bucket, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
 }
 
+/** What a configured export runs with: the function's setup, or the CLI's. */
+export type ExportDeps = {
+  settings: Settings;
+  credentials: CredentialsSource;
+  client: Pick<CsmartClient, 'listStream'>;
+  s3(): S3Client;
+  eventBridge(): EventBridgeClient;
+};
+
 /**
- * The export as the function and `csmart export` run it, from the process settings: every configured
- * module (or the given ones), today in the CRM's time zone (or the given date), into the target.
+ * The export as the function and `csmart export` run it, from the settings: every configured module
+ * (or the given ones), today in the CRM's time zone (or the given date), into the target.
  */
-export async function runConfiguredExport(options: { modules?: readonly ModuleName[]; target?: ExportTarget; date?: string; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportRunResult> {
-  const settings = processSettings();
+export async function runConfiguredExport(deps: ExportDeps, options: { modules?: readonly ModuleName[]; target?: ExportTarget; date?: string; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportRunResult> {
+  const { settings } = deps;
   const target = options.target ?? defaultTarget();
-  const { domain } = await processCredentials()();
-  const store = target.kind === 's3' ? createS3SnapshotStore({ client: s3Client(), bucket: target.bucket }) : createLocalSnapshotStore(target.path);
+  const { domain } = await deps.credentials();
+  const store = target.kind === 's3' ? createS3SnapshotStore({ client: deps.s3(), bucket: target.bucket }) : createLocalSnapshotStore(target.path);
   return runExport({
     modules: options.modules ?? settings.exportModules,
-    listStream: (module) => processClient().listStream(module),
+    listStream: (module) => deps.client.listStream(module),
     store,
-    ...(target.kind === 's3' ? { publish: createEventPublisher({ client: eventBridgeClient() }) } : {}),
+    ...(target.kind === 's3' ? { publish: createEventPublisher({ client: deps.eventBridge() }) } : {}),
     date: options.date ?? toWallClock(new Date(), settings.timeZone).date,
     domain,
     now: () => new Date(),

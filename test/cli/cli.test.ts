@@ -3,10 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { describe, expect, it } from 'vitest';
 import { runCliWith } from '../support/cli.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
@@ -21,8 +18,6 @@ function localEnv(overrides: Record<string, string> = {}) {
 /** Runs the CLI in this process with the given environment; returns exit code and output. */
 const cli = (args: string[], env: Record<string, string> = localEnv()) => runCliWith(args, env);
 
-beforeEach(() => clearTokenCache());
-afterEach(() => { resetProcessConfig(); resetProcessClient(); });
 
 describe('csmart CLI', () => {
   it('login prints the domain and never the token or password', async () => {

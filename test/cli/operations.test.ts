@@ -1,8 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli.ts';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as worker } from '../../functions/worker.ts';
+import { leads, worker } from '../support/functions.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { useDeliveryStack } from '../support/stack.ts';

@@ -1,19 +1,15 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { endpointOverride, resetAwsClients } from '../../lib/config/aws.ts';
-import { dynamoClient } from '../../lib/config/aws/dynamodb.ts';
-import { eventBridgeClient } from '../../lib/config/aws/eventbridge.ts';
-import { s3Client } from '../../lib/config/aws/s3.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { ssmClient } from '../../lib/config/aws/ssm.ts';
+import { endpointOverride } from '../../lib/config/aws.ts';
+import { createS3Client } from '../../lib/config/aws/s3.ts';
 import { startLocalSsm } from '../../emulators/ssm.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
 
@@ -64,31 +60,16 @@ describe('AWS clients', () => {
     vi.stubEnv('AWS_ENDPOINT_URL', undefined);
     vi.stubEnv('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', undefined);
     for (const service of ['SSM', 'SQS', 'S3', 'DYNAMODB', 'EVENTBRIDGE']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, undefined);
-    resetAwsClients();
   });
 
   afterEach(() => {
-    resetAwsClients();
     vi.unstubAllEnvs();
-  });
-
-  it('creates one client per process', () => {
-    expect(ssmClient()).toBe(ssmClient());
-    expect(s3Client()).toBe(s3Client());
-  });
-
-  it('builds a new client from the current environment after resetAwsClients()', () => {
-    const first = sqsClient();
-
-    resetAwsClients();
-
-    expect(sqsClient()).not.toBe(first);
   });
 
   it('sends SSM requests to AWS_ENDPOINT_URL_SSM', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_SSM', ssm.endpoint);
 
-    const answer = await ssmClient().send(new GetParametersCommand({ Names: ['/csmart/test/domain'], WithDecryption: true }));
+    const answer = await new SSMClient({}).send(new GetParametersCommand({ Names: ['/csmart/test/domain'], WithDecryption: true }));
 
     expect(answer.Parameters?.[0]?.Value).toBe('acme');
     expect(ssm.calls.GetParameters).toBe(1);
@@ -97,7 +78,7 @@ describe('AWS clients', () => {
   it('sends requests to AWS_ENDPOINT_URL when no service-specific variable is set', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL', recorder.endpoint);
 
-    await sqsClient().send(new ListQueuesCommand({}));
+    await new SQSClient({}).send(new ListQueuesCommand({}));
 
     expect(recorder.seen.map((request) => request.target)).toEqual(['AmazonSQS.ListQueues']);
   });
@@ -105,7 +86,7 @@ describe('AWS clients', () => {
   it('sends SQS requests to AWS_ENDPOINT_URL_SQS', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', recorder.endpoint);
 
-    await sqsClient().send(new ListQueuesCommand({}));
+    await new SQSClient({}).send(new ListQueuesCommand({}));
 
     expect(recorder.seen.map((request) => request.target)).toEqual(['AmazonSQS.ListQueues']);
   });
@@ -113,7 +94,7 @@ describe('AWS clients', () => {
   it('sends DynamoDB requests to AWS_ENDPOINT_URL_DYNAMODB', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', recorder.endpoint);
 
-    await dynamoClient().send(new ListTablesCommand({}));
+    await new DynamoDBClient({}).send(new ListTablesCommand({}));
 
     expect(recorder.seen.map((request) => request.target)).toEqual(['DynamoDB_20120810.ListTables']);
   });
@@ -121,7 +102,7 @@ describe('AWS clients', () => {
   it('sends EventBridge requests to AWS_ENDPOINT_URL_EVENTBRIDGE', async () => {
     vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', recorder.endpoint);
 
-    await eventBridgeClient().send(new PutEventsCommand({ Entries: [{ Source: 'csmart', DetailType: 'test', Detail: '{}' }] }));
+    await new EventBridgeClient({}).send(new PutEventsCommand({ Entries: [{ Source: 'csmart', DetailType: 'test', Detail: '{}' }] }));
 
     expect(recorder.seen.map((request) => request.target)).toEqual(['AWSEvents.PutEvents']);
   });
@@ -130,14 +111,14 @@ describe('AWS clients', () => {
     // A host name, not an IP: for IP endpoints the SDK falls back to path-style by itself.
     vi.stubEnv('AWS_ENDPOINT_URL_S3', recorder.endpoint.replace('127.0.0.1', 'localhost'));
 
-    await s3Client().send(new ListObjectsV2Command({ Bucket: 'acme-exports' }));
+    await createS3Client().send(new ListObjectsV2Command({ Bucket: 'acme-exports' }));
 
     expect(recorder.seen).toHaveLength(1);
     expect(recorder.seen[0]?.url).toMatch(/^\/acme-exports\/?\?/);
   });
 
   it('keeps virtual-hosted S3 addressing when no endpoint is overridden', () => {
-    expect(s3Client().config.forcePathStyle).toBe(false);
+    expect(createS3Client().config.forcePathStyle).toBe(false);
   });
 
   it('sees no override when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', () => {
@@ -147,16 +128,20 @@ describe('AWS clients', () => {
     expect(endpointOverride('S3', { AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' })).toBe('http://127.0.0.1:9000');
   });
 
-  it('bundles only the SDK client a function imports', async () => {
+  it.each([
+    ['leads', ['client-ssm', 'client-sqs']],
+    ['webhooks', ['client-ssm', 'client-sqs']],
+    ['worker', ['client-ssm', 'client-sqs', 'client-dynamodb']],
+    ['export', ['client-ssm', 'client-s3', 'client-eventbridge']],
+  ])('bundles into the %s function only the SDK clients its setup builds', async (fn, clients) => {
     const result = await build({
-      stdin: { contents: "export { ssmClient } from './lib/config/aws/ssm.ts';", resolveDir: process.cwd(), loader: 'ts' },
+      entryPoints: [`functions/${fn}.ts`],
       bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', mainFields: ['module', 'main'], logLevel: 'silent',
     });
 
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.some((path) => path.includes('@aws-sdk/client-ssm/'))).toBe(true);
-    for (const other of ['client-s3', 'client-sqs', 'client-dynamodb', 'client-eventbridge']) {
-      expect(inputs.some((path) => path.includes(`@aws-sdk/${other}/`)), other).toBe(false);
+    for (const client of ['client-ssm', 'client-s3', 'client-sqs', 'client-dynamodb', 'client-eventbridge']) {
+      expect(inputs.some((path) => path.includes(`@aws-sdk/${client}/`)), client).toBe(clients.includes(client));
     }
   });
 });

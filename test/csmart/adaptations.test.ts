@@ -3,7 +3,6 @@ import { sha1Hex } from '../../lib/config/credentials.ts';
 import { createCsmartClient, type CsmartClientOptions } from '../../lib/csmart/client.ts';
 import { replacementFields } from '../../lib/csmart/edit-mode.ts';
 import { parseFieldNames, renameListFields } from '../../lib/csmart/field-names.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { ALTERNATIVE_FIELD_NAMES } from '../../sandbox/behaviour.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
@@ -13,7 +12,6 @@ function client(overrides: Partial<CsmartClientOptions> = {}) {
   const { endpoint, domain, email, password } = sandbox.demoCredentials;
   return createCsmartClient({ credentials: async () => ({ endpoint, domain, email, hash: sha1Hex(password) }), timeoutMs: 2_000, ...overrides });
 }
-beforeEach(() => clearTokenCache());
 
 describe('CSMART_EDIT_MODE at the client', () => {
   it('under replace, an edit reads the record and sends it whole with the changes, so nothing is blanked', async () => {

@@ -6,7 +6,7 @@ import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from '../../lib/csmart/errors.ts';
 import { MODULE_NAMES, MODULES } from '../../lib/csmart/modules.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { createTokenCache } from '../../lib/csmart/token-cache.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
 const sandbox = useSandbox();
@@ -37,7 +37,6 @@ async function failureOf(promise: Promise<unknown>): Promise<CsmartError> {
   throw new Error('expected the call to fail');
 }
 
-beforeEach(() => clearTokenCache());
 
 /** The sandbox logs a slow request when it answers, after the client gave up on it. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 450));
@@ -143,10 +142,20 @@ describe('tokens', () => {
     expect(callsTo('Products', 'List')).toBe(100);
   });
 
-  it('reuses the token across client instances of one process (warm invocations)', async () => {
+  it('reuses the token across warm invocations: one client keeps it, and clients given one token cache share it', async () => {
+    const { client } = setup();
+    await client.list('Products');
+    await client.list('Products');
+    const tokens = createTokenCache();
+    await setup({ tokens }).client.list('Products');
+    await setup({ tokens }).client.list('Products');
+    expect(sandbox.current.stats.logins).toBe(2);
+  });
+
+  it('starts without a token in a new client (a new execution environment)', async () => {
     await setup().client.list('Products');
     await setup().client.list('Products');
-    expect(sandbox.current.stats.logins).toBe(1);
+    expect(sandbox.current.stats.logins).toBe(2);
   });
 
   it('logs in again once and repeats the call once when the token expired', async () => {

@@ -4,13 +4,11 @@ import { sha1Hex } from '../../lib/config/credentials.ts';
 import { createCsmartClient, type CsmartClientOptions } from '../../lib/csmart/client.ts';
 import { CsmartAuthError, CsmartConfigError, CsmartUpstreamError, CsmartValidationError } from '../../lib/csmart/errors.ts';
 import { createErrorClassifier, KNOWN_ERROR_TEXTS } from '../../lib/csmart/known-errors.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { MESSAGES } from '../../sandbox/messages.ts';
 import { thrown } from '../support/thrown.ts';
 import { useSandbox } from '../support/sandbox.ts';
 
 const sandbox = useSandbox();
-beforeEach(() => clearTokenCache());
 
 function client(overrides: Partial<CsmartClientOptions> = {}) {
   const { endpoint, domain, email, password } = sandbox.demoCredentials;

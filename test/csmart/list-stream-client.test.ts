@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCsmartClient, type CsmartClientOptions } from '../../lib/csmart/client.ts';
 import { CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError } from '../../lib/csmart/errors.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 
 /**
  * The streaming List over real HTTP on 127.0.0.1: a tiny CSMART stand-in whose List answer is written
@@ -20,7 +19,6 @@ let lists = 0;
 let connections = 0;
 
 beforeEach(async () => {
-  clearTokenCache();
   lists = 0;
   server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.resume();

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as webhooks } from '../../functions/webhooks.ts';
-import { handler as worker } from '../../functions/worker.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { processClient } from '../../lib/csmart/process-client.ts';
+import { coldStart, leads, webhooks, worker } from '../support/functions.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
 import { LinkBusyError } from '../../lib/delivery/errors.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
-import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import { httpEvent, jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
@@ -39,8 +34,9 @@ const post = async (event: APIGatewayProxyEventV2) => {
   expect(answer.statusCode).toBe(202);
   return (JSON.parse(String(answer.body)) as { id: string }).id;
 };
-const enqueue = (job: DeliveryJob) => enqueueJob(sqsClient(), stack.queue().url, job);
-const resetAccountCache = () => processAccounts().clear();
+const enqueue = (job: DeliveryJob) => enqueueJob(stack.sqsClient, stack.queue().url, job);
+/** Some time later: the worker's Accounts list (kept 30 s) is read again, as in a new execution environment. */
+const resetAccountCache = () => coldStart();
 const accounts = () => stack.sandbox.current.store.list('Accounts');
 const inject = async (fault: Record<string, unknown>) => {
   const answer = await fetch(`${stack.sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(fault) });
@@ -60,7 +56,7 @@ describe('path 1: a lead with only a phone number', () => {
     await idle();
     await stack.drain(worker);
     expect(accounts()).toEqual([expect.objectContaining({ name: 'Tylko telefon', phone_mobile: '+48601234567' })]);
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered' });
   });
 });
 
@@ -77,7 +73,7 @@ describe('path 2: an empty or null List answer', () => {
     const second = await post(jsonPost('/leads', { ...lead, message: 'Drugie' }));
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
     await stack.drain(worker);
-    expect(await processLinks().getStatus(second)).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(await stack.links().getStatus(second)).toMatchObject({ state: 'delivered', attempts: 3 });
     expect(accounts()).toEqual([expect.objectContaining({ id: client!.id })]);
     expect(stack.sandbox.current.store.list('Events')).toHaveLength(2);
     expect(stack.dlq().counts().total).toBe(0);
@@ -88,7 +84,7 @@ describe('path 2: an empty or null List answer', () => {
     await stack.drain(worker);
     // An attempt that claimed its task and stopped; the retry looks for its marker in a List that comes back empty.
     const job = task('crashed', { name: 'Oddzwonić' });
-    const claim = await processLinks().claim({ source: 'test', externalId: 'crashed' }, 'Events', job.id);
+    const claim = await stack.links().claim({ source: 'test', externalId: 'crashed' }, 'Events', job.id);
     stack.sandbox.current.store.put('Events', { name: 'Oddzwonić', description: markerLine(claim.link.marker) });
     await inject({ kind: 'null-list', module: 'Events', action: 'List', count: 2 });
     await enqueue(job);
@@ -105,7 +101,7 @@ describe('path 3: an error text CSMART answers inside HTTP 200 that we do not kn
     await stack.drain(worker);
     expect(accounts()).toEqual([expect.objectContaining({ email: 'aktualizacja@example.pl' })]);
     expect(stack.dlq().counts().total).toBe(0);
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 
   it('parks a known refusal of the data at once, with CSMART\'s reason', async () => {
@@ -113,7 +109,7 @@ describe('path 3: an error text CSMART answers inside HTTP 200 that we do not kn
     const id = await post(jsonPost('/leads', { company: 'Firma odrzucona', email: 'odrzucona@example.pl' }));
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
     expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toBe('validation: CSMART Accounts/Save refused: Pole name jest wymagane.');
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
   });
 });
 
@@ -127,7 +123,7 @@ describe('path 4: an edit that sends only some fields', () => {
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: created.data.title, status: 'zamknięte' })]);
     expect(stack.dlq().counts().total).toBe(0);
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'updated' }] });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'updated' }] });
   });
 });
 
@@ -149,7 +145,7 @@ describe('path 5: an edit of a record deleted in CSMART', () => {
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ name: 'Zadanie handlowca' }), expect.objectContaining({ name: 'Spotkanie', time_start: '12:00' })]);
     expect(stack.dlq().counts().total).toBe(0);
-    expect(await processLinks().getStatus(moved.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'created' }] });
+    expect(await stack.links().getStatus(moved.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'created' }] });
   });
 
   it('parks a bare edit (a cancellation) of a deleted task with the reason, creating nothing', async () => {
@@ -173,7 +169,7 @@ describe('path 5: an edit of a record deleted in CSMART', () => {
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Opportunities')).toEqual([expect.objectContaining({ name: 'Szansa handlowca' })]);
     expect(reasonParked()).toMatch(/^record_deleted: Opportunities record \d+ was deleted in CSMART/);
-    expect(await processLinks().getStatus(edit.id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+    expect(await stack.links().getStatus(edit.id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
   });
 
   it('finds or creates a deleted client again (its module\'s rule), keeping other clients as they are', async () => {
@@ -226,7 +222,7 @@ describe('path 8: the NIP on follow-up tasks', () => {
     const id = await post(jsonPost('/leads', { company: 'Firma z myślnikami', email: 'nowy@example.pl', nip: '5260250274' }));
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ nip: '526-025-02-74' })]);
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered' });
   });
 
   it('is sent as stored for a webhook task naming a known client too', async () => {
@@ -245,15 +241,15 @@ describe('path 8: the NIP on follow-up tasks', () => {
     expect(followUp?.nip).toBeUndefined();
     expect(String(followUp?.description)).toContain('NIP: 5260250274 (CSMART did not match it to a client)');
     expect(stack.dlq().counts().total).toBe(0);
-    expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered' });
   });
 });
 
 describe('the same message held by two workers at once (its visibility expired under the first)', () => {
   it('creates one client and one task: the second receive waits for the first instead of taking its claim over', async () => {
-    const client = processClient();
+    const client = stack.csmartClient();
     const slow = { list: client.list, save: async (...args: Parameters<typeof client.save>) => { await new Promise((r) => setTimeout(r, 150)); return client.save(...args); } };
-    const deps = () => ({ client: slow, links: processLinks(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
+    const deps = () => ({ client: slow, links: stack.links(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
     const job: DeliveryJob = {
       v: 1, id: 'job-twice', source: 'leads', kind: 'lead', receivedAt: new Date().toISOString(), groupKey: 'p', dedupeKey: 'twice',
       steps: [
@@ -275,7 +271,7 @@ describe('the same message held by two workers at once (its visibility expired u
     await enqueue(job);
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
     await stack.drain(worker);
-    expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(await stack.links().getStatus(job.id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 });
 
@@ -285,7 +281,7 @@ describe('a cancellation that arrives before its booking', () => {
     await enqueue(cancel);
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Events')).toEqual([]);
-    expect(await processLinks().getStatus(cancel.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'deferred' }] });
+    expect(await stack.links().getStatus(cancel.id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'deferred' }] });
     await enqueue(task('evt-early', { name: 'Prezentacja', status: 'nowe', time_start: '10:00' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: 'Prezentacja', status: 'zamknięte', time_start: '10:00' })]);
@@ -309,8 +305,8 @@ describe('the same lead sent again after the queue\'s five-minute window, while 
     stack.advance(6 * 60 * 1000);
     const again = await post(jsonPost('/leads', lead));
     await stack.drain(worker);
-    expect(await processLinks().getStatus(again)).toMatchObject({ state: 'delivered' });
-    await redriveDeadLetters(sqsClient(), { queueUrl: stack.queue().url, dlqUrl: stack.dlq().url });
+    expect(await stack.links().getStatus(again)).toMatchObject({ state: 'delivered' });
+    await redriveDeadLetters(stack.sqsClient, { queueUrl: stack.queue().url, dlqUrl: stack.dlq().url });
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: 'Contact the lead: Ponowiony' })]);
     expect(accounts()).toHaveLength(1);

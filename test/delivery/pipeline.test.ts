@@ -1,15 +1,11 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as worker } from '../../functions/worker.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
+import { coldStart, leads, worker } from '../support/functions.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
 import { LinkBusyError } from '../../lib/delivery/errors.ts';
-import { processClient } from '../../lib/csmart/process-client.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
-import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
@@ -85,16 +81,16 @@ describe('the delivery pipeline', () => {
     expect(stack.queue().counts().total).toBe(0);
     expect(stack.dlq().counts().total).toBe(5);
     expect(accounts()).toHaveLength(0);
-    for (const id of ids) expect(await processLinks().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: MAX_RECEIVE });
+    for (const id of ids) expect(await stack.links().getStatus(id)).toMatchObject({ state: 'dead-lettered', attempts: MAX_RECEIVE });
 
     await clearFaults();
     stack.sandbox.current.setTokenTtl(3600);
-    const { moved } = await redriveDeadLetters(sqsClient(), urls());
+    const { moved } = await redriveDeadLetters(stack.sqsClient, urls());
     expect(moved.map((m) => m.jobId).sort()).toEqual([...ids].sort());
     await stack.drain(worker);
     expect(accounts().map((a) => a.email).sort()).toEqual(ids.map((_, i) => `lead${10 + i}@example.pl`).sort());
     expect(events()).toHaveLength(5);
-    for (const id of ids) expect(await processLinks().getStatus(id)).toMatchObject({ state: 'delivered' });
+    for (const id of ids) expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered' });
   });
 
   it('retries a passing outage with backoff and delivers without the DLQ', async () => {
@@ -110,7 +106,7 @@ describe('the delivery pipeline', () => {
   });
 
   it('fails a poison message alone: it goes to the DLQ, the rest of the batch is delivered', async () => {
-    await sqsClient().send(new SendMessageCommand({ QueueUrl: stack.queue().url, MessageBody: '{"not":"a job"}', MessageGroupId: 'poison', MessageDeduplicationId: 'poison-1' }));
+    await stack.sqsClient.send(new SendMessageCommand({ QueueUrl: stack.queue().url, MessageBody: '{"not":"a job"}', MessageGroupId: 'poison', MessageDeduplicationId: 'poison-1' }));
     await post(jsonPost('/leads', leadOf(30)));
     await post(jsonPost('/leads', leadOf(31)));
     const result = await stack.pump(worker);
@@ -123,17 +119,17 @@ describe('the delivery pipeline', () => {
 
   it('sends work CSMART refuses straight to the DLQ with CSMART\'s reason', async () => {
     const job = record('refused', 'Opportunities', { name: 'Zamówienie', account_id: '999999' });
-    await enqueueJob(sqsClient(), stack.queue().url, job);
+    await enqueueJob(stack.sqsClient, stack.queue().url, job);
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
     expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toMatch(/^validation: CSMART Opportunities\/Save refused: /);
-    expect(await processLinks().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('validation') });
+    expect(await stack.links().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('validation') });
   });
 
   it('frees the link of a create CSMART refused, so a later update of the same entity is not blocked', async () => {
-    await enqueueJob(sqsClient(), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie', account_id: '999999' }));
+    await enqueueJob(stack.sqsClient, stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie', account_id: '999999' }));
     await stack.drain(worker);
     expect(stack.dlq().counts().total).toBe(1);
-    await enqueueJob(sqsClient(), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie, poprawione' }));
+    await enqueueJob(stack.sqsClient, stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie, poprawione' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Opportunities')).toEqual([expect.objectContaining({ name: 'Zamówienie, poprawione' })]);
     expect(stack.dlq().counts().total).toBe(1);
@@ -141,7 +137,7 @@ describe('the delivery pipeline', () => {
 
   it('adds to an updated client\'s description instead of replacing what is there', async () => {
     const existing = stack.sandbox.current.store.put('Accounts', { name: 'Klient', email: 'stary@example.pl', description: 'Notatka handlowca' });
-    await enqueueJob(sqsClient(), stack.queue().url, account('stary@example.pl', { name: 'Klient', email: 'stary@example.pl', description: 'Zgoda RODO: tak' }));
+    await enqueueJob(stack.sqsClient, stack.queue().url, account('stary@example.pl', { name: 'Klient', email: 'stary@example.pl', description: 'Zgoda RODO: tak' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.get('Accounts', existing.id)?.description).toBe('Notatka handlowca\n\nZgoda RODO: tak');
   });
@@ -157,10 +153,10 @@ describe('the delivery pipeline', () => {
   });
 
   it('makes one client when two sources create the same new client at the same moment', async () => {
-    const client = processClient();
+    const client = stack.csmartClient();
     // Two worker processes, each with its own Accounts cache, whose creates overlap in time.
     const slow = { list: client.list, save: async (...args: Parameters<typeof client.save>) => { await new Promise((r) => setTimeout(r, 150)); return client.save(...args); } };
-    const deps = () => ({ client: slow, links: processLinks(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
+    const deps = () => ({ client: slow, links: stack.links(), accounts: createAccountDirectory({ client, ttlMs: 30_000 }) });
     const fromLead = account('same@example.pl', { name: 'Ta sama firma', email: 'same@example.pl', nip: '5260250274' }, '5260250274');
     const fromShop = account('same@example.pl', { name: 'Ta sama firma', email: 'same@example.pl' });
     const [a, b] = await Promise.allSettled([deliverJob(fromLead, deps(), 'd-lead'), deliverJob(fromShop, deps(), 'd-shop')]);
@@ -180,7 +176,7 @@ describe('the delivery pipeline', () => {
     const first = accounts().find((a) => a.email === 'lead40@example.pl');
     stack.sandbox.current.store.delete('Accounts', first!.id);
     // Some time later: the worker's Accounts list (kept 30 s) no longer has the client.
-    processAccounts().clear();
+    coldStart();
     await post(jsonPost('/leads', { ...leadOf(40), message: 'Drugie' }));
     await stack.drain(worker);
     expect(accounts().filter((a) => a.email === 'lead40@example.pl')).toEqual([expect.objectContaining({ email: 'lead40@example.pl' })]);
@@ -189,7 +185,7 @@ describe('the delivery pipeline', () => {
   });
 
   it('keeps a task whose NIP is not a CSMART client, with the NIP in its description', async () => {
-    await enqueueJob(sqsClient(), stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
+    await enqueueJob(stack.sqsClient, stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ name: 'Telefon', description: expect.stringContaining('NIP: 1111111111') })]);
     expect(events()[0]?.nip).toBeUndefined();
@@ -203,7 +199,7 @@ describe('the delivery pipeline', () => {
     await stack.drain(worker);
 
     // The failed attempt released its claims to the job's next attempt: it takes them over at once, no stale wait.
-    expect(await processLinks().getStatus(id!)).toMatchObject({ state: 'delivered', attempts: 2 });
+    expect(await stack.links().getStatus(id!)).toMatchObject({ state: 'delivered', attempts: 2 });
     expect(accounts()).toHaveLength(1);
     expect(events()).toHaveLength(1);
     expect(stack.dlq().counts().total).toBe(0);
@@ -212,18 +208,18 @@ describe('the delivery pipeline', () => {
   it('finds the record a crashed attempt created instead of creating it twice', async () => {
     const job = task('crash', { name: 'Oddzwonić' });
     // The crashed attempt: it claimed the link and created the task, then stopped before linking it.
-    const claim = await processLinks().claim({ source: 'test', externalId: 'crash' }, 'Events', job.id);
+    const claim = await stack.links().claim({ source: 'test', externalId: 'crash' }, 'Events', job.id);
     stack.sandbox.current.store.put('Events', { name: 'Oddzwonić', description: markerLine(claim.link.marker) });
-    await enqueueJob(sqsClient(), stack.queue().url, job);
+    await enqueueJob(stack.sqsClient, stack.queue().url, job);
     await stack.drain(worker);
     expect(events()).toHaveLength(1);
   });
 
   it('edits the record of an alias (a rescheduled booking) instead of creating another', async () => {
-    await enqueueJob(sqsClient(), stack.queue().url, task('booking-a', { name: 'Spotkanie', time_start: '10:00' }));
+    await enqueueJob(stack.sqsClient, stack.queue().url, task('booking-a', { name: 'Spotkanie', time_start: '10:00' }));
     await stack.drain(worker);
     const moved = task('booking-b', { name: 'Spotkanie', time_start: '12:00' }, [{ source: 'test', externalId: 'booking-a' }]);
-    await enqueueJob(sqsClient(), stack.queue().url, moved);
+    await enqueueJob(stack.sqsClient, stack.queue().url, moved);
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ time_start: '12:00' })]);
   });

@@ -3,16 +3,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../bin/doctor/report.ts';
 import { runCli } from '../../bin/cli.ts';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as webhooks } from '../../functions/webhooks.ts';
-import { handler as worker } from '../../functions/worker.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { coldStart, leads, webhooks, worker } from '../support/functions.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { createErrorClassifier } from '../../lib/csmart/known-errors.ts';
 import { ALTERNATIVE_MESSAGES } from '../../sandbox/messages.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
-import { resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
 import { httpEvent, jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SANDBOX_MODES, type SandboxMode } from '../support/sandbox-modes.ts';
@@ -59,17 +53,11 @@ function applySettings(settings: Record<string, string>) {
     process.env[env] = value;
     applied.push(env);
   }
-  resetProcessConfig();
-  resetProcessClient();
-  resetDeliveryRuntime();
-  clearTokenCache();
+  coldStart();
 }
 afterEach(() => {
   for (const env of applied.splice(0)) delete process.env[env];
-  resetProcessConfig();
-  resetProcessClient();
-  resetDeliveryRuntime();
-  clearTokenCache();
+  coldStart();
 });
 
 /** Runs `csmart doctor --write --yes --json` against the sandbox in its current behaviour. */

@@ -1,9 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../bin/doctor/report.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { readSettings } from '../../lib/config/settings.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
 import { runCliWith } from '../support/cli.ts';
 import { useSandbox } from '../support/sandbox.ts';
 import { SANDBOX_MODES } from '../support/sandbox-modes.ts';
@@ -13,10 +10,8 @@ const sandbox = useSandbox({ behaviour: {} });
 
 async function doctor(args: string[], env: Record<string, string> = {}) {
   const { endpoint, domain, email, password } = sandbox.demoCredentials;
-  clearTokenCache();
   return runCliWith(['doctor', ...args], { CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password, ...env });
 }
-afterEach(() => { resetProcessConfig(); resetProcessClient(); });
 
 const saves = () => sandbox.current.requests.filter((r) => r.action === 'Save');
 

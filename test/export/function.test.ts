@@ -2,11 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../functions/export.ts';
-import { resetAwsClients } from '../../lib/config/aws.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
+import { coldStart, exportFunction as handler } from '../support/functions.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { useSandbox } from '../support/sandbox.ts';
@@ -34,7 +30,7 @@ afterAll(async () => {
   await s3.close();
 });
 beforeEach(() => {
-  resetProcessConfig(); resetProcessClient(); resetAwsClients(); clearTokenCache();
+  coldStart();
   s3.objects.clear();
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })) }));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/leads.ts';
+import { leads as handler } from '../support/functions.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { formPost, httpEvent, jsonPost, multipartBody } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/leads.ts';
-import { handler as worker } from '../../functions/worker.ts';
+import { leads as handler, worker } from '../support/functions.ts';
 import { httpEvent } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/leads.ts';
+import { leads as handler } from '../support/functions.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as worker } from '../../functions/worker.ts';
+import { leads, worker } from '../support/functions.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { useMetricLines } from '../support/metric-lines.ts';

@@ -1,17 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../bin/cli.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 
 /**
- * Runs the CLI in this process with these variables added to the environment (the process's settings
- * and CSMART client built afresh from them); answers the exit code and what it printed.
+ * Runs the CLI in this process with these variables added to the environment (each command line builds
+ * its settings and CSMART client from it); answers the exit code and what it printed.
  */
 export async function runCliWith(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  resetProcessConfig();
-  resetProcessClient();
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: '', err: '' };

@@ -2,11 +2,11 @@ import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-
 import { DeleteMessageCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { resetAwsClients } from '../../lib/config/aws.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
-import { resetProcessClient } from '../../lib/csmart/process-client.ts';
-import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
-import { resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
+import { createConfigSources } from '../../lib/config/config-sources.ts';
+import type { CsmartClient } from '../../lib/csmart/client.ts';
+import { createLinkStore, type LinkStore } from '../../lib/delivery/link-store.ts';
+import { createConfiguredClient } from '../../lib/setup/csmart-client.ts';
+import { coldStart } from './functions.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda.ts';
 import { useLocalDynamo } from './local-dynamo.ts';
 import { localSqsClient, startLocalSqs, type LocalSqs } from './local-sqs.ts';
@@ -75,12 +75,13 @@ export function useDeliveryStack(options: StackOptions = {}) {
       ...modeFromEnv()?.settings,
       ...options.env,
     });
-    resetAll();
+    coldStart();
   });
 
   // Every test starts from empty queues and an empty link table (the sandbox resets itself).
   beforeEach(async () => {
-    resetAll();
+    // Every test meets its functions cold: settings read again, new clients, no token, empty caches.
+    coldStart();
     // Each test starts after the queue's five-minute dedupe window of the one before.
     clock += 6 * 60 * 1000;
     sqs?.failSends(false);
@@ -94,19 +95,11 @@ export function useDeliveryStack(options: StackOptions = {}) {
 
   afterAll(async () => {
     process.env = saved;
-    resetAll();
+    coldStart();
     await sqs?.close();
     await ssm?.close();
     await register?.close();
   });
-
-  function resetAll() {
-    resetProcessConfig();
-    resetProcessClient();
-    resetDeliveryRuntime();
-    resetAwsClients();
-    clearTokenCache();
-  }
 
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`${what} runs only inside tests`);
@@ -120,6 +113,17 @@ export function useDeliveryStack(options: StackOptions = {}) {
     get ssm() { return need(ssm, 'the local SSM'); },
     /** The fake VAT payers' register the worker asks (found, not found, limit, error, slow). */
     get register() { return need(register, 'the fake VAT register'); },
+    /** The stack's SQS client (the local server). */
+    get sqsClient() { return need(client, 'the local SQS'); },
+    /** The link table as the worker sees it. */
+    links(): LinkStore {
+      return createLinkStore({ dynamo: new DynamoDBClient({}), tableName: dynamo.tableName });
+    },
+    /** A CSMART client configured as the functions' are, from the current environment. */
+    csmartClient(): CsmartClient {
+      const config = createConfigSources(process.env);
+      return createConfiguredClient(config.settings, config.credentials);
+    },
     queue: () => need(sqs, 'the local SQS').queue(QUEUE),
     dlq: () => need(sqs, 'the local SQS').queue(DLQ),
     /** Moves the queue's clock: hidden messages come back once their visibility timeout has passed. */

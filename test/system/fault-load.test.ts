@@ -4,14 +4,13 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { handler as leadsHandler } from '../../functions/leads.ts';
-import { handler as worker } from '../../functions/worker.ts';
-import { resetAwsClients } from '../../lib/config/aws.ts';
-import { dynamoClient } from '../../lib/config/aws/dynamodb.ts';
-import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createWorkerHandler } from '../../functions/worker.ts';
+import { lazy } from '../../lib/config/lazy.ts';
 import { redriveDeadLetters } from '../../lib/delivery/queue.ts';
-import { processLinks, resetDeliveryRuntime } from '../../lib/delivery/runtime.ts';
+import { createWorkerSetup } from '../../lib/setup/worker.ts';
+import { coldStart, leads as leadsHandler, worker } from '../support/functions.ts';
 import { MESSAGES } from '../../sandbox/messages.ts';
 import { jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
@@ -146,10 +145,12 @@ describe('the whole pipeline under load while every dependency fails', () => {
     const proxies = { dynamo: await startFaultProxy(stack.dynamo.endpoint), sqs: await startFaultProxy(stack.sqs.endpoint) };
     const viaProxy = (url: string) => `${proxies.sqs.origin}${new URL(url).pathname}`;
     Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamo.origin, AWS_ENDPOINT_URL_SQS: proxies.sqs.origin, CSMART_QUEUE_URL: viaProxy(stack.queue().url), CSMART_DLQ_URL: viaProxy(stack.dlq().url) });
-    resetProcessConfig();
-    resetAwsClients();
-    resetDeliveryRuntime();
-    const crash = crashPoint(dynamoClient());
+    // New execution environments from here on; the load's worker is given the DynamoDB client that can crash.
+    coldStart();
+    const dynamo = new DynamoDBClient({});
+    const sqsClient = new SQSClient({});
+    const crash = crashPoint(dynamo);
+    const loadWorker = createWorkerHandler(lazy(() => createWorkerSetup(process.env, { dynamo: () => dynamo })));
     // Time passes for everyone when the queue's clock jumps past a backoff: claims grow stale, tokens expire.
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     const expiry = { on: false };
@@ -183,7 +184,7 @@ describe('the whole pipeline under load while every dependency fails', () => {
         held.set(id, (held.get(id) ?? 0) + 1);
       }
       try {
-        const outcome = await crash.run(() => worker(event, workerContext()));
+        const outcome = await crash.run(() => loadWorker(event, workerContext()));
         // A killed invocation answers nothing: no message of its batch is deleted; they return after the visibility timeout.
         return outcome === 'crashed' ? { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) } : outcome;
       } finally {
@@ -236,7 +237,7 @@ describe('the whole pipeline under load while every dependency fails', () => {
       }
       // What was parked for an outage is redriven, so every booking exists before people delete some.
       await phase('redrive', async () => {
-        redriven += (await redriveDeadLetters(sqsClient(), { queueUrl: viaProxy(stack.queue().url), dlqUrl: viaProxy(stack.dlq().url) })).moved.length;
+        redriven += (await redriveDeadLetters(sqsClient, { queueUrl: viaProxy(stack.queue().url), dlqUrl: viaProxy(stack.dlq().url) })).moved.length;
         await mapping.drained(DRAIN_MS);
         return 0;
       });
@@ -253,7 +254,7 @@ describe('the whole pipeline under load while every dependency fails', () => {
       // Everything is back for good: the DLQ is redriven once more; refused data is parked again.
       parkedBeforeRedrive = stack.dlq().counts().total;
       await phase('redrive again', async () => {
-        redriven += (await redriveDeadLetters(sqsClient(), { queueUrl: viaProxy(stack.queue().url), dlqUrl: viaProxy(stack.dlq().url) })).moved.length;
+        redriven += (await redriveDeadLetters(sqsClient, { queueUrl: viaProxy(stack.queue().url), dlqUrl: viaProxy(stack.dlq().url) })).moved.length;
         await mapping.drained(DRAIN_MS);
         return 0;
       });
@@ -262,6 +263,8 @@ describe('the whole pipeline under load while every dependency fails', () => {
       clientSide.restore();
       vi.useRealTimers();
       process.env = saved;
+      coldStart();
+      sqsClient.destroy();
     }
 
     // What was accepted: every 2xx answer with a submission id. Nothing else counts.
@@ -321,12 +324,12 @@ describe('the whole pipeline under load while every dependency fails', () => {
       for (const [entity] of [...tally.perEntity].filter(([, r]) => r.accounts > 1 || r.events > 1)) {
         const ids = answers.filter((a) => a.submission.entity === entity && a.answer.accepted).map((a) => a.answer.id!);
         const name = entity.startsWith('lead:') ? `Contact the lead: Firma ${entity.slice(5)} Łódź` : '';
-        console.log('DUP', entity, JSON.stringify(events.filter((e) => e.name === name)), JSON.stringify(await Promise.all(ids.map((id) => processLinks().getStatus(id)))));
+        console.log('DUP', entity, JSON.stringify(events.filter((e) => e.name === name)), JSON.stringify(await Promise.all(ids.map((id) => stack.links().getStatus(id)))));
         console.log('DUPREQ', JSON.stringify(stack.sandbox.current.requests.filter((r) => r.module === 'Events' && r.action === 'Save').length));
       }
       for (const entity of lost) {
         const ids = answers.filter((a) => a.submission.entity === entity && a.answer.accepted).map((a) => a.answer.id!);
-        console.log(entity, JSON.stringify(tally.perEntity.get(entity)), JSON.stringify(await Promise.all(ids.map((id) => processLinks().getStatus(id)))));
+        console.log(entity, JSON.stringify(tally.perEntity.get(entity)), JSON.stringify(await Promise.all(ids.map((id) => stack.links().getStatus(id)))));
       }
     }
     await proxies.dynamo.close();
@@ -375,6 +378,6 @@ describe('a client Save whose answer is lost', () => {
 
     const clients = stack.sandbox.current.store.list('Accounts').filter((a) => a.email === 'lead2@example.pl');
     expect(clients).toHaveLength(1);
-    expect(await processLinks().getStatus(JSON.parse(String(answer.body)).id)).toMatchObject({ state: 'delivered' });
+    expect(await stack.links().getStatus(JSON.parse(String(answer.body)).id)).toMatchObject({ state: 'delivered' });
   });
 });

@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/webhooks.ts';
-import { handler as worker } from '../../functions/worker.ts';
+import { webhooks as handler, worker } from '../support/functions.ts';
 import { httpEvent } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/webhooks.ts';
+import { coldStart, webhooks as handler } from '../support/functions.ts';
 import { httpEvent } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes } from '../providers/support/fixtures.ts';
 import { typeformSignature, woocommerceSignature } from '../providers/support/signing.ts';
 import { PRINTABLE } from '../support/printable.ts';
-import { resetProcessConfig } from '../../lib/config/runtime.ts';
 
 /*
  * WooCommerce generates secrets with wp_generate_password(50, true, true): spaces, commas, quotes,
@@ -19,8 +18,8 @@ const FORM = eventBytes('typeform', 'form-response');
 
 function storeSecret(source: string, value: string): void {
   stack.ssm.params[`${SSM_PREFIX}secrets/${source}`] = value;
-  // A new value is read on the next cache period; the test starts a fresh one.
-  resetProcessConfig();
+  // A new value is read on the next cache period; the test starts a fresh one (a new execution environment).
+  coldStart();
 }
 
 async function deliverOrder(secret: string, deliveryId: string) {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handler as leads } from '../../functions/leads.ts';
-import { handler as webhooks } from '../../functions/webhooks.ts';
+import { leads, webhooks } from '../support/functions.ts';
 import { httpEvent, jsonPost } from '../support/events.ts';
 import { lambdaContext } from '../support/lambda.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';

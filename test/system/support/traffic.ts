@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { handler as leads } from '../../../functions/leads.ts';
-import { handler as webhooks } from '../../../functions/webhooks.ts';
+import { leads, webhooks } from '../../support/functions.ts';
 import { httpEvent, jsonPost } from '../../support/events.ts';
 import { lambdaContext } from '../../support/lambda.ts';
 import { eventJson } from '../../providers/support/fixtures.ts';

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetAwsClients } from '../../lib/config/aws.ts';
+import { createConfigSources } from '../../lib/config/config-sources.ts';
 import { sha1Hex } from '../../lib/config/credentials.ts';
-import { processCredentials, processParameters, processSettings, resetProcessConfig } from '../../lib/config/runtime.ts';
 import { startLocalSsm } from '../../emulators/ssm.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
 
-describe('per-process configuration', () => {
+describe('a function\'s configuration sources', () => {
   let ssm: LocalSsm;
 
   beforeAll(async () => {
@@ -23,39 +22,36 @@ describe('per-process configuration', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('AWS_REGION', 'eu-central-1');
-    resetProcessConfig();
-    resetAwsClients();
     ssm.calls.GetParameters = 0;
   });
 
   afterEach(() => {
-    resetProcessConfig();
-    resetAwsClients();
     vi.unstubAllEnvs();
   });
 
-  it('reads the settings once per process', () => {
-    const first = processSettings();
+  it('reads the settings once, when built: a later change of the environment does not reach it', () => {
+    const config = createConfigSources(process.env);
     vi.stubEnv('CSMART_STAGE', 'prod');
 
-    expect(processSettings()).toBe(first);
-    expect(first.ssmPrefix).toBe('/csmart/qa/');
+    expect(config.settings.ssmPrefix).toBe('/csmart/qa/');
+    expect(createConfigSources(process.env).settings.ssmPrefix).toBe('/csmart/prod/');
   });
 
-  it('reads credentials from SSM through the process SSM client, once per TTL', async () => {
-    const credentials = processCredentials();
+  it('reads credentials from SSM through its SSM client, once per TTL', async () => {
+    const config = createConfigSources(process.env);
+    const credentials = config.credentials;
 
     const first = await credentials();
     await credentials();
 
     expect(first).toMatchObject({ domain: 'acme', email: 'ops@acme.pl', hash: sha1Hex('tajne') });
     expect(ssm.calls.GetParameters).toBe(1);
-    expect(processParameters().stats.calls).toBe(1);
+    expect(config.parameters.stats.calls).toBe(1);
   });
 
   it('refetches every time when CSMART_CONFIG_TTL is 0', async () => {
     vi.stubEnv('CSMART_CONFIG_TTL', '0');
-    const credentials = processCredentials();
+    const credentials = createConfigSources(process.env).credentials;
 
     await credentials();
     await credentials();
@@ -68,7 +64,7 @@ describe('per-process configuration', () => {
     vi.stubEnv('CSMART_EMAIL', 'demo@sandbox.local');
     vi.stubEnv('CSMART_PASSWORD', 'demo');
 
-    const credentials = await processCredentials()();
+    const credentials = await createConfigSources(process.env).credentials();
 
     expect(credentials.domain).toBe('sandbox');
     expect(ssm.calls.GetParameters).toBe(0);

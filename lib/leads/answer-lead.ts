@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json, redirect, type HttpAnswer } from '../http/answers.ts';
-import { HttpError } from '../http/errors.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
-import { errorAnswer, internalError } from '../http/answers.ts';
+import { errorAnswer, toHttpError } from '../http/answers.ts';
 import { reportRequestError } from '../http/with-http.ts';
-import type { LeadReceipt } from './accept-lead.ts';
 
 /** JSON for `fetch` and API callers; pages and redirects for a plain HTML form post. */
 export function wantsJson(event: APIGatewayProxyEventV2): boolean {
@@ -19,7 +17,7 @@ export function wantsJson(event: APIGatewayProxyEventV2): boolean {
  * post a 303 to the form's configured thank-you or error URL — only configured URLs, never one taken
  * from the request, so the endpoint cannot be used as an open redirect.
  */
-export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSettings, cors: Record<string, string>, work: () => Promise<LeadReceipt>): Promise<HttpAnswer> {
+export async function answerLead(event: APIGatewayProxyEventV2, settings: FormSettings, cors: Record<string, string>, work: () => Promise<{ id: string }>): Promise<HttpAnswer> {
   const asJson = wantsJson(event);
   try {
     const { id } = await work();
@@ -27,7 +25,7 @@ export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSetti
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
   } catch (thrown) {
     // Our own failures too are answered here, so the browser can read them (CORS) and a plain form lands on its error page.
-    const error = thrown instanceof HttpError ? thrown : internalError(thrown);
+    const error = toHttpError(thrown);
     reportRequestError(error);
     if (asJson) {
       const answer = errorAnswer(error);
