@@ -7,7 +7,7 @@ import { SendMessageCommand, type SendMessageCommandInput } from '@aws-sdk/clien
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handler } from '../../functions/leads.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
-import { lambdaContext } from '../../test/support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { fromParent, tellParent } from './child.ts';
 import { formLeadEvent, jsonLeadEvent, leadFields } from './lead-events.ts';
 import { cpuOf, median } from './measure.ts';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli.ts';
 import { handler as leads } from '../../functions/leads.ts';
 import { handler as worker } from '../../functions/worker.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 
 const stack = useDeliveryStack({ maxReceiveCount: 2 });

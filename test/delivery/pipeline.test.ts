@@ -11,8 +11,8 @@ import { processClient } from '../../lib/csmart/process-client.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 
 const MAX_RECEIVE = 3;

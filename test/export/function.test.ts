@@ -7,7 +7,7 @@ import { resetAwsClients } from '../../lib/config/aws.ts';
 import { resetProcessConfig } from '../../lib/config/runtime.ts';
 import { resetProcessClient } from '../../lib/csmart/process-client.ts';
 import { clearTokenCache } from '../../lib/csmart/token-cache.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { useSandbox } from '../support/sandbox.ts';
 

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
-import { httpEvent } from '../support/events.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
 import { useFakeGraph } from '../support/fake-graph.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes, eventJson } from '../providers/support/fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/webhooks.ts';
 import { handler as worker } from '../../functions/worker.ts';
-import { httpEvent } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { standardHeaders } from '../providers/support/signing.ts';
 

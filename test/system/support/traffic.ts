@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handler as leads } from '../../../functions/leads.ts';
 import { handler as webhooks } from '../../../functions/webhooks.ts';
-import { httpEvent, jsonPost } from '../../support/events.ts';
-import { lambdaContext } from '../../support/lambda.ts';
+import { httpEvent, jsonPost } from '../../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../../emulators/lambda/context.ts';
 import { eventJson } from '../../providers/support/fixtures.ts';
 import { calcomSignature, standardHeaders } from '../../providers/support/signing.ts';
 
