@@ -4,7 +4,11 @@
  * OFFLINE_LAMBDA_PORT (3002), EXAMPLES_PORT (8080), DYNAMO_PORT (8000), SQS_PORT (9324). Ctrl-C stops everything.
  * docs/local-stack.md tells the rest.
  */
-import { LocalStackError, readDemoSecret, readLocalStackOptions, startLocalStack, startupBanner, type LocalStack } from './local/stack.ts';
+import { startupBanner } from './local/banner.ts';
+import { readDemoSecret } from './local/demo-requests.ts';
+import { LocalStackError } from './local/errors.ts';
+import { readLocalStackOptions } from './local/options.ts';
+import { startLocalStack, type LocalStack } from './local/stack.ts';
 
 const starting = new AbortController();
 let stack: LocalStack | undefined;

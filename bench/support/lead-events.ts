@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { syntheticNip } from '../../sandbox/seed.ts';
-import { formPost, jsonPost } from '../../test/support/events.ts';
+import { formPost, jsonPost } from '../../emulators/lambda/http-events.ts';
 
 /** The SSM parameter prefix of the bench stage (`CSMART_STAGE=bench`). */
 export const BENCH_SSM_PREFIX = '/csmart/bench/';

@@ -7,7 +7,7 @@ import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aw
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createLeadsHandler } from '../../functions/leads.ts';
 import { createLeadsSetup } from '../../lib/setup/leads.ts';
-import { lambdaContext } from '../../test/support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { fromParent, tellParent } from './child.ts';
 import { formLeadEvent, jsonLeadEvent, leadFields } from './lead-events.ts';
 import { cpuOf, median } from './measure.ts';

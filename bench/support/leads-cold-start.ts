@@ -3,7 +3,7 @@
  * handler and invokes it once; after the bench has counted the SSM calls, 100 warm invocations follow.
  */
 import { handler } from '../../functions/leads.ts';
-import { lambdaContext } from '../../test/support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { fromParent, tellParent } from './child.ts';
 import { jsonLeadEvent, leadFields } from './lead-events.ts';
 

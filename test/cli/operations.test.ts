@@ -2,8 +2,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli.ts';
 import { leads, worker } from '../support/functions.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 
 const stack = useDeliveryStack({ maxReceiveCount: 2 });

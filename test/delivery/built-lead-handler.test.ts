@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { startLocalSqs, type LocalSqs } from '../support/local-sqs.ts';
 
 /*

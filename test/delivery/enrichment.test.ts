@@ -1,8 +1,8 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { leads, worker } from '../support/functions.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useMetricLines } from '../support/metric-lines.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 

@@ -7,8 +7,8 @@ import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
 import { LinkBusyError } from '../../lib/delivery/errors.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 
 const MAX_RECEIVE = 3;

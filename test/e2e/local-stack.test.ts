@@ -7,10 +7,15 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { verifyStandardSignature } from '../../lib/providers/standard/signature.ts';
-import {
-  assertPortFree, DEFAULT_PORTS, groupAlive, LocalStackError, offlineEnvironment, readLocalStackOptions, retargetExampleOrigin,
-  signStandardWebhook, startExamplesServer, startupBanner, stopProcessGroup,
-} from '../../scripts/local/stack.ts';
+import { startupBanner } from '../../scripts/local/banner.ts';
+import { signStandardWebhook } from '../../scripts/local/demo-requests.ts';
+import { LocalStackError } from '../../scripts/local/errors.ts';
+import { startExamplesServer } from '../../scripts/local/examples-server.ts';
+import { retargetExampleOrigin } from '../../scripts/local/forms-file.ts';
+import { offlineEnvironment } from '../../scripts/local/offline-environment.ts';
+import { readLocalStackOptions } from '../../scripts/local/options.ts';
+import { assertPortFree, DEFAULT_PORTS } from '../../scripts/local/ports.ts';
+import { groupAlive, stopProcessGroup } from '../../scripts/local/process-group.ts';
 import { freePorts, killGroup, portOpen, PROJECT_ROOT, sleep, START_SCRIPT } from './support/npm-start.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTablesFromServerless, startLocalDynamo, type LocalDynamo } from '../../emulators/dynamodb.ts';
 import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
-import { signStandardWebhook } from '../../scripts/local/stack.ts';
+import { signStandardWebhook } from '../../scripts/local/demo-requests.ts';
 import { startLocalSqs, type LocalSqs } from '../support/local-sqs.ts';
 import { useSandbox } from '../support/sandbox.ts';
 import { freePorts, killGroup, PROJECT_ROOT, sleep, waitFor } from './support/npm-start.ts';

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { coldStart, exportFunction as handler } from '../support/functions.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { startLocalS3, type LocalS3 } from '../../emulators/s3.ts';
 import { useSandbox } from '../support/sandbox.ts';
 

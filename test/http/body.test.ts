@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { readBody } from '../../lib/http/body.ts';
 import { HttpError, ValidationError } from '../../lib/http/errors.ts';
-import { httpEvent, multipartBody } from '../support/events.ts';
+import { httpEvent, multipartBody } from '../../emulators/lambda/http-events.ts';
 
 const LIMIT = { maxBytes: 64 * 1024 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { header, parseMediaType } from '../../lib/http/event.ts';
-import { formPost, httpEvent, jsonPost } from '../support/events.ts';
+import { formPost, httpEvent, jsonPost } from '../../emulators/lambda/http-events.ts';
 
 describe('header', () => {
   it('finds a payload v2 header by its lower-case name whatever case is asked for', () => {

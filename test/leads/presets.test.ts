@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { leads as handler, worker } from '../support/functions.ts';
-import { httpEvent } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 
 const GRAVITY_MAPPING = { '1.3': 'first_name', '1.6': 'last_name', 2: 'email', 3: 'phone', 4: 'company', 5: 'nip', 6: 'message', '7.1': 'consent_rodo', '7.2': 'consent_rodo_text' };

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { leads as handler } from '../support/functions.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 
 /*

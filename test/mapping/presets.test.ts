@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readBody } from '../../lib/http/body.ts';
 import { parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { mapLead } from '../../lib/mapping/map-lead.ts';
-import { httpEvent } from '../support/events.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
 import { accountOf, NOW, TIME_ZONE } from './lead.ts';
 
 const PRESETS = new URL('../events/leads/presets/', import.meta.url);

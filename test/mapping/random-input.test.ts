@@ -6,7 +6,7 @@ import { readBody } from '../../lib/http/body.ts';
 import { HttpError } from '../../lib/http/errors.ts';
 import { DEFAULT_FORM_SETTINGS, parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { mapLead } from '../../lib/mapping/map-lead.ts';
-import { httpEvent, multipartBody } from '../support/events.ts';
+import { httpEvent, multipartBody } from '../../emulators/lambda/http-events.ts';
 
 const SETTINGS = [
   DEFAULT_FORM_SETTINGS,

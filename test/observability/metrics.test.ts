@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { leads, worker } from '../support/functions.ts';
-import { jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useMetricLines } from '../support/metric-lines.ts';
 import { useDeliveryStack } from '../support/stack.ts';
 

@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webhooks as handler, worker } from '../support/functions.ts';
-import { httpEvent } from '../support/events.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
 import { useFakeGraph } from '../support/fake-graph.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes, eventJson } from '../providers/support/fixtures.ts';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coldStart, webhooks as handler } from '../support/functions.ts';
-import { httpEvent } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes } from '../providers/support/fixtures.ts';
 import { typeformSignature, woocommerceSignature } from '../providers/support/signing.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { webhooks as handler, worker } from '../support/functions.ts';
-import { httpEvent } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { httpEvent } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { standardHeaders } from '../providers/support/signing.ts';
 

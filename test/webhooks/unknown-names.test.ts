@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { leads, webhooks } from '../support/functions.ts';
-import { httpEvent, jsonPost } from '../support/events.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { httpEvent, jsonPost } from '../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes } from '../providers/support/fixtures.ts';
 import { typeformSignature } from '../providers/support/signing.ts';

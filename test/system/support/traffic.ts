@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { leads, webhooks } from '../../support/functions.ts';
-import { httpEvent, jsonPost } from '../../support/events.ts';
-import { lambdaContext } from '../../support/lambda.ts';
+import { httpEvent, jsonPost } from '../../../emulators/lambda/http-events.ts';
+import { lambdaContext } from '../../../emulators/lambda/context.ts';
 import { eventJson } from '../../providers/support/fixtures.ts';
 import { calcomSignature, standardHeaders } from '../../providers/support/signing.ts';
 

@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
+/**
+ * HTTP API (payload format 2.0) events as API Gateway hands them to Lambda, for tests and benchmarks
+ * that call the HTTP functions in-process: the request a browser or sender makes, turned into the event.
+ */
+
 export type HttpEventOptions = {
   method: string;
   path: string;
@@ -17,7 +22,8 @@ export type HttpEventOptions = {
   requestId?: string;
 };
 
-export const TEST_DOMAIN = 'abc123defg.execute-api.eu-central-1.amazonaws.com';
+/** The API's default execute-api host name, as in `requestContext.domainName`. */
+export const HTTP_API_DOMAIN = 'abc123defg.execute-api.eu-central-1.amazonaws.com';
 const DEFAULT_TIME = new Date('2026-03-13T09:15:00.000Z');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -31,7 +37,7 @@ export function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {
     accept: '*/*',
     'content-length': String(body?.length ?? 0),
-    host: TEST_DOMAIN,
+    host: HTTP_API_DOMAIN,
     'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36',
     'x-amzn-trace-id': 'Root=1-69b3d4d4-0123456789abcdef01234567',
     'x-forwarded-for': options.sourceIp ?? '203.0.113.7',
@@ -62,9 +68,9 @@ export function httpEvent(options: HttpEventOptions): APIGatewayProxyEventV2 {
     ...(rawQueryString ? { queryStringParameters: queryParameters(options.query ?? {}) } : {}),
     requestContext: {
       accountId: '123456789012',
-      apiId: TEST_DOMAIN.split('.')[0] as string,
-      domainName: TEST_DOMAIN,
-      domainPrefix: TEST_DOMAIN.split('.')[0] as string,
+      apiId: HTTP_API_DOMAIN.split('.')[0] as string,
+      domainName: HTTP_API_DOMAIN,
+      domainPrefix: HTTP_API_DOMAIN.split('.')[0] as string,
       http: {
         method,
         path: options.path,

@@ -1,23 +1,11 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Message } from '@aws-sdk/client-sqs';
 
-/** A Lambda context as the runtime passes it (what middy and Powertools read). */
-export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `csmart-connect-test-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-central-1:123456789012:function:csmart-connect-test-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/csmart-connect-test-${functionName}`,
-    logStreamName: '2026/11/29/[$LATEST]abcdef0123456789',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/**
+ * SQS events as Lambda's event source mapping hands them to a function, built from messages received
+ * with the SDK, for tests and benchmarks that play the mapping themselves. (The local mapping in
+ * `emulators/sqs/event-source-mapping.ts` builds its own records from what it received.)
+ */
 
 /** An SQS message turned into the record the event source mapping hands to Lambda. */
 export function sqsRecord(message: Message, queueArn: string): SQSRecord {
@@ -43,6 +31,7 @@ export function sqsRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
+/** The batch a worker receives: the records of one poll. */
 export function sqsEvent(records: SQSRecord[]): SQSEvent {
   return { Records: records };
 }
