@@ -8,7 +8,7 @@
  * The endpoint override the SDK will use for a service (`AWS_ENDPOINT_URL_<SERVICE>`, then
  * `AWS_ENDPOINT_URL`), or `undefined`. The SDK applies it itself; we only need to know whether one is set.
  */
-export function endpointOverride(serviceEnvSuffix: string, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function endpointOverride(serviceEnvSuffix: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
   return env[`AWS_ENDPOINT_URL_${serviceEnvSuffix}`] || env.AWS_ENDPOINT_URL || undefined;
 }

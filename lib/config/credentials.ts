@@ -11,7 +11,7 @@ export type CredentialsSource = () => Promise<Credentials>;
 
 export type CredentialsSourceOptions = {
   settings: Pick<Settings, 'apiUrl' | 'ssmPrefix'>;
-  env?: Environment;
+  env: Environment;
   /** Needed unless the environment holds a complete set of local credentials. */
   parameters?: Pick<ParameterCache, 'get'>;
 };
@@ -47,7 +47,7 @@ export function sha1Hex(text: string): string {
  * A partial local set throws a `CsmartConfigError` here, at cold start.
  */
 export function createCredentialsSource(options: CredentialsSourceOptions): CredentialsSource {
-  const { settings, env = process.env, parameters } = options;
+  const { settings, env, parameters } = options;
   const endpoint = settings.apiUrl;
 
   const local = fromEnvironment(env);

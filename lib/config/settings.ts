@@ -91,7 +91,7 @@ const MAX_TTL_SECONDS = 86_400;
  * Reads and validates every setting once (call it at cold start). A bad value throws a
  * `CsmartConfigError` that names the variable and what was expected, never the value itself.
  */
-export function readSettings(env: Environment = process.env): Settings {
+export function readSettings(env: Environment): Settings {
   // Serverless passes `${env:X, ''}` for unset variables, so an empty or blank value means "not set".
   const raw = (name: SettingEnv): string | undefined => {
     const value = env[name]?.trim();

@@ -111,14 +111,14 @@ describe('AWS clients', () => {
     // A host name, not an IP: for IP endpoints the SDK falls back to path-style by itself.
     vi.stubEnv('AWS_ENDPOINT_URL_S3', recorder.endpoint.replace('127.0.0.1', 'localhost'));
 
-    await createS3Client().send(new ListObjectsV2Command({ Bucket: 'acme-exports' }));
+    await createS3Client(process.env).send(new ListObjectsV2Command({ Bucket: 'acme-exports' }));
 
     expect(recorder.seen).toHaveLength(1);
     expect(recorder.seen[0]?.url).toMatch(/^\/acme-exports\/?\?/);
   });
 
   it('keeps virtual-hosted S3 addressing when no endpoint is overridden', () => {
-    expect(createS3Client().config.forcePathStyle).toBe(false);
+    expect(createS3Client(process.env).config.forcePathStyle).toBe(false);
   });
 
   it('sees no override when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true', () => {
