@@ -1,5 +1,5 @@
 import type { LinkRef, RecordStep } from '../../delivery/job.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { timedEventFields } from '../shared/event-times.ts';

@@ -4,7 +4,7 @@ import type { LeadField } from '../../mapping/lead-fields.ts';
 import type { ProviderResult } from '../types.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';
 import { parseWith } from '../shared/validate.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import { LeadgenValueSchema, MetaNotificationSchema, type GraphLead } from './payload.ts';
 
 /** Meta's standard question names that the shared aliases do not know. */

@@ -3,7 +3,7 @@ import type { FieldProblem } from '../../http/errors.ts';
 import { ValidationError } from '../../http/errors.ts';
 import { normaliseEmail } from '../../mapping/email.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import { firstText, joinLines, line, personName } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { normalizeNip } from '../shared/nip.ts';

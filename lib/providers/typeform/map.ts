@@ -1,7 +1,7 @@
 import type { AccountStep } from '../../delivery/job.ts';
 import { ValidationError } from '../../http/errors.ts';
 import type { FieldOf } from '../../csmart/modules.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';

@@ -1,5 +1,5 @@
 import type { AccountStep, RecordStep } from '../../delivery/job.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';

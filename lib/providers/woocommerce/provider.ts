@@ -1,5 +1,6 @@
 import { ValidationError } from '../../http/errors.ts';
 import type { Provider } from '../types.ts';
+import { WOOCOMMERCE_SETTINGS } from './settings.ts';
 import { requireSecrets } from '../shared/secrets.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { ignoredEvent } from '../shared/results.ts';
@@ -9,7 +10,7 @@ import { mapWoocommerceOrder } from './map.ts';
 
 export const woocommerceProvider: Provider = {
   name: 'woocommerce',
-  needsSecret: true,
+  settings: WOOCOMMERCE_SETTINGS,
   handle(req, ctx) {
     if (isCreationPing(req)) return { outcome: 'ping' };
     verifyWoocommerceSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets));
