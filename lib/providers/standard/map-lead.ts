@@ -6,7 +6,7 @@ import { accountPhoneOf } from '../../mapping/phone.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import { firstText, joinLines, line, personName } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { compact } from '../shared/results.ts';
 import type { LeadData } from './events.ts';
 
@@ -20,7 +20,7 @@ export type StandardMapOptions = { source: string; timeZone: string; settings: S
  */
 export function mapLeadCreated(data: LeadData, extras: ReadonlyArray<[string, string]>, options: StandardMapOptions): WorkPlan {
   const nipGiven = firstText(data.nip);
-  const nip = normalizeNip(nipGiven);
+  const nip = validNip(nipGiven);
   const emailGiven = firstText(data.email);
   const checkedEmail = emailGiven === undefined ? undefined : normaliseEmail(emailGiven);
   const email = checkedEmail?.ok ? checkedEmail.value : undefined;

@@ -5,7 +5,7 @@ import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
 import { accountIdentity } from '../shared/identity.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
 import { compact, ignoredEvent, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
@@ -50,7 +50,7 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
   }
 
   const email = fields.email?.toLowerCase();
-  const nip = normalizeNip(nipGiven);
+  const nip = validNip(nipGiven);
   const personFull = person.full ?? personName(person.first, person.last);
   // Phones are normalised as every source does: a mobile number goes to phone_mobile.
   const { phone_office: phoneGiven, ...rest } = fields;
