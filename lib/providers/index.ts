@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { Provider } from './types.ts';
 import type { SourceSettings } from './shared/source-settings.ts';
-import { ProviderConfigError } from './errors.ts';
+import { WebhookSettingsError } from './errors.ts';
 import { problemsOf } from './shared/validate.ts';
 import { calendlyProvider } from './calendly/provider.ts';
 import { calcomProvider } from './calcom/provider.ts';
@@ -20,8 +20,10 @@ export { META_SETTINGS } from './meta/settings.ts';
 export { STANDARD_SETTINGS } from './standard/settings.ts';
 export { TYPEFORM_SETTINGS, TYPEFORM_TARGETS, type TypeformTarget } from './typeform/settings.ts';
 export { WOOCOMMERCE_SETTINGS } from './woocommerce/settings.ts';
-export { ProviderConfigError, SIGNATURE_ERROR_CODES, SignatureError } from './errors.ts';
-export type { ProviderConfigErrorCode, SignatureErrorCode } from './errors.ts';
+export { WebhookSettingsError, WEBHOOK_SIGNATURE_ERROR_CODES, WebhookSignatureError } from './errors.ts';
+export type { WebhookSettingsErrorCode, WebhookSignatureErrorCode } from './errors.ts';
+/** @deprecated The old name of `WebhookSettingsError`, kept while branches that still use it are merged. */
+export { WebhookSettingsError as ProviderConfigError } from './errors.ts';
 export { STANDARD_EVENT_TYPES } from './standard/events.ts';
 export { parseSecretValue, splitSecrets } from './shared/secrets.ts';
 
@@ -58,14 +60,14 @@ export function settingsSchemaFor(source: string) {
 
 /**
  * Validates a source's settings (JSON loaded from SSM; absent = all defaults). Throws a
- * `ProviderConfigError` whose message and `problems` name each bad setting.
+ * `WebhookSettingsError` whose message and `problems` name each bad setting.
  */
 export function parseSourceSettings(source: string, input: unknown = {}): SourceSettings {
   const result = v.safeParse(settingsSchemaFor(source), input ?? {});
   if (result.success) return result.output;
   const problems = problemsOf(result.issues, 'settings');
   const names = [...new Set(problems.map((p) => p.field))].join(', ');
-  throw new ProviderConfigError('invalid_settings', `Settings of webhook source "${source}" are invalid: ${names}.`, problems);
+  throw new WebhookSettingsError('invalid_settings', `Settings of webhook source "${source}" are invalid: ${names}.`, problems);
 }
 
 export function defaultSettings(source: string): SourceSettings {

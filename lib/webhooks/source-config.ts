@@ -2,7 +2,7 @@ import { processParameterNames, processParameters, processSettings } from '../co
 import { HttpError } from '../http/errors.ts';
 import { readLocalJson } from '../inbound/local-file.ts';
 import { parsedOnce } from '../inbound/parsed-once.ts';
-import { isValidSourceName, parseSourceSettings, ProviderConfigError, type SourceSettings } from '../providers/index.ts';
+import { isValidSourceName, parseSourceSettings, WebhookSettingsError, type SourceSettings } from '../providers/index.ts';
 
 export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
 
@@ -61,7 +61,7 @@ const cachedParse = parsedOnce((source: string, json: string | undefined): Sourc
     try {
       data = JSON.parse(json);
     } catch {
-      throw new ProviderConfigError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
+      throw new WebhookSettingsError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
     }
   }
   return parseSourceSettings(source, data);

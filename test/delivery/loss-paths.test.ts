@@ -8,7 +8,7 @@ import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { processClient } from '../../lib/csmart/process-client.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
-import { LinkBusyError } from '../../lib/delivery/errors.ts';
+import { DeliveryLinkBusyError } from '../../lib/delivery/errors.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
@@ -263,7 +263,7 @@ describe('the same message held by two workers at once (its visibility expired u
     };
     const [first, second] = await Promise.allSettled([deliverJob(job, deps(), 'd-twice', 1), deliverJob(job, deps(), 'd-twice', 2)]);
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
-    expect(([first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(LinkBusyError);
+    expect(([first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(DeliveryLinkBusyError);
     await deliverJob(job, deps(), 'd-twice', 3);
     expect(accounts()).toHaveLength(1);
     expect(stack.sandbox.current.store.list('Events')).toHaveLength(1);

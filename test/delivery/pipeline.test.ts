@@ -6,7 +6,7 @@ import { handler as worker } from '../../functions/worker.ts';
 import { sqsClient } from '../../lib/config/aws/sqs.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
-import { LinkBusyError } from '../../lib/delivery/errors.ts';
+import { DeliveryLinkBusyError } from '../../lib/delivery/errors.ts';
 import { processClient } from '../../lib/csmart/process-client.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { processAccounts, processLinks } from '../../lib/delivery/runtime.ts';
@@ -166,7 +166,7 @@ describe('the delivery pipeline', () => {
     const [a, b] = await Promise.allSettled([deliverJob(fromLead, deps(), 'd-lead'), deliverJob(fromShop, deps(), 'd-shop')]);
     expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
     const busy = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(busy.reason).toBeInstanceOf(LinkBusyError);
+    expect(busy.reason).toBeInstanceOf(DeliveryLinkBusyError);
     // The queue retries the one that waited: it finds the client the other created.
     await deliverJob(a.status === 'rejected' ? fromLead : fromShop, deps(), 'd-retry', 2);
     expect(accounts()).toHaveLength(1);

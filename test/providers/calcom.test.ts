@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordStep } from '../../lib/delivery/job.ts';
-import { ProviderConfigError, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 import { contextFor, planOf, request, thrown } from './support/context.ts';
@@ -149,7 +149,7 @@ describe('Cal.com webhooks', () => {
   it('answers signature_missing when Cal.com sends "no-secret-provided" while we have a secret', () => {
     const error = thrown(() => deliver(eventBytes('calcom', 'booking-created'), { signature: 'no-secret-provided' }));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_missing', status: 401 });
   });
 
@@ -177,7 +177,7 @@ describe('Cal.com webhooks', () => {
   it('refuses to run without a configured secret, even for an unsigned delivery', () => {
     const error = thrown(() => deliver(eventBytes('calcom', 'booking-created'), { signature: 'no-secret-provided', ctx: { secrets: [] } }));
 
-    expect(error).toBeInstanceOf(ProviderConfigError);
+    expect(error).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('ignores triggers it does not handle, such as the PING test', () => {

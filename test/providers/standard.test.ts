@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/http/errors.ts';
-import { SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 import { NOW_SECONDS, contextFor, planOf, request, thrown } from './support/context.ts';
@@ -296,7 +296,7 @@ describe('Standard Webhooks: signatures', () => {
 
     const error = thrown(() => provider.handle(request(SOURCE, tampered, headers), contextFor(SOURCE, [SECRET])));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_invalid', status: 401 });
   });
 
@@ -326,7 +326,7 @@ describe('Standard Webhooks: signatures', () => {
   it('never puts the secret or the expected signature into the error', () => {
     const expected = standardSignature(body, SECRET, 'msg_2Lx0hQ4nKp', NOW_SECONDS).slice(3);
 
-    const error = thrown(() => deliver(body, { headers: { 'webhook-signature': 'v1,AAAA' } })) as SignatureError;
+    const error = thrown(() => deliver(body, { headers: { 'webhook-signature': 'v1,AAAA' } })) as WebhookSignatureError;
 
     const visible = JSON.stringify({ message: error.message, code: error.code, stack: error.stack });
     expect(visible).not.toContain(SECRET.slice(6));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/http/errors.ts';
-import { SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult, SourceSettings } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 import { contextFor, planOf, request, thrown } from './support/context.ts';
@@ -121,7 +121,7 @@ describe('Typeform webhooks', () => {
   it('answers signature_missing without the Typeform-Signature header', () => {
     const error = thrown(() => deliver(eventBytes('typeform', 'form-response'), { signature: null }));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_missing' });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderConfigError, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult, SourceSettings } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 import { contextFor, planOf, request, thrown } from './support/context.ts';
@@ -144,7 +144,7 @@ describe('WooCommerce webhooks', () => {
   it('does not take a delivery with X-WC headers for a ping', () => {
     const error = thrown(() => deliver(Buffer.from('webhook_id=12'), { signature: null }));
 
-    expect(error).toMatchObject({ name: 'SignatureError', code: 'signature_missing' });
+    expect(error).toMatchObject({ name: 'WebhookSignatureError', code: 'signature_missing' });
   });
 
   it('answers signature_missing for an unsigned body that is not the ping', () => {
@@ -152,7 +152,7 @@ describe('WooCommerce webhooks', () => {
 
     const error = thrown(() => provider.handle(request('woocommerce', body, {}), contextFor('woocommerce', [SECRET])));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_missing' });
   });
 
@@ -174,7 +174,7 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('refuses a signed delivery when no secret is configured', () => {
-    expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { ctx: { secrets: [] } }))).toBeInstanceOf(ProviderConfigError);
+    expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { ctx: { secrets: [] } }))).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('ignores topics other than order.created', () => {

@@ -2,7 +2,7 @@ import type { Provider } from '../types.ts';
 import { META_SETTINGS } from './settings.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { requireSecrets } from '../shared/secrets.ts';
-import { answerChallenge } from './handshake.ts';
+import { answerChallenge } from './challenge.ts';
 import { mapMetaNotification } from './map.ts';
 import { verifyMetaSignature } from './signature.ts';
 

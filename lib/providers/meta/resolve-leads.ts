@@ -1,6 +1,6 @@
 import type { RemoteLeads, Step } from '../../delivery/job.ts';
 import { ValidationError } from '../../http/errors.ts';
-import { GraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
+import { MetaGraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
 import { fetchLead, type GraphClientOptions } from './graph.ts';
 import { mapGraphLead } from './map.ts';
 
@@ -20,7 +20,7 @@ export async function resolveMetaLeads(remote: RemoteLeads, deps: ResolveLeadsDe
   const steps: Step[] = [];
   for (const ref of remote.leads) {
     const token = await deps.pageToken(ref.pageId);
-    if (!token) throw new GraphUnavailableError(`No page access token is configured for Meta page ${ref.pageId} (meta/pages/${ref.pageId})`);
+    if (!token) throw new MetaGraphUnavailableError(`No page access token is configured for Meta page ${ref.pageId} (meta/pages/${ref.pageId})`);
     const lead = await fetchLead(ref.leadgenId, token, deps.graph);
     try {
       steps.push(...mapGraphLead(lead, { settings: remote.settings, now: deps.now, timeZone: deps.timeZone }).steps);

@@ -1,10 +1,10 @@
 import type { RecordStep, WorkPlan } from '../../delivery/job.ts';
-import { joinLines, line } from '../shared/description.ts';
+import { joinLines, line } from '../shared/description-lines.ts';
 import { allDayEventFields, timedEventFields } from '../shared/event-times.ts';
 import { validNip } from '../../mapping/nip.ts';
 import { compact } from '../shared/results.ts';
 import type { CalendarEventData, StandardEventType } from './events.ts';
-import type { StandardMapOptions } from './map-lead.ts';
+import type { StandardMapOptions } from './map-lead-created.ts';
 
 type CalendarEventType = Extract<StandardEventType, `calendar_event.${string}`>;
 

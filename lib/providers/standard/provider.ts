@@ -9,7 +9,7 @@ import {
 } from './events.ts';
 import { readLeadData } from './lead-data.ts';
 import { verifyStandardSignature } from './signature.ts';
-import { mapLeadCreated, type StandardMapOptions } from './map-lead.ts';
+import { mapLeadCreated, type StandardMapOptions } from './map-lead-created.ts';
 import { mapCalendarEvent } from './map-calendar-event.ts';
 
 /** Any source name without its own adapter: signed with Standard Webhooks, carrying our documented events. */

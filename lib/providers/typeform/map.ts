@@ -3,7 +3,7 @@ import { ValidationError } from '../../http/errors.ts';
 import type { FieldOf } from '../../csmart/modules.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { validNip } from '../../mapping/nip.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';

@@ -1,7 +1,7 @@
 import type { AccountStep, RecordStep } from '../../delivery/job.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { validNip } from '../../mapping/nip.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';

@@ -4,7 +4,7 @@ import { ValidationError } from '../../http/errors.ts';
 import { normaliseEmail } from '../../mapping/email.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
-import { firstText, joinLines, line, personName } from '../shared/description.ts';
+import { firstText, joinLines, line, personName } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
 import { validNip } from '../../mapping/nip.ts';
 import { compact } from '../shared/results.ts';
