@@ -1,5 +1,4 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpError } from './errors.ts';
 
 export type HttpAnswer = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 
@@ -23,25 +22,4 @@ export function redirect(location: string, headers: Record<string, string> = {})
 
 export function empty(statusCode: number, headers: Record<string, string> = {}): HttpAnswer {
   return { statusCode, headers, body: '' };
-}
-
-const INTERNAL_MESSAGE = 'Something went wrong on our side; the submission was not accepted. Please try again.';
-
-/** Our own failure, as an error the sender's answer can carry headers on (CORS), its cause kept for the log. */
-export function internalError(cause: unknown, headers: Record<string, string> = {}): HttpError {
-  return new HttpError(500, 'internal', INTERNAL_MESSAGE, { headers, cause });
-}
-
-/**
- * The one place an error becomes an HTTP answer: `{ "error": { "code", "message", "field" } }`, plus
- * `errors` with every field when several failed. Anything that is not an `HttpError` is our fault:
- * a 500 that says nothing about its cause.
- */
-export function errorAnswer(error: unknown): HttpAnswer {
-  if (error instanceof HttpError && error.code !== 'internal') {
-    const body: Record<string, unknown> = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
-    if (error.problems.length > 1) body.errors = error.problems;
-    return json(error.status, body, error.headers);
-  }
-  return json(500, { error: { code: 'internal', message: INTERNAL_MESSAGE } }, error instanceof HttpError ? error.headers : {});
 }

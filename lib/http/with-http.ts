@@ -4,7 +4,8 @@ import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
 import { countRejected } from '../observability/metrics.ts';
 import { withObservability } from '../observability/with-observability.ts';
-import { errorAnswer, SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
+import { SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
+import { errorAnswer, httpErrorOf } from './error-answer.ts';
 import { HttpError } from './errors.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpAnswer>;
@@ -22,11 +23,15 @@ const answerErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>
   },
 });
 
-/** Logs and counts an error that becomes an answer: a refusal (4xx) briefly, our own failure in full. */
+/**
+ * Logs and counts an error that becomes an answer: a refusal (4xx, an `HttpError` or a domain
+ * `RefusalError`) briefly, our own failure or an `unavailable` (503) in full.
+ */
 export function reportRequestError(error: unknown): void {
-  if (error instanceof HttpError && error.status < 500) {
-    countRejected(error.code);
-    logger.info('request refused', { status: error.status, code: error.code, field: error.field });
+  const answered = httpErrorOf(error);
+  if (answered.status < 500) {
+    countRejected(answered.code);
+    logger.info('request refused', { status: answered.status, code: answered.code, field: answered.field });
     return;
   }
   const cause = error instanceof HttpError && error.code === 'internal' ? error.cause : error;

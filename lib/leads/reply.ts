@@ -1,9 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json, redirect, type HttpAnswer } from '../http/answers.ts';
-import { HttpError } from '../http/errors.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
-import { errorAnswer, internalError } from '../http/answers.ts';
+import { errorAnswer, httpErrorOf } from '../http/error-answer.ts';
 import { reportRequestError } from '../http/with-http.ts';
 import type { LeadReceipt } from './accept-lead.ts';
 
@@ -27,7 +26,7 @@ export async function replyTo(event: APIGatewayProxyEventV2, settings: FormSetti
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
   } catch (thrown) {
     // Our own failures too are answered here, so the browser can read them (CORS) and a plain form lands on its error page.
-    const error = thrown instanceof HttpError ? thrown : internalError(thrown);
+    const error = httpErrorOf(thrown);
     reportRequestError(error);
     if (asJson) {
       const answer = errorAnswer(error);

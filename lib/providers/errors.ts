@@ -1,5 +1,4 @@
-import { HttpError } from '../http/errors.ts';
-import type { FieldProblem } from '../http/errors.ts';
+import { RefusalError, type FieldProblem } from '../errors/refusal.ts';
 
 export const WEBHOOK_SIGNATURE_ERROR_CODES = ['signature_missing', 'signature_invalid', 'timestamp_stale'] as const;
 export type WebhookSignatureErrorCode = (typeof WEBHOOK_SIGNATURE_ERROR_CODES)[number];
@@ -11,13 +10,13 @@ const SIGNATURE_MESSAGES: Record<WebhookSignatureErrorCode, string> = {
   timestamp_stale: 'The webhook timestamp is outside the accepted window.',
 };
 
-/** The delivery is not provably from the sender; the HTTP layer answers 401. */
-export class WebhookSignatureError extends HttpError {
+/** The delivery is not provably from the sender (kind `unauthorized`: the HTTP layer answers 401). */
+export class WebhookSignatureError extends RefusalError {
   override name = 'WebhookSignatureError';
   declare readonly code: WebhookSignatureErrorCode;
 
   constructor(code: WebhookSignatureErrorCode) {
-    super(401, code, SIGNATURE_MESSAGES[code]);
+    super('unauthorized', code, SIGNATURE_MESSAGES[code]);
   }
 }
 

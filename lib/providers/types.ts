@@ -29,8 +29,8 @@ export type Provider = {
   name: string;
   /** What the source's settings (`<prefix>webhooks/<source>`) accept, with every default. */
   settings: SettingsSchema;
-  /** Verifies, then maps. Throws `WebhookSignatureError`, `ValidationError`, or `WebhookSettingsError` when no secret is configured. */
+  /** Verifies, then maps. Throws `WebhookSignatureError`, `InputValidationError`, or `WebhookSettingsError` when no secret is configured. */
   handle(req: WebhookRequest, ctx: ProviderContext): ProviderResult;
-  /** A sender's subscription check by GET (Meta): the text to answer with 200, or an `HttpError`. Absent: GET is not allowed. */
+  /** A sender's subscription check by GET (Meta): the text to answer with 200, or a `RefusalError`. Absent: GET is not allowed. */
   handshake?(query: Record<string, string | undefined>, ctx: ProviderContext): string;
 };

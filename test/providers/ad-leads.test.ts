@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HttpError, ValidationError } from '../../lib/http/errors.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
 import { parseSourceSettings, providerFor, WebhookSettingsError, WebhookSignatureError } from '../../lib/providers/index.ts';
 import { mapGraphLead } from '../../lib/providers/meta/map.ts';
 import { answerChallenge } from '../../lib/providers/meta/challenge.ts';
-import { contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, contextFor, planOf, request, thrown } from './support/context.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 
 const KEY = 'google-ads-form-key';
@@ -38,7 +38,7 @@ describe('google-ads', () => {
   });
 
   it('refuses a lead without e-mail or phone (422), and ignores fields Google adds later', () => {
-    expect(thrown(() => google(googleBody({ user_column_data: [{ column_id: 'FULL_NAME', string_value: 'Anna' }] })))).toBeInstanceOf(ValidationError);
+    expect(thrown(() => google(googleBody({ user_column_data: [{ column_id: 'FULL_NAME', string_value: 'Anna' }] })))).toBeInstanceOf(InputValidationError);
     expect(planOf(google(googleBody({ lead_stage: 'QUALIFIED', something_new: { a: 1 } }))).dedupeKey).toBe('lead:Cj0KCQiA-lead-0001-PL');
   });
 
@@ -107,7 +107,7 @@ describe('meta', () => {
       [{ 'hub.mode': 'unsubscribe', 'hub.verify_token': 't0k', 'hub.challenge': '1' }, 't0k', 400],
       [{ 'hub.mode': 'subscribe', 'hub.verify_token': 't0k', 'hub.challenge': '<script>' }, 't0k', 400],
     ] as const) {
-      expect((thrown(() => answerChallenge(query, token)) as HttpError).status).toBe(status);
+      expect(answered(() => answerChallenge(query, token)).status).toBe(status);
     }
   });
 });

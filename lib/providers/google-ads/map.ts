@@ -1,5 +1,5 @@
 import type { WorkPlan } from '../../delivery/job.ts';
-import type { BodyFields } from '../../http/body.ts';
+import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';

@@ -1,5 +1,5 @@
 import type { RemoteLeads, WorkPlan } from '../../delivery/job.ts';
-import type { BodyFields } from '../../http/body.ts';
+import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import type { ProviderResult } from '../types.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';

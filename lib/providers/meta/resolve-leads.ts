@@ -1,5 +1,5 @@
 import type { RemoteLeads, Step } from '../../delivery/job.ts';
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 import { MetaGraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
 import { fetchLead, type GraphClientOptions } from './graph.ts';
 import { mapGraphLead } from './map.ts';
@@ -25,7 +25,7 @@ export async function resolveMetaLeads(remote: RemoteLeads, deps: ResolveLeadsDe
     try {
       steps.push(...mapGraphLead(lead, { settings: remote.settings, now: deps.now, timeZone: deps.timeZone }).steps);
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+      if (!(error instanceof InputValidationError)) throw error;
       const fields = error.problems.map((p) => p.field).filter(Boolean).join(', ');
       throw new MetaLeadRejectedError(`Meta lead ${ref.leadgenId} cannot become a client: ${fields || 'invalid'}`);
     }

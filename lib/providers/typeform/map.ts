@@ -1,5 +1,5 @@
 import type { AccountStep } from '../../delivery/job.ts';
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 import type { FieldOf } from '../../csmart/modules.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
@@ -57,7 +57,7 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
   const phone = fields.phone_mobile === undefined ? accountPhoneOf(phoneGiven) : { phone_office: phoneGiven };
   const name = firstText(fields.name, personFull, email, phone.phone_mobile, phone.phone_office, fields.phone_mobile, nip);
   if (name === undefined) {
-    throw new ValidationError([{
+    throw new InputValidationError([{
       code: 'unmappable', field: 'form_response.answers',
       message: 'No answer gives a client name, e-mail, phone or NIP; map a field ref in the Typeform settings.',
     }]);

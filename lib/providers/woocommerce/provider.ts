@@ -1,4 +1,4 @@
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 import type { Provider } from '../types.ts';
 import { WOOCOMMERCE_SETTINGS } from './settings.ts';
 import { requireSecrets } from '../shared/secrets.ts';
@@ -16,7 +16,7 @@ export const woocommerceProvider: Provider = {
     verifyWoocommerceSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets));
 
     const topic = req.headers['x-wc-webhook-topic']?.trim();
-    if (!topic) throw new ValidationError([{ code: 'required', field: 'x-wc-webhook-topic', message: 'The X-WC-Webhook-Topic header is required.' }]);
+    if (!topic) throw new InputValidationError([{ code: 'required', field: 'x-wc-webhook-topic', message: 'The X-WC-Webhook-Topic header is required.' }]);
     if (topic !== 'order.created') return ignoredEvent('WooCommerce', topic);
 
     // PHP json_encode output (\/ and \uXXXX escapes): the signature was checked on these bytes, JSON.parse reads them.
