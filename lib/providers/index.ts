@@ -22,8 +22,6 @@ export { TYPEFORM_SETTINGS, TYPEFORM_TARGETS, type TypeformTarget } from './type
 export { WOOCOMMERCE_SETTINGS } from './woocommerce/settings.ts';
 export { WebhookSettingsError, WEBHOOK_SIGNATURE_ERROR_CODES, WebhookSignatureError } from './errors.ts';
 export type { WebhookSettingsErrorCode, WebhookSignatureErrorCode } from './errors.ts';
-/** @deprecated The old name of `WebhookSettingsError`, kept while branches that still use it are merged. */
-export { WebhookSettingsError as ProviderConfigError } from './errors.ts';
 export { STANDARD_EVENT_TYPES } from './standard/events.ts';
 export { parseSecretValue, splitSecrets } from './shared/secrets.ts';
 
