@@ -25,7 +25,7 @@ type TableSnapshot = { nextId: number; records: SandboxRecord[]; synthetic?: { f
  * Digits only: how CSMART is assumed to compare NIPs ("123-456-32-18" equals "1234563218"). Kept apart from
  * lib/'s NIP rules on purpose: an emulator that shared the client's code would hide the client's mistakes.
  */
-export function normaliseNip(value: string): string {
+export function nipDigits(value: string): string {
   return value.replace(/\D/g, '');
 }
 
@@ -153,7 +153,7 @@ export class SandboxStore {
 
   /** Whether the domain has a client whose NIP equals this one, digits only (or, `exact`, as stored text). */
   hasAccountWithNip(nip: string, domain = this.defaultDomain, exact = false): boolean {
-    const key = normaliseNip(nip);
+    const key = nipDigits(nip);
     if (key === '') return false;
     if (exact) {
       for (const record of this.records('Accounts', domain)) if (String(record.nip ?? '') === nip) return true;
@@ -227,7 +227,7 @@ export class SandboxStore {
 
   private indexNip(module: ModuleName, domain: string, record: SandboxRecord, delta: 1 | -1): void {
     if (module !== 'Accounts' || record.nip === undefined) return;
-    const key = normaliseNip(String(record.nip));
+    const key = nipDigits(String(record.nip));
     if (key === '') return;
     let counts = this.nipCounts.get(domain);
     if (!counts) this.nipCounts.set(domain, (counts = new Map()));

@@ -11,7 +11,7 @@ import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from '.
 import { MODULES } from './modules.ts';
 import { createErrorClassifier, type ExtraErrorTexts } from './known-errors.ts';
 import { normaliseId } from './normalise.ts';
-import { parseReply } from './reply.ts';
+import { parseReply } from './parse-reply.ts';
 import { redact } from './redact.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy.ts';
 import { createTokenCache, tokenKey, type TokenCache } from './token-cache.ts';

@@ -1,7 +1,7 @@
 import { FORM_CONTENT_TYPE } from './form-encoding.ts';
 import { CsmartTimeoutError, type CsmartError } from './errors.ts';
 import type { RecordRenamer } from './field-names.ts';
-import { ListRecordReader, ListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
+import { ListRecordReader, CsmartListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
 
 /** A List opened and read up to its first batch; `next` reads on, `close` gives up the rest. */
 export type OpenList = {
@@ -72,7 +72,7 @@ export async function openListRequest(options: ListRequest): Promise<OpenList> {
   const stopTimers = () => clearTimeout(idleTimer);
   const fail = (error: unknown, status: number): CsmartError => {
     stopTimers();
-    if (error instanceof ListRefusedError) return options.refusal(error.error, status);
+    if (error instanceof CsmartListRefusedError) return options.refusal(error.error, status);
     const reason: unknown = idle.signal.reason;
     if (reason instanceof ListTimeout) {
       const what = reason.kind === 'idle' ? `sent nothing for ${idleTimeoutMs} ms` : `did not finish within ${totalTimeoutMs} ms`;

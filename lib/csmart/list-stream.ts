@@ -247,7 +247,7 @@ export class ListRecordReader {
       if (this.#depth === 1 && this.#memberKey() === 'data') {
         // The data opens: records follow. An error already given stops here, without reading them.
         const before = this.#readEnvelope(`${this.#envelope}null}`, true);
-        if (before && before.error !== '') throw new ListRefusedError(before.error);
+        if (before && before.error !== '') throw new CsmartListRefusedError(before.error);
         this.#dataShape = byte === 0x5b ? 'array' : 'object';
         this.#expect = 'first';
         this.#envelope += 'null';
@@ -413,8 +413,8 @@ export class ListRecordReader {
  * CSMART's `error` arrived before the data: the caller classifies it (auth, validation, upstream) as
  * it does for any other call. Carries the vendor's text, which the caller redacts.
  */
-export class ListRefusedError extends Error {
-  override name = 'ListRefusedError';
+export class CsmartListRefusedError extends Error {
+  override name = 'CsmartListRefusedError';
   readonly error: string;
   constructor(error: string) {
     super('CSMART refused the List');

@@ -3,7 +3,7 @@ import type { CsmartRecord, SaveFields } from '../csmart/modules.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
-import { LinkBusyError, RecordDeletedError } from './errors.ts';
+import { DeliveryLinkBusyError, DeliveryRecordDeletedError } from './errors.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
@@ -191,7 +191,7 @@ async function claimClient(identities: LinkRef[], match: AccountMatch, run: Atte
       claim = await claimFor(run, ref, 'Accounts', deps);
       if (claim.claimed) continue;
     }
-    if (!mayTakeOver(claim.link, run)) throw new LinkBusyError('The client is being created by another delivery');
+    if (!mayTakeOver(claim.link, run)) throw new DeliveryLinkBusyError('The client is being created by another delivery');
     recheck = true;
   }
   if (!recheck) return { id: undefined, existing: undefined };
@@ -219,7 +219,7 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   }
   if (step.ifMissing === 'skip') {
     // An edit (a cancellation) that overtook its record's create: kept, and saved with the create when it comes.
-    if (!(await deps.links.defer(step.link, step.module, fields))) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    if (!(await deps.links.defer(step.link, step.module, fields))) throw new DeliveryLinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     return { module: step.module, id: '', action: 'deferred' };
   }
 
@@ -228,7 +228,7 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   let id: string | undefined;
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
-    else if (!mayTakeOver(claim.link, run)) throw new LinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
+    else if (!mayTakeOver(claim.link, run)) throw new DeliveryLinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
   }
@@ -262,7 +262,7 @@ const WHEN_DELETED: Record<RecordStep['module'], 'create' | 'park'> = { Events: 
 
 /**
  * Edits the linked record. Answers false when CSMART refused the edit because the record is gone and the
- * module's rule is to create it again (its links are dropped for that); throws RecordDeletedError to park it.
+ * module's rule is to create it again (its links are dropped for that); throws DeliveryRecordDeletedError to park it.
  */
 async function editUnlessDeleted(step: RecordStep, fields: Record<string, string | undefined>, id: string, refs: LinkRef[], deps: DeliveryDeps): Promise<boolean> {
   try {
@@ -272,7 +272,7 @@ async function editUnlessDeleted(step: RecordStep, fields: Record<string, string
     // A refused edit: if the record is no longer listed, it was deleted (the List guard rules out a glitch).
     if (!(error instanceof CsmartValidationError) || (await deps.client.list(step.module)).some((r) => r.id === id)) throw error;
     if (WHEN_DELETED[step.module] === 'park' || step.ifMissing === 'skip') {
-      throw new RecordDeletedError(`${step.module} record ${id} was deleted in CSMART; the edit was not applied and the record is not created again`);
+      throw new DeliveryRecordDeletedError(`${step.module} record ${id} was deleted in CSMART; the edit was not applied and the record is not created again`);
     }
     for (const ref of refs) await deps.links.forget(ref);
     return false;

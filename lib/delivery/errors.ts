@@ -8,22 +8,22 @@ export class QueueUnavailableError extends Error {
 }
 
 /** Another delivery holds the same record link right now; retry later rather than risk a duplicate. */
-export class LinkBusyError extends Error {
-  override name = 'LinkBusyError';
+export class DeliveryLinkBusyError extends Error {
+  override name = 'DeliveryLinkBusyError';
   readonly code = 'link_busy';
   readonly transient = true;
 }
 
 /** A queue message that is not a delivery job we can read: it can never succeed. */
-export class PoisonMessageError extends Error {
-  override name = 'PoisonMessageError';
+export class DeliveryPoisonMessageError extends Error {
+  override name = 'DeliveryPoisonMessageError';
   readonly code = 'poison';
   readonly transient = false;
 }
 
 /** The record an edit was meant for was deleted in CSMART, and its module's rule is not to create it again. */
-export class RecordDeletedError extends Error {
-  override name = 'RecordDeletedError';
+export class DeliveryRecordDeletedError extends Error {
+  override name = 'DeliveryRecordDeletedError';
   readonly code = 'record_deleted';
   readonly transient = false;
 }

@@ -28,8 +28,10 @@ export type SubmissionStatus = {
 
 export type LinkStore = {
   get(ref: LinkRef): Promise<Link | undefined>;
-  /** Claims a link for a create; answers the existing link when someone holds it already. */
-  /** `deferred`: the fields of edits that arrived before the record existed, to be saved with the create. */
+  /**
+   * Claims a link for a create; answers the existing link when someone holds it already. `deferred`: the
+   * fields of edits that arrived before the record existed, to be saved with the create.
+   */
   claim(ref: LinkRef, module: string, owner: string, attempt?: number): Promise<{ claimed: true; link: Link; deferred?: Record<string, string> } | { claimed: false; link: Link }>;
   /** Keeps an edit of a record not created yet (merged over earlier ones); false when the link exists meanwhile. */
   defer(ref: LinkRef, module: string, fields: Record<string, string | undefined>): Promise<boolean>;

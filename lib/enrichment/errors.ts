@@ -1,6 +1,6 @@
 /** The VAT register could not answer (network, timeout, 5xx, an answer we cannot read). Never fails a delivery. */
-export class VatRegisterUnavailableError extends Error {
-  override name = 'VatRegisterUnavailableError';
+export class EnrichmentRegisterUnavailableError extends Error {
+  override name = 'EnrichmentRegisterUnavailableError';
   readonly code = 'register_unavailable';
   readonly transient = true;
 }

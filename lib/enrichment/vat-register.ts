@@ -1,4 +1,4 @@
-import { VatRegisterUnavailableError } from './errors.ts';
+import { EnrichmentRegisterUnavailableError } from './errors.ts';
 
 /** The parts of the register's `subject` we use (Ministry of Finance "white list" API, `EntityItem`). */
 export type VatSubject = {
@@ -30,7 +30,7 @@ const LIMIT_TEXT = /limit/i;
 /**
  * `GET /api/search/nip/{nip}?date=YYYY-MM-DD`. Found → the subject; `result.subject: null` → not found;
  * 429 (or an error naming the limit) → limit. Anything else (network, timeout, 5xx, a 400, an unreadable
- * body) throws `VatRegisterUnavailableError`: the caller goes on without enrichment.
+ * body) throws `EnrichmentRegisterUnavailableError`: the caller goes on without enrichment.
  */
 export async function searchNip(nip: string, date: string, options: VatRegisterClientOptions): Promise<RegisterAnswer> {
   const doFetch = options.fetch ?? fetch;
@@ -42,17 +42,17 @@ export async function searchNip(nip: string, date: string, options: VatRegisterC
     const text = await response.text();
     body = text === '' ? undefined : JSON.parse(text);
   } catch (cause) {
-    throw new VatRegisterUnavailableError('The VAT register did not answer', { cause });
+    throw new EnrichmentRegisterUnavailableError('The VAT register did not answer', { cause });
   }
   const error = body as { code?: unknown; message?: unknown } | undefined;
   if (response.status === 429 || (!response.ok && typeof error?.message === 'string' && LIMIT_TEXT.test(error.message))) return { kind: 'limit' };
-  if (!response.ok) throw new VatRegisterUnavailableError(`The VAT register answered HTTP ${response.status}${typeof error?.code === 'string' ? ` (${error.code.slice(0, 20)})` : ''}`);
+  if (!response.ok) throw new EnrichmentRegisterUnavailableError(`The VAT register answered HTTP ${response.status}${typeof error?.code === 'string' ? ` (${error.code.slice(0, 20)})` : ''}`);
   const result = (body as { result?: unknown } | undefined)?.result as { subject?: unknown; requestId?: unknown } | undefined;
-  if (typeof result !== 'object' || result === null || !('subject' in result)) throw new VatRegisterUnavailableError('The VAT register answered without a result');
+  if (typeof result !== 'object' || result === null || !('subject' in result)) throw new EnrichmentRegisterUnavailableError('The VAT register answered without a result');
   const requestId = typeof result.requestId === 'string' ? result.requestId : undefined;
   if (result.subject === null) return { kind: 'not-found', date, requestId };
   const subject = readSubject(result.subject);
-  if (!subject) throw new VatRegisterUnavailableError('The VAT register answered a subject without a name');
+  if (!subject) throw new EnrichmentRegisterUnavailableError('The VAT register answered a subject without a name');
   return { kind: 'found', subject, date, requestId };
 }
 

@@ -3,7 +3,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { CsmartRecord, ModuleName } from '../csmart/modules.ts';
 import type { Change, RecordLocation } from './changes.ts';
 import { EVENT_SOURCE, MAX_ENTRIES_PER_PUT, RECORD_NAMES, type ChangeKind } from './constants.ts';
-import { EventTooLargeError } from './errors.ts';
+import { ExportEventTooLargeError } from './errors.ts';
 
 /** The `detail` of a change event (JSON Schema: schemas/change-events/detail.schema.json). */
 export type ChangeEventDetail = {
@@ -93,7 +93,7 @@ export function buildChangeEntry(change: Change, context: ChangeEventContext): P
     const reference = entryOf(context, change.kind, detail);
     if (entrySize(reference) <= context.maxEventBytes) return reference;
   }
-  throw new EventTooLargeError(change.id, entrySize(entryOf(context, change.kind, base)), context.maxEventBytes);
+  throw new ExportEventTooLargeError(change.id, entrySize(entryOf(context, change.kind, base)), context.maxEventBytes);
 }
 
 /** Entries of a sequence of changes, built one at a time as they are consumed. */

@@ -37,14 +37,14 @@ export class ExportLockLostError extends ExportError {
 }
 
 /** The snapshot store failed in a way the SDK does not describe itself (a key outside the directory…). */
-export class SnapshotStoreError extends ExportError {
-  override name = 'SnapshotStoreError';
+export class ExportSnapshotStoreError extends ExportError {
+  override name = 'ExportSnapshotStoreError';
   constructor(message: string, options?: { cause?: unknown }) { super('store', message, options); }
 }
 
 /** EventBridge kept refusing some entries after every retry. */
-export class EventPublishError extends ExportError {
-  override name = 'EventPublishError';
+export class ExportEventPublishError extends ExportError {
+  override name = 'ExportEventPublishError';
   readonly failedCount: number;
   readonly errorCodes: string[];
   constructor(failedCount: number, errorCodes: string[]) {
@@ -55,8 +55,8 @@ export class EventPublishError extends ExportError {
 }
 
 /** Even the S3 reference of a record does not fit in one event (the size limit is set far too low). */
-export class EventTooLargeError extends ExportError {
-  override name = 'EventTooLargeError';
+export class ExportEventTooLargeError extends ExportError {
+  override name = 'ExportEventTooLargeError';
   constructor(id: string, bytes: number, limit: number) {
     super('event_too_large', `The change event of record ${id} needs ${bytes} bytes even as a reference; the limit is ${limit}.`);
   }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EventPublishError } from './errors.ts';
+import { ExportEventPublishError } from './errors.ts';
 
 /** Sends one batch (≤ 10 entries) of change events. */
 export type PublishEvents = (entries: PutEventsRequestEntry[]) => Promise<void>;
@@ -29,7 +29,7 @@ export function createEventPublisher(options: EventPublisherOptions): PublishEve
     let pending = entries;
     let codes: string[] = [];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > maxAttempts) throw new EventPublishError(pending.length, [...new Set(codes)]);
+      if (attempt > maxAttempts) throw new ExportEventPublishError(pending.length, [...new Set(codes)]);
       if (attempt > 1) await sleep(Math.floor(random() * baseDelayMs * 2 ** (attempt - 2)));
       const answer = await client.send(new PutEventsCommand({ Entries: pending }));
       if (!answer.FailedEntryCount) return;

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SnapshotStoreError } from './errors.ts';
+import { ExportSnapshotStoreError } from './errors.ts';
 import type { ObjectLocation, SnapshotStore, VersionedObject } from './snapshot-store.ts';
 
 function isMissing(error: unknown): boolean {
@@ -27,7 +27,7 @@ export function createLocalSnapshotStore(directory: string): SnapshotStore {
   function pathOf(key: string): string {
     const path = resolve(root, ...key.split('/'));
     const rel = relative(root, path);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new SnapshotStoreError(`The key "${key}" lies outside the export directory.`);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new ExportSnapshotStoreError(`The key "${key}" lies outside the export directory.`);
     return path;
   }
 

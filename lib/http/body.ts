@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { HttpError, ValidationError } from './errors.ts';
-import type { FieldProblem } from './errors.ts';
+import { InputValidationError, type FieldProblem } from '../errors/refusal.ts';
+import type { BodyFields } from '../mapping/body-fields.ts';
+import { httpErrorOf } from './error-answer.ts';
+import { HttpError } from './errors.ts';
 import { header, parseMediaType } from './event.ts';
 
-/** Form fields as sent; a name sent more than once (a checkbox group) keeps every value, in order. */
-export type BodyFields = Record<string, string | string[]>;
+export type { BodyFields } from '../mapping/body-fields.ts';
 
 export type ReadBody = {
   /** The exact bytes sent (base64 already undone): what signatures are computed over. */
@@ -138,7 +139,7 @@ function parseJson(text: string): BodyFields {
     if (Array.isArray(value)) fields.addAll(name, texts as string[]);
     else fields.add(name, texts[0] as string);
   }
-  if (problems.length > 0) throw new ValidationError(problems, 400);
+  if (problems.length > 0) throw httpErrorOf(new InputValidationError(problems, 'malformed'));
   return fields.toFields();
 }
 

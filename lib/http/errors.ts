@@ -1,9 +1,11 @@
-/** One problem with one input field, as answered to the sender. */
-export type FieldProblem = { code: string; message: string; field?: string };
+import type { FieldProblem } from '../errors/refusal.ts';
+
+export type { FieldProblem } from '../errors/refusal.ts';
 
 /**
- * An answer the sender caused (4xx). The single place that turns errors into HTTP answers
- * renders it as `{ "error": { "code", "message", "field" } }`, plus `errors` when several fields failed.
+ * An answer about the HTTP exchange itself (a body too large or of an unsupported type, a foreign
+ * origin, a method not allowed, a 503 to retry) or our own 500. Domain code throws `RefusalError`s
+ * instead; `lib/http/error-answer.ts` renders both as `{ "error": { "code", "message", "field" } }`.
  */
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -20,15 +22,5 @@ export class HttpError extends Error {
     this.field = options.field;
     this.problems = options.problems ?? [];
     this.headers = options.headers ?? {};
-  }
-}
-
-/** The input is malformed or fails validation; `problems` names every field at fault. */
-export class ValidationError extends HttpError {
-  override name = 'ValidationError';
-  constructor(problems: FieldProblem[], status = 422) {
-    const first = problems[0] ?? { code: 'invalid', message: 'The request is invalid.' };
-    const message = problems.length > 1 ? `${problems.length} fields are invalid: ${problems.map((p) => p.field).join(', ')}.` : first.message;
-    super(status, problems.length > 1 ? 'invalid_fields' : first.code, message, { field: first.field, problems });
   }
 }

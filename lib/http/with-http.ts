@@ -4,8 +4,9 @@ import { logger } from '../observability/logger.ts';
 import { scrub } from '../observability/scrub.ts';
 import { countRejected } from '../observability/metrics.ts';
 import { withObservability } from '../observability/with-observability.ts';
-import { RefusalError } from '../errors/refusal.ts';
-import { errorAnswer, SECURITY_HEADERS, toHttpError, type HttpAnswer } from './answers.ts';
+import { SECURITY_HEADERS, type HttpAnswer } from './answers.ts';
+import { errorAnswer, httpErrorOf } from './error-answer.ts';
+import { HttpError } from './errors.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpAnswer>;
 
@@ -22,15 +23,18 @@ const answerErrors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpAnswer>
   },
 });
 
-/** Logs and counts an error that becomes an answer: a refusal (4xx) briefly, our own failure in full. */
-export function reportRequestError(thrown: unknown): void {
-  const error = toHttpError(thrown);
-  if (error.status < 500) {
-    countRejected(error.code);
-    logger.info('request refused', { status: error.status, code: error.code, field: error.field });
+/**
+ * Logs and counts an error that becomes an answer: a refusal (4xx, an `HttpError` or a domain
+ * `RefusalError`) briefly, our own failure or an `unavailable` (503) in full.
+ */
+export function reportRequestError(error: unknown): void {
+  const answered = httpErrorOf(error);
+  if (answered.status < 500) {
+    countRejected(answered.code);
+    logger.info('request refused', { status: answered.status, code: answered.code, field: answered.field });
     return;
   }
-  const cause = error.code === 'internal' || error.cause instanceof RefusalError ? error.cause : error;
+  const cause = error instanceof HttpError && error.code === 'internal' ? error.cause : error;
   // Our own errors' messages name settings and parameters, never values; others are scrubbed anyway.
   logger.error('request failed', { errorName: (cause as Error)?.name, code: (cause as { code?: unknown })?.code, reason: scrub(String((cause as Error)?.message ?? '')) });
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json, redirect, type HttpAnswer } from '../http/answers.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
-import { errorAnswer, toHttpError } from '../http/answers.ts';
+import { errorAnswer, httpErrorOf } from '../http/error-answer.ts';
 import { reportRequestError } from '../http/with-http.ts';
 
 /** JSON for `fetch` and API callers; pages and redirects for a plain HTML form post. */
@@ -25,7 +25,7 @@ export async function answerLead(event: APIGatewayProxyEventV2, settings: FormSe
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
   } catch (thrown) {
     // Our own failures too are answered here, so the browser can read them (CORS) and a plain form lands on its error page.
-    const error = toHttpError(thrown);
+    const error = httpErrorOf(thrown);
     reportRequestError(error);
     if (asJson) {
       const answer = errorAnswer(error);

@@ -1,4 +1,4 @@
-import type { BodyFields } from '../http/body.ts';
+import type { BodyFields } from './body-fields.ts';
 import { aliasOf, fieldKeyOf, normaliseFieldName } from './aliases.ts';
 import type { FormSettings } from './form-settings.ts';
 

@@ -131,11 +131,11 @@ const FormSettingsSchema = v.strictObject({
   }, 'must be an object with enabled and verifyUrl (the secret is SSM <prefix>secrets/turnstile)'), {}),
   /** CSMART's values for Accounts `type` are not documented ("Osoba/firma"); empty text leaves `type` unset. */
   typeValues: v.optional(v.strictObject({ company: v.optional(text, 'firma'), person: v.optional(text, 'osoba') }, 'must be an object with company and person'), {}),
-  /** International prefixes of mobile numbers, which go to phone_mobile instead of phone_office. */
   /** Fill the client in from the VAT register by the lead's NIP (in the worker): off, fill-empty or prefer-register. */
   enrich: v.optional(v.picklist(ENRICH_MODES, `must be one of ${ENRICH_MODES.join(', ')}`), DEFAULT_ENRICH_MODE),
   /** The WordPress form builder that posts to this form, whose webhook shape is then understood. */
   preset: v.optional(v.picklist(FORM_PRESETS, `must be one of ${FORM_PRESETS.join(', ')}`)),
+  /** International prefixes of mobile numbers, which go to phone_mobile instead of phone_office. */
   mobilePrefixes: v.optional(v.array(v.pipe(text, v.regex(/^\+\d{1,8}$/, 'must be an international prefix such as +4860')), 'must be a list'), POLISH_MOBILE_PREFIXES),
 }, 'must be a JSON object of form settings');
 

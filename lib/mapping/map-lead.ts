@@ -1,5 +1,5 @@
 import type { Step, WorkPlan } from '../delivery/job.ts';
-import type { BodyFields } from '../http/body.ts';
+import type { BodyFields } from './body-fields.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { accountFieldsOf, accountNameOf } from './account-fields.ts';
 import { cleanText, collectFields } from './collect-fields.ts';
@@ -29,7 +29,7 @@ export const CLIENT_KEY_FIELDS = ['_submission_id', '_idempotency_key'] as const
 
 /**
  * Turns a lead form submission into CSMART work: find or create the client (NIP, then e-mail), then the
- * optional opportunity and follow-up task the form's settings ask for. Pure; throws `ValidationError` (422)
+ * optional opportunity and follow-up task the form's settings ask for. Pure; throws `InputValidationError` (422)
  * naming every field at fault.
  */
 export function mapLead(input: MapLeadInput): { plan: WorkPlan } {

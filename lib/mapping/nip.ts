@@ -19,3 +19,13 @@ export function normaliseNip(input: string): Checked {
   if (!isNipChecksumValid(digits)) return refused('nip_checksum', 'nip is not a valid NIP: its check digit does not match.');
   return accepted(digits);
 }
+
+/**
+ * A NIP given by a sender (text or a number, as in a shop's order meta) as its ten digits, or undefined
+ * when it is absent or not a valid NIP: webhook sources drop a bad NIP instead of refusing the delivery.
+ */
+export function validNip(raw: string | number | undefined | null): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const checked = normaliseNip(String(raw));
+  return checked.ok ? checked.value : undefined;
+}

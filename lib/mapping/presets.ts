@@ -1,4 +1,4 @@
-import type { BodyFields } from '../http/body.ts';
+import type { BodyFields } from './body-fields.ts';
 import { aliasOf, normaliseFieldName } from './aliases.ts';
 import { isTicked } from './consents.ts';
 

@@ -1,4 +1,4 @@
-import type { BodyFields } from '../http/body.ts';
+import type { BodyFields } from './body-fields.ts';
 import type { FormSettings } from './form-settings.ts';
 
 /** The form's hidden page-load time: unix milliseconds, set by the page's script. */

@@ -1,5 +1,4 @@
-import type { FieldProblem } from '../http/errors.ts';
-import { ValidationError } from '../http/errors.ts';
+import { InputValidationError, type FieldProblem } from '../errors/refusal.ts';
 import type { Checked } from './checked.ts';
 import type { CollectedFields } from './collect-fields.ts';
 import { readConsents } from './consents.ts';
@@ -31,7 +30,7 @@ const NORMALISERS: Partial<Record<LeadField, (value: string, fields: ReadonlyMap
 
 /**
  * Normalises and checks a submission's lead fields and the form's requirements. Collects every problem
- * and throws one `ValidationError` (422) naming each field at fault.
+ * and throws one `InputValidationError` (kind `invalid`, answered 422) naming each field at fault.
  */
 export function validateLead(collected: CollectedFields, settings: Pick<FormSettings, 'required' | 'consents'>): Lead {
   const { values } = collected;
@@ -61,7 +60,7 @@ export function validateLead(collected: CollectedFields, settings: Pick<FormSett
       problems.push({ code: 'required', field: first, message: `${group.join(' or ')} is required.` });
     }
   }
-  if (problems.length > 0) throw new ValidationError(problems);
+  if (problems.length > 0) throw new InputValidationError(problems);
 
   const utm = [...values].filter(([field]) => field.startsWith(UTM_PREFIX));
   const person = [fields.first_name, fields.last_name].filter(Boolean).join(' ') || fields.name;

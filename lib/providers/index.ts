@@ -1,5 +1,8 @@
+import * as v from 'valibot';
 import type { Provider } from './types.ts';
-import { isValidSourceName } from './source-name.ts';
+import type { SourceSettings } from './shared/source-settings.ts';
+import { WebhookSettingsError } from './errors.ts';
+import { problemsOf } from './shared/validate.ts';
 import { calendlyProvider } from './calendly/provider.ts';
 import { calcomProvider } from './calcom/provider.ts';
 import { typeformProvider } from './typeform/provider.ts';
@@ -9,18 +12,24 @@ import { googleAdsProvider } from './google-ads/provider.ts';
 import { metaProvider } from './meta/provider.ts';
 
 export type { Provider, ProviderContext, ProviderResult, WebhookRequest } from './types.ts';
-export type { SourceSettings, SettingsSchema, TypeformTarget } from './settings.ts';
-export {
-  CALCOM_SETTINGS, CALENDLY_SETTINGS, GOOGLE_ADS_SETTINGS, META_SETTINGS, STANDARD_SETTINGS, TYPEFORM_SETTINGS, TYPEFORM_TARGETS, WOOCOMMERCE_SETTINGS,
-  defaultSettings, parseSourceSettings, settingsSchemaFor,
-} from './settings.ts';
-export { ProviderConfigError, SIGNATURE_ERROR_CODES, SignatureError } from './errors.ts';
-export type { ProviderConfigErrorCode, SignatureErrorCode } from './errors.ts';
+export type { SourceSettings, SettingsSchema } from './shared/source-settings.ts';
+export { CALCOM_SETTINGS } from './calcom/settings.ts';
+export { CALENDLY_SETTINGS } from './calendly/settings.ts';
+export { GOOGLE_ADS_SETTINGS } from './google-ads/settings.ts';
+export { META_SETTINGS } from './meta/settings.ts';
+export { STANDARD_SETTINGS } from './standard/settings.ts';
+export { TYPEFORM_SETTINGS, TYPEFORM_TARGETS, type TypeformTarget } from './typeform/settings.ts';
+export { WOOCOMMERCE_SETTINGS } from './woocommerce/settings.ts';
+export { WebhookSettingsError, WEBHOOK_SIGNATURE_ERROR_CODES, WebhookSignatureError } from './errors.ts';
+export type { WebhookSettingsErrorCode, WebhookSignatureErrorCode } from './errors.ts';
 export { STANDARD_EVENT_TYPES } from './standard/events.ts';
 export { parseSecretValue, splitSecrets } from './shared/secrets.ts';
-export { isValidSourceName };
 
-const NAMED: Record<string, Provider> = {
+/**
+ * The one registry of webhook sources: each named sender's adapter, which carries its settings schema.
+ * Any other valid source name is a Standard Webhooks sender.
+ */
+const NAMED_PROVIDERS: Readonly<Record<string, Provider>> = {
   calendly: calendlyProvider,
   calcom: calcomProvider,
   typeform: typeformProvider,
@@ -28,8 +37,41 @@ const NAMED: Record<string, Provider> = {
   'google-ads': googleAdsProvider,
   meta: metaProvider,
 };
+
+const SOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Whether a path segment can name a webhook source (the caller answers 404 otherwise). */
+export function isValidSourceName(source: string): boolean {
+  return SOURCE_NAME.test(source);
+}
+
 /** The adapter of a source: a named sender, or Standard Webhooks for any other valid source name. */
 export function providerFor(source: string): Provider {
   if (!isValidSourceName(source)) throw new RangeError('Not a valid webhook source name.');
-  return Object.hasOwn(NAMED, source) ? NAMED[source]! : standardProvider;
+  return registered(source);
+}
+
+/** The settings schema of a source: the named senders have their own, any other name uses Standard Webhooks'. */
+export function settingsSchemaFor(source: string) {
+  return registered(source).settings;
+}
+
+/**
+ * Validates a source's settings (JSON loaded from SSM; absent = all defaults). Throws a
+ * `WebhookSettingsError` whose message and `problems` name each bad setting.
+ */
+export function parseSourceSettings(source: string, input: unknown = {}): SourceSettings {
+  const result = v.safeParse(settingsSchemaFor(source), input ?? {});
+  if (result.success) return result.output;
+  const problems = problemsOf(result.issues, 'settings');
+  const names = [...new Set(problems.map((p) => p.field))].join(', ');
+  throw new WebhookSettingsError('invalid_settings', `Settings of webhook source "${source}" are invalid: ${names}.`, problems);
+}
+
+export function defaultSettings(source: string): SourceSettings {
+  return parseSourceSettings(source, {});
+}
+
+function registered(source: string): Provider {
+  return Object.hasOwn(NAMED_PROVIDERS, source) ? NAMED_PROVIDERS[source]! : standardProvider;
 }

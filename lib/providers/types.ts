@@ -1,5 +1,5 @@
 import type { WorkPlan } from '../delivery/job.ts';
-import type { SourceSettings } from './settings.ts';
+import type { SettingsSchema, SourceSettings } from './shared/source-settings.ts';
 
 /** One inbound delivery as the HTTP function hands it over: header names lower-case, the body already base64-decoded. */
 export type WebhookRequest = {
@@ -27,9 +27,10 @@ export type ProviderResult =
 
 export type Provider = {
   name: string;
-  needsSecret: boolean;
-  /** Verifies, then maps. Throws `SignatureError`, `ValidationError`, or `ProviderConfigError` when no secret is configured. */
+  /** What the source's settings (`<prefix>webhooks/<source>`) accept, with every default. */
+  settings: SettingsSchema;
+  /** Verifies, then maps. Throws `WebhookSignatureError`, `InputValidationError`, or `WebhookSettingsError` when no secret is configured. */
   handle(req: WebhookRequest, ctx: ProviderContext): ProviderResult;
-  /** A sender's subscription check by GET (Meta): the text to answer with 200, or an `HttpError`. Absent: GET is not allowed. */
+  /** A sender's subscription check by GET (Meta): the text to answer with 200, or a `RefusalError`. Absent: GET is not allowed. */
   handshake?(query: Record<string, string | undefined>, ctx: ProviderContext): string;
 };

@@ -2,7 +2,7 @@ import type { ConfigSources } from '../config/config-sources.ts';
 import { RefusalError } from '../errors/refusal.ts';
 import { readConfiguredEntry } from '../intake/configured-entry.ts';
 import { parsedOnce } from '../intake/parsed-once.ts';
-import { isValidSourceName, parseSourceSettings, ProviderConfigError, type SourceSettings } from '../providers/index.ts';
+import { isValidSourceName, parseSourceSettings, WebhookSettingsError, type SourceSettings } from '../providers/index.ts';
 
 export type SourceConfig = { source: string; secrets: string[]; settings: SourceSettings };
 
@@ -47,7 +47,7 @@ function parseSettings(source: string, json: string | undefined): SourceSettings
     try {
       data = JSON.parse(json);
     } catch {
-      throw new ProviderConfigError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
+      throw new WebhookSettingsError('invalid_settings', `Settings of webhook source "${source}" (webhooks/${source}) are not valid JSON.`);
     }
   }
   return parseSourceSettings(source, data);

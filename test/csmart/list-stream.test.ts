@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsmartProtocolError, CsmartUpstreamError } from '../../lib/csmart/errors.ts';
-import { ListRecordReader, ListRefusedError, type ListedRecord } from '../../lib/csmart/list-stream.ts';
+import { ListRecordReader, CsmartListRefusedError, type ListedRecord } from '../../lib/csmart/list-stream.ts';
 import { normaliseList } from '../../lib/csmart/normalise.ts';
 import { thrown } from '../support/thrown.ts';
 
@@ -93,7 +93,7 @@ describe('List record reader: shapes', () => {
 describe('List record reader: faults', () => {
   it('stops at an error given before the data, without reading the records', () => {
     const reader = new ListRecordReader(context);
-    const error = thrown(ListRefusedError, () => reader.push(Buffer.from(`${BOM}{"error":"Nieprawidłowy token","data":[{"id":1},`)));
+    const error = thrown(CsmartListRefusedError, () => reader.push(Buffer.from(`${BOM}{"error":"Nieprawidłowy token","data":[{"id":1},`)));
     expect(error.error).toBe('Nieprawidłowy token');
   });
 

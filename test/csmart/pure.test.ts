@@ -4,7 +4,7 @@ import { CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpst
 import { encodeForm } from '../../lib/csmart/form-encoding.ts';
 import { normaliseId, normaliseList } from '../../lib/csmart/normalise.ts';
 import { excerpt, redact } from '../../lib/csmart/redact.ts';
-import { parseReply } from '../../lib/csmart/reply.ts';
+import { parseReply } from '../../lib/csmart/parse-reply.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, isRetryable } from '../../lib/csmart/retry-policy.ts';
 
 describe('form encoding', () => {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { coldStart, leads, webhooks, worker } from '../support/functions.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
-import { LinkBusyError } from '../../lib/delivery/errors.ts';
+import { DeliveryLinkBusyError } from '../../lib/delivery/errors.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import { httpEvent, jsonPost } from '../../emulators/lambda/http-events.ts';
@@ -259,7 +259,7 @@ describe('the same message held by two workers at once (its visibility expired u
     };
     const [first, second] = await Promise.allSettled([deliverJob(job, deps(), 'd-twice', 1), deliverJob(job, deps(), 'd-twice', 2)]);
     expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
-    expect(([first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(LinkBusyError);
+    expect(([first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(DeliveryLinkBusyError);
     await deliverJob(job, deps(), 'd-twice', 3);
     expect(accounts()).toHaveLength(1);
     expect(stack.sandbox.current.store.list('Events')).toHaveLength(1);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { coldStart, leads, worker } from '../support/functions.ts';
 import { createAccountDirectory } from '../../lib/delivery/account-directory.ts';
 import { deliverJob, markerLine } from '../../lib/delivery/deliver.ts';
-import { LinkBusyError } from '../../lib/delivery/errors.ts';
+import { DeliveryLinkBusyError } from '../../lib/delivery/errors.ts';
 import { enqueueJob, redriveDeadLetters } from '../../lib/delivery/queue.ts';
 import type { DeliveryJob } from '../../lib/delivery/job.ts';
 import { jsonPost } from '../../emulators/lambda/http-events.ts';
@@ -162,7 +162,7 @@ describe('the delivery pipeline', () => {
     const [a, b] = await Promise.allSettled([deliverJob(fromLead, deps(), 'd-lead'), deliverJob(fromShop, deps(), 'd-shop')]);
     expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
     const busy = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(busy.reason).toBeInstanceOf(LinkBusyError);
+    expect(busy.reason).toBeInstanceOf(DeliveryLinkBusyError);
     // The queue retries the one that waited: it finds the client the other created.
     await deliverJob(a.status === 'rejected' ? fromLead : fromShop, deps(), 'd-retry', 2);
     expect(accounts()).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRegisterAnswer } from '../../lib/enrichment/apply-register.ts';
 import { splitAddress } from '../../lib/enrichment/address.ts';
-import { VatRegisterUnavailableError } from '../../lib/enrichment/errors.ts';
+import { EnrichmentRegisterUnavailableError } from '../../lib/enrichment/errors.ts';
 import { searchNip, type RegisterAnswer } from '../../lib/enrichment/vat-register.ts';
 import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
@@ -36,15 +36,15 @@ describe('the VAT register client (GET /api/search/nip/{nip}?date=…)', () => {
     expect(await searchNip('7770001111', '2026-03-12', client())).toEqual({ kind: 'limit' });
   });
 
-  it.each([['error' as const], ['slow' as const]])('throws VatRegisterUnavailableError when the register answers %s', async (mode) => {
+  it.each([['error' as const], ['slow' as const]])('throws EnrichmentRegisterUnavailableError when the register answers %s', async (mode) => {
     register.mode = mode;
-    await expect(searchNip('7770001111', '2026-03-12', client())).rejects.toBeInstanceOf(VatRegisterUnavailableError);
+    await expect(searchNip('7770001111', '2026-03-12', client())).rejects.toBeInstanceOf(EnrichmentRegisterUnavailableError);
   });
 
-  it('throws VatRegisterUnavailableError when nothing listens', async () => {
+  it('throws EnrichmentRegisterUnavailableError when nothing listens', async () => {
     const gone = await startFakeVatRegister();
     await gone.close();
-    await expect(searchNip('7770001111', '2026-03-12', { baseUrl: gone.url, timeoutMs: 500 })).rejects.toBeInstanceOf(VatRegisterUnavailableError);
+    await expect(searchNip('7770001111', '2026-03-12', { baseUrl: gone.url, timeoutMs: 500 })).rejects.toBeInstanceOf(EnrichmentRegisterUnavailableError);
   });
 
   it('answers a bad date with the register\'s documented 400 shape', async () => {

@@ -3,7 +3,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { batchEntries, buildChangeEntry, changeEventId, detailType, entrySize, type ChangeEventContext } from '../../lib/export/change-events.ts';
 import type { Change } from '../../lib/export/changes.ts';
 import { EVENT_SIZE_LIMITS } from '../../lib/export/constants.ts';
-import { EventTooLargeError } from '../../lib/export/errors.ts';
+import { ExportEventTooLargeError } from '../../lib/export/errors.ts';
 import { account } from './helpers.ts';
 
 const context: ChangeEventContext = { module: 'Accounts', date: '2026-03-02', domain: 'firma', eventBus: 'csmart-prod', maxEventBytes: EVENT_SIZE_LIMITS.current };
@@ -75,7 +75,7 @@ describe('change event entries', () => {
   });
 
   it('fails clearly when even a reference does not fit', () => {
-    expect(() => buildChangeEntry(created(9), { ...context, maxEventBytes: 100 })).toThrow(EventTooLargeError);
+    expect(() => buildChangeEntry(created(9), { ...context, maxEventBytes: 100 })).toThrow(ExportEventTooLargeError);
   });
 });
 

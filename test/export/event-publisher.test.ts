@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventPublishError } from '../../lib/export/errors.ts';
+import { ExportEventPublishError } from '../../lib/export/errors.ts';
 import { createEventPublisher, publishInBatches } from '../../lib/export/event-publisher.ts';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -44,7 +44,7 @@ describe('createEventPublisher', () => {
     });
     const publish = createEventPublisher({ client, maxAttempts: 3, ...noWait });
     const failure = await publish(entries(2)).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(EventPublishError);
+    expect(failure).toBeInstanceOf(ExportEventPublishError);
     expect(failure).toMatchObject({ code: 'publish', failedCount: 1, errorCodes: ['ThrottlingException'] });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
     expect(sentIds(2)).toEqual(['1']);

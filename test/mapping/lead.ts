@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { AccountStep, RecordStep, WorkPlan } from '../../lib/delivery/job.ts';
 import type { BodyFields } from '../../lib/http/body.ts';
-import { HttpError, ValidationError } from '../../lib/http/errors.ts';
-import type { FieldProblem } from '../../lib/http/errors.ts';
+import { InputValidationError, type FieldProblem } from '../../lib/errors/refusal.ts';
+import { errorAnswer } from '../../lib/http/error-answer.ts';
 import { parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { mapLead } from '../../lib/mapping/map-lead.ts';
 import type { MapLeadInput } from '../../lib/mapping/map-lead.ts';
@@ -34,7 +34,7 @@ export function recordOf<M extends RecordStep['module']>(plan: WorkPlan, module:
   return plan.steps.find((s): s is Extract<RecordStep, { module: M }> => s.kind === 'record' && s.module === module);
 }
 
-/** The problems of the ValidationError that `act` throws; fails the test when it throws nothing or something else. */
+/** The problems of the InputValidationError (answered 422) that `act` throws; fails the test when it throws nothing or something else. */
 export function problemsOf(act: () => unknown): FieldProblem[] {
   let thrown: unknown;
   try {
@@ -42,7 +42,7 @@ export function problemsOf(act: () => unknown): FieldProblem[] {
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  expect((thrown as HttpError).status).toBe(422);
-  return (thrown as ValidationError).problems;
+  expect(thrown).toBeInstanceOf(InputValidationError);
+  expect(errorAnswer(thrown).statusCode).toBe(422);
+  return (thrown as InputValidationError).problems;
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { WorkPlan } from '../../lib/delivery/job.ts';
 import type { BodyFields } from '../../lib/http/body.ts';
 import { readBody } from '../../lib/http/body.ts';
-import { HttpError } from '../../lib/http/errors.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { errorAnswer, isAnswerable } from '../../lib/http/error-answer.ts';
 import { DEFAULT_FORM_SETTINGS, parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { mapLead } from '../../lib/mapping/map-lead.ts';
 import { httpEvent, multipartBody } from '../../emulators/lambda/http-events.ts';
@@ -51,14 +52,16 @@ function checkPlan(plan: WorkPlan): void {
   }
 }
 
-function onlyHttpErrors(error: unknown): void {
-  if (!(error instanceof HttpError)) throw error;
-  expect(error.status).toBeGreaterThanOrEqual(400);
-  expect(error.status).toBeLessThan(500);
+/** Only a refusal the sender is told about, answered 4xx; anything else fails the property. */
+function onlyRefusals(error: unknown): void {
+  if (!isAnswerable(error)) throw error;
+  const { statusCode } = errorAnswer(error);
+  expect(statusCode).toBeGreaterThanOrEqual(400);
+  expect(statusCode).toBeLessThan(500);
 }
 
 describe('random input', () => {
-  it('readBody + mapLead only ever answer a plan or an HttpError', async () => {
+  it('readBody + mapLead only ever answer a plan or a 4xx refusal', async () => {
     await fc.assert(
       fc.asyncProperty(contentTypes, body, fc.boolean(), fc.nat({ max: 2 }), fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }), async (contentType, raw, base64, s, now) => {
         const event = httpEvent({ method: 'POST', path: '/leads', headers: contentType ? { 'content-type': contentType } : {}, body: raw, base64 });
@@ -66,21 +69,22 @@ describe('random input', () => {
           const { fields: parsed } = await readBody(event, { maxBytes: 4096 });
           checkPlan(mapLead({ form: 'contact', fields: parsed ?? {}, settings: SETTINGS[s] ?? DEFAULT_FORM_SETTINGS, now, timeZone: 'Europe/Warsaw', submissionId: 'sub' }).plan);
         } catch (error) {
-          onlyHttpErrors(error);
+          onlyRefusals(error);
         }
       }),
       { numRuns: 500 },
     );
   });
 
-  it('mapLead on random fields only ever answers a plan or a ValidationError', () => {
+  it('mapLead on random fields only ever answers a plan or an InputValidationError (422)', () => {
     fc.assert(
       fc.property(fields, fc.nat({ max: 2 }), fc.option(awkward, { nil: undefined }), (input, s, idempotencyKey) => {
         try {
           checkPlan(mapLead({ form: 'contact', fields: input, settings: SETTINGS[s] ?? DEFAULT_FORM_SETTINGS, now: new Date('2026-12-24T22:59:00Z'), timeZone: 'Europe/Warsaw', submissionId: 'sub', ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }).plan);
         } catch (error) {
-          onlyHttpErrors(error);
-          expect((error as HttpError).status).toBe(422);
+          expect(error).toBeInstanceOf(InputValidationError);
+          onlyRefusals(error);
+          expect(errorAnswer(error).statusCode).toBe(422);
         }
       }),
       { numRuns: 2000 },

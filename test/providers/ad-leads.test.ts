@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HttpError, ValidationError } from '../../lib/http/errors.ts';
-import { parseSourceSettings, providerFor, ProviderConfigError, SignatureError } from '../../lib/providers/index.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { parseSourceSettings, providerFor, WebhookSettingsError, WebhookSignatureError } from '../../lib/providers/index.ts';
 import { mapGraphLead } from '../../lib/providers/meta/map.ts';
-import { answerChallenge } from '../../lib/providers/meta/handshake.ts';
-import { contextFor, planOf, request, thrown } from './support/context.ts';
+import { answerChallenge } from '../../lib/providers/meta/challenge.ts';
+import { answered, contextFor, planOf, request, thrown } from './support/context.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
 
 const KEY = 'google-ads-form-key';
@@ -38,7 +38,7 @@ describe('google-ads', () => {
   });
 
   it('refuses a lead without e-mail or phone (422), and ignores fields Google adds later', () => {
-    expect(thrown(() => google(googleBody({ user_column_data: [{ column_id: 'FULL_NAME', string_value: 'Anna' }] })))).toBeInstanceOf(ValidationError);
+    expect(thrown(() => google(googleBody({ user_column_data: [{ column_id: 'FULL_NAME', string_value: 'Anna' }] })))).toBeInstanceOf(InputValidationError);
     expect(planOf(google(googleBody({ lead_stage: 'QUALIFIED', something_new: { a: 1 } }))).dedupeKey).toBe('lead:Cj0KCQiA-lead-0001-PL');
   });
 
@@ -46,14 +46,14 @@ describe('google-ads', () => {
     ['missing', { google_key: undefined }, 'signature_missing'],
     ['wrong', { google_key: 'x' }, 'signature_invalid'],
     ['not text', { google_key: 42 }, 'signature_missing'],
-  ])('refuses a %s key with a SignatureError before validating anything else', (_, patch, code) => {
+  ])('refuses a %s key with a WebhookSignatureError before validating anything else', (_, patch, code) => {
     const error = thrown(() => google(googleBody({ ...patch, lead_id: undefined })));
-    expect(error).toBeInstanceOf(SignatureError);
-    expect((error as SignatureError).code).toBe(code);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
+    expect((error as WebhookSignatureError).code).toBe(code);
   });
 
   it('needs a configured key', () => {
-    expect(thrown(() => providerFor('google-ads').handle(request('google-ads', eventBytes('google-ads', 'lead'), {}), contextFor('google-ads', [])))).toBeInstanceOf(ProviderConfigError);
+    expect(thrown(() => providerFor('google-ads').handle(request('google-ads', eventBytes('google-ads', 'lead'), {}), contextFor('google-ads', [])))).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('checks its lead settings with the lead-form rules, naming the setting', () => {
@@ -82,7 +82,7 @@ describe('meta', () => {
     ['SHA-1 only', { 'x-hub-signature-256': `sha1=${createHmac('sha1', APP_SECRET).update(eventBytes('meta', 'leadgen')).digest('hex')}` }, 'signature_invalid'],
   ])('refuses a notification whose signature is %s', (_, headers, code) => {
     const error = thrown(() => meta(eventBytes('meta', 'leadgen'), headers));
-    expect((error as SignatureError).code).toBe(code);
+    expect((error as WebhookSignatureError).code).toBe(code);
   });
 
   it('ignores other Page fields and objects', () => {
@@ -107,7 +107,7 @@ describe('meta', () => {
       [{ 'hub.mode': 'unsubscribe', 'hub.verify_token': 't0k', 'hub.challenge': '1' }, 't0k', 400],
       [{ 'hub.mode': 'subscribe', 'hub.verify_token': 't0k', 'hub.challenge': '<script>' }, 't0k', 400],
     ] as const) {
-      expect((thrown(() => answerChallenge(query, token)) as HttpError).status).toBe(status);
+      expect(answered(() => answerChallenge(query, token)).status).toBe(status);
     }
   });
 });

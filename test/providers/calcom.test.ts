@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { httpErrorOf } from '../../lib/http/error-answer.ts';
 import type { RecordStep } from '../../lib/delivery/job.ts';
-import { ProviderConfigError, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
-import { contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, contextFor, planOf, request, thrown } from './support/context.ts';
 import { calcomSignature } from './support/signing.ts';
 
 const SECRET = 'cal-secret-3f9a';
@@ -149,8 +150,8 @@ describe('Cal.com webhooks', () => {
   it('answers signature_missing when Cal.com sends "no-secret-provided" while we have a secret', () => {
     const error = thrown(() => deliver(eventBytes('calcom', 'booking-created'), { signature: 'no-secret-provided' }));
 
-    expect(error).toBeInstanceOf(SignatureError);
-    expect(error).toMatchObject({ code: 'signature_missing', status: 401 });
+    expect(error).toBeInstanceOf(WebhookSignatureError);
+    expect(httpErrorOf(error)).toMatchObject({ code: 'signature_missing', status: 401 });
   });
 
   it('answers signature_missing without the X-Cal-Signature-256 header', () => {
@@ -177,7 +178,7 @@ describe('Cal.com webhooks', () => {
   it('refuses to run without a configured secret, even for an unsigned delivery', () => {
     const error = thrown(() => deliver(eventBytes('calcom', 'booking-created'), { signature: 'no-secret-provided', ctx: { secrets: [] } }));
 
-    expect(error).toBeInstanceOf(ProviderConfigError);
+    expect(error).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('ignores triggers it does not handle, such as the PING test', () => {
@@ -190,13 +191,13 @@ describe('Cal.com webhooks', () => {
     const event = eventJson('calcom', 'booking-created');
     delete event.payload.uid;
 
-    expect(thrown(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, code: 'required', field: 'payload.uid' });
+    expect(answered(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, code: 'required', field: 'payload.uid' });
   });
 
   it('answers 422 for a start time without an offset, which names no instant', () => {
     const event = eventJson('calcom', 'booking-created');
     event.payload.startTime = '2026-03-20T14:00:00';
 
-    expect(thrown(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, field: 'payload.startTime' });
+    expect(answered(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, field: 'payload.startTime' });
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { httpErrorOf } from '../../lib/http/error-answer.ts';
 import type { RecordStep } from '../../lib/delivery/job.ts';
-import { ValidationError } from '../../lib/http/errors.ts';
-import { ProviderConfigError, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
-import { NOW_SECONDS, contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, NOW_SECONDS, contextFor, planOf, request, thrown } from './support/context.ts';
 import { calendlySignature } from './support/signing.ts';
 
 const SECRET = 'calendly-signing-key-2026';
@@ -152,14 +153,14 @@ describe('Calendly webhooks', () => {
 
     const error = thrown(() => deliver(tampered, { header }));
 
-    expect(error).toBeInstanceOf(SignatureError);
-    expect(error).toMatchObject({ code: 'signature_invalid', status: 401 });
+    expect(error).toBeInstanceOf(WebhookSignatureError);
+    expect(httpErrorOf(error)).toMatchObject({ code: 'signature_invalid', status: 401 });
   });
 
   it('answers signature_invalid for a delivery signed with another key', () => {
     const error = thrown(() => deliver(eventBytes('calendly', 'invitee-created'), { key: 'someone-else' }));
 
-    expect(error).toMatchObject({ name: 'SignatureError', code: 'signature_invalid' });
+    expect(error).toMatchObject({ name: 'WebhookSignatureError', code: 'signature_invalid' });
   });
 
   it('answers signature_missing without a Calendly-Webhook-Signature header', () => {
@@ -167,7 +168,7 @@ describe('Calendly webhooks', () => {
 
     const error = thrown(() => provider.handle(request('calendly', body, {}), contextFor('calendly', [SECRET])));
 
-    expect(error).toMatchObject({ name: 'SignatureError', code: 'signature_missing' });
+    expect(error).toMatchObject({ name: 'WebhookSignatureError', code: 'signature_missing' });
   });
 
   it('answers signature_invalid for a header without v1 or without t', () => {
@@ -206,7 +207,7 @@ describe('Calendly webhooks', () => {
     const body = eventBytes('calendly', 'invitee-created');
     const expected = calendlySignature(body, SECRET, NOW_SECONDS).split('v1=')[1]!;
 
-    const error = thrown(() => deliver(body, { key: 'wrong' })) as SignatureError;
+    const error = thrown(() => deliver(body, { key: 'wrong' })) as WebhookSignatureError;
 
     const visible = JSON.stringify({ message: error.message, code: error.code, problems: error.problems, stack: error.stack });
     expect(visible).not.toContain(SECRET);
@@ -216,7 +217,7 @@ describe('Calendly webhooks', () => {
   it('refuses to run without a configured secret', () => {
     const body = eventBytes('calendly', 'invitee-created');
 
-    expect(thrown(() => deliver(body, { ctx: { secrets: [' \n \t'] } }))).toBeInstanceOf(ProviderConfigError);
+    expect(thrown(() => deliver(body, { ctx: { secrets: [' \n \t'] } }))).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('ignores event types it does not handle', () => {
@@ -231,18 +232,18 @@ describe('Calendly webhooks', () => {
 
     const error = thrown(() => deliver(Buffer.from(JSON.stringify(event))));
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ status: 422, code: 'required', field: 'payload.scheduled_event.start_time' });
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect(httpErrorOf(error)).toMatchObject({ status: 422, code: 'required', field: 'payload.scheduled_event.start_time' });
   });
 
   it('answers 422 when the end is before the start', () => {
     const event = eventJson('calendly', 'invitee-created');
     event.payload.scheduled_event.end_time = '2026-03-13T08:59:00.000000Z';
 
-    expect(thrown(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, field: 'payload.scheduled_event' });
+    expect(answered(() => deliver(Buffer.from(JSON.stringify(event))))).toMatchObject({ status: 422, field: 'payload.scheduled_event' });
   });
 
   it('answers 422 for a body that is not JSON after a valid signature', () => {
-    expect(thrown(() => deliver(Buffer.from('{"event":')))).toMatchObject({ status: 422, code: 'invalid_json', field: 'body' });
+    expect(answered(() => deliver(Buffer.from('{"event":')))).toMatchObject({ status: 422, code: 'invalid_json', field: 'body' });
   });
 });

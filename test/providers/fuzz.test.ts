@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/http/errors.ts';
-import { SIGNATURE_ERROR_CODES, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { errorAnswer } from '../../lib/http/error-answer.ts';
+import { WEBHOOK_SIGNATURE_ERROR_CODES, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import { eventJson } from './support/fixtures.ts';
 import { NOW_SECONDS, contextFor, request } from './support/context.ts';
 import { calcomSignature, calendlySignature, standardHeaders, typeformSignature, woocommerceSignature } from './support/signing.ts';
@@ -108,7 +109,7 @@ const delivery = source.chain((src) => {
 });
 
 describe('providers under random input', () => {
-  it('answer only work, ignored or ping, or throw a SignatureError or ValidationError — never anything else', () => {
+  it('answer only work, ignored or ping, or throw a WebhookSignatureError (401) or InputValidationError (422) — never anything else', () => {
     const seen = new Set<string>();
     fc.assert(fc.property(delivery, (d) => {
       const body = keyed(d.source, d.body, d.signed);
@@ -120,12 +121,13 @@ describe('providers under random input', () => {
         seen.add(result.outcome);
         expect(['work', 'ignored', 'ping']).toContain(result.outcome);
       } catch (error) {
-        if (error instanceof SignatureError) {
-          seen.add('SignatureError');
-          expect(SIGNATURE_ERROR_CODES).toContain(error.code);
-        } else if (error instanceof ValidationError) {
-          seen.add('ValidationError');
-          expect(error.status).toBe(422);
+        if (error instanceof WebhookSignatureError) {
+          seen.add('WebhookSignatureError');
+          expect(WEBHOOK_SIGNATURE_ERROR_CODES).toContain(error.code);
+          expect(errorAnswer(error).statusCode).toBe(401);
+        } else if (error instanceof InputValidationError) {
+          seen.add('InputValidationError');
+          expect(errorAnswer(error).statusCode).toBe(422);
         } else {
           throw error;
         }
@@ -140,6 +142,6 @@ describe('providers under random input', () => {
     });
 
     // The generator must reach past the signature check, or the property proves little.
-    expect(seen).toEqual(new Set(['work', 'ignored', 'ping', 'SignatureError', 'ValidationError']));
+    expect(seen).toEqual(new Set(['work', 'ignored', 'ping', 'WebhookSignatureError', 'InputValidationError']));
   });
 });

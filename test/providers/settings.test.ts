@@ -1,15 +1,15 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { ProviderConfigError, defaultSettings, parseSourceSettings, settingsSchemaFor } from '../../lib/providers/index.ts';
+import { WebhookSettingsError, defaultSettings, parseSourceSettings, settingsSchemaFor } from '../../lib/providers/index.ts';
 
-function configError(act: () => unknown): ProviderConfigError {
+function configError(act: () => unknown): WebhookSettingsError {
   try {
     act();
   } catch (error) {
-    if (error instanceof ProviderConfigError) return error;
+    if (error instanceof WebhookSettingsError) return error;
     throw error;
   }
-  throw new Error('expected a ProviderConfigError');
+  throw new Error('expected a WebhookSettingsError');
 }
 
 describe('per-source settings', () => {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isDate, isInstant } from '../../lib/providers/shared/instant.ts';
-import { normalizeNip } from '../../lib/providers/shared/nip.ts';
+import { validNip } from '../../lib/mapping/nip.ts';
 import { accountIdentity } from '../../lib/providers/shared/identity.ts';
 
-describe('NIP normalisation', () => {
+describe('a NIP sent by a webhook source', () => {
   it.each([['5252248481', '5252248481'], ['525-224-84-81', '5252248481'], ['PL 525 22 48 481', '5252248481'], ['pl5252248481', '5252248481']])('reads %j as %s', (raw, nip) => {
-    expect(normalizeNip(raw)).toBe(nip);
+    expect(validNip(raw)).toBe(nip);
   });
 
   it.each(['5252248482', '525224848', '52522484811', 'abc', ''])('rejects %j', (raw) => {
-    expect(normalizeNip(raw)).toBeUndefined();
+    expect(validNip(raw)).toBeUndefined();
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/http/errors.ts';
-import { SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { httpErrorOf } from '../../lib/http/error-answer.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
-import { NOW_SECONDS, contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, NOW_SECONDS, contextFor, planOf, request, thrown } from './support/context.ts';
 import { standardHeaders, standardSignature } from './support/signing.ts';
 
 const SOURCE = 'acme-crm';
@@ -126,22 +127,22 @@ describe('Standard Webhooks: lead.created', () => {
   });
 
   it('answers 422 naming data.nip when a NIP with a wrong checksum is the only identity', () => {
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { nip: '5252248482', message: 'x' } }))).toMatchObject({ status: 422, code: 'invalid_nip', field: 'data.nip' });
+    expect(answered(() => deliverJson({ type: 'lead.created', data: { nip: '5252248482', message: 'x' } }))).toMatchObject({ status: 422, code: 'invalid_nip', field: 'data.nip' });
   });
 
   it('keeps a malformed e-mail in the description, and refuses it only when it is the only identity', () => {
     const step = planOf(deliverJson({ type: 'lead.created', data: { email: 'not-an-email', phone: '600700800' } })).steps[0]!;
     expect(step.fields).toMatchObject({ phone_mobile: '+48600700800', description: 'E-mail (niepoprawny): not-an-email' });
 
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'not-an-email' } }))).toMatchObject({ status: 422, field: 'data.email' });
+    expect(answered(() => deliverJson({ type: 'lead.created', data: { email: 'not-an-email' } }))).toMatchObject({ status: 422, field: 'data.email' });
   });
 
   it('answers 422 for a lead with nothing to reach the person by', () => {
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { message: 'Hej', utm_source: 'x' } }))).toMatchObject({ status: 422, field: 'data' });
+    expect(answered(() => deliverJson({ type: 'lead.created', data: { message: 'Hej', utm_source: 'x' } }))).toMatchObject({ status: 422, field: 'data' });
   });
 
   it('answers 422 naming the field for a value of a type that cannot be read, such as an object for a name', () => {
-    expect(thrown(() => deliverJson({ type: 'lead.created', data: { email: 'a@b.pl', company: { name: 'x' } } }))).toMatchObject({ status: 422, field: 'data.company' });
+    expect(answered(() => deliverJson({ type: 'lead.created', data: { email: 'a@b.pl', company: { name: 'x' } } }))).toMatchObject({ status: 422, field: 'data.company' });
   });
 });
 
@@ -234,8 +235,8 @@ describe('Standard Webhooks: calendar_event.*', () => {
 
     const error = thrown(() => deliverJson(event));
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).problems.map((p) => p.field)).toContain(field);
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect((error as InputValidationError).problems.map((p) => p.field)).toContain(field);
   });
 
   it('keeps a booking whose NIP has a wrong check digit: the NIP is noted in the description, not sent', () => {
@@ -259,7 +260,7 @@ describe('Standard Webhooks: calendar_event.*', () => {
     const event = eventJson('standard', 'calendar-event-all-day');
     event.data.end_date = '2026-03-30';
 
-    expect(thrown(() => deliverJson(event))).toMatchObject({ status: 422, field: 'data.end_date' });
+    expect(answered(() => deliverJson(event))).toMatchObject({ status: 422, field: 'data.end_date' });
   });
 
   it('ignores event types it does not document', () => {
@@ -296,8 +297,8 @@ describe('Standard Webhooks: signatures', () => {
 
     const error = thrown(() => provider.handle(request(SOURCE, tampered, headers), contextFor(SOURCE, [SECRET])));
 
-    expect(error).toBeInstanceOf(SignatureError);
-    expect(error).toMatchObject({ code: 'signature_invalid', status: 401 });
+    expect(error).toBeInstanceOf(WebhookSignatureError);
+    expect(httpErrorOf(error)).toMatchObject({ code: 'signature_invalid', status: 401 });
   });
 
   it('answers signature_invalid when the webhook-id was changed (it is signed too)', () => {
@@ -326,7 +327,7 @@ describe('Standard Webhooks: signatures', () => {
   it('never puts the secret or the expected signature into the error', () => {
     const expected = standardSignature(body, SECRET, 'msg_2Lx0hQ4nKp', NOW_SECONDS).slice(3);
 
-    const error = thrown(() => deliver(body, { headers: { 'webhook-signature': 'v1,AAAA' } })) as SignatureError;
+    const error = thrown(() => deliver(body, { headers: { 'webhook-signature': 'v1,AAAA' } })) as WebhookSignatureError;
 
     const visible = JSON.stringify({ message: error.message, code: error.code, stack: error.stack });
     expect(visible).not.toContain(SECRET.slice(6));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/http/errors.ts';
-import { SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { httpErrorOf } from '../../lib/http/error-answer.ts';
+import { InputValidationError } from '../../lib/errors/refusal.ts';
+import { WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult, SourceSettings } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
-import { contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, contextFor, planOf, request, thrown } from './support/context.ts';
 import { typeformSignature } from './support/signing.ts';
 
 const SECRET = 'tf-secret-71c2';
@@ -103,8 +104,8 @@ describe('Typeform webhooks', () => {
 
     const error = thrown(() => deliverJson(event));
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ status: 422, code: 'unmappable', field: 'form_response.answers' });
+    expect(error).toBeInstanceOf(InputValidationError);
+    expect(httpErrorOf(error)).toMatchObject({ status: 422, code: 'unmappable', field: 'form_response.answers' });
   });
 
   it('gives a redelivery the same dedupe key (event_id)', () => {
@@ -121,7 +122,7 @@ describe('Typeform webhooks', () => {
   it('answers signature_missing without the Typeform-Signature header', () => {
     const error = thrown(() => deliver(eventBytes('typeform', 'form-response'), { signature: null }));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_missing' });
   });
 
@@ -146,6 +147,6 @@ describe('Typeform webhooks', () => {
     const event = eventJson('typeform', 'form-response');
     delete event.form_response.form_id;
 
-    expect(thrown(() => deliverJson(event))).toMatchObject({ status: 422, code: 'required', field: 'form_response.form_id' });
+    expect(answered(() => deliverJson(event))).toMatchObject({ status: 422, code: 'required', field: 'form_response.form_id' });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderConfigError, SignatureError, providerFor } from '../../lib/providers/index.ts';
+import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult, SourceSettings } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';
-import { contextFor, planOf, request, thrown } from './support/context.ts';
+import { answered, contextFor, planOf, request, thrown } from './support/context.ts';
 import { woocommerceSignature } from './support/signing.ts';
 
 const SECRET = 'wc-secret-with-$pecial&chars';
@@ -144,7 +144,7 @@ describe('WooCommerce webhooks', () => {
   it('does not take a delivery with X-WC headers for a ping', () => {
     const error = thrown(() => deliver(Buffer.from('webhook_id=12'), { signature: null }));
 
-    expect(error).toMatchObject({ name: 'SignatureError', code: 'signature_missing' });
+    expect(error).toMatchObject({ name: 'WebhookSignatureError', code: 'signature_missing' });
   });
 
   it('answers signature_missing for an unsigned body that is not the ping', () => {
@@ -152,7 +152,7 @@ describe('WooCommerce webhooks', () => {
 
     const error = thrown(() => provider.handle(request('woocommerce', body, {}), contextFor('woocommerce', [SECRET])));
 
-    expect(error).toBeInstanceOf(SignatureError);
+    expect(error).toBeInstanceOf(WebhookSignatureError);
     expect(error).toMatchObject({ code: 'signature_missing' });
   });
 
@@ -174,7 +174,7 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('refuses a signed delivery when no secret is configured', () => {
-    expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { ctx: { secrets: [] } }))).toBeInstanceOf(ProviderConfigError);
+    expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { ctx: { secrets: [] } }))).toBeInstanceOf(WebhookSettingsError);
   });
 
   it('ignores topics other than order.created', () => {
@@ -183,7 +183,7 @@ describe('WooCommerce webhooks', () => {
   });
 
   it('answers 422 for a signed delivery without X-WC-Webhook-Topic', () => {
-    expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { topic: null })))
+    expect(answered(() => deliver(eventBytes('woocommerce', 'order-created'), { topic: null })))
       .toMatchObject({ status: 422, code: 'required', field: 'x-wc-webhook-topic' });
   });
 
@@ -191,6 +191,6 @@ describe('WooCommerce webhooks', () => {
     const order = eventJson('woocommerce', 'order-created');
     order.id = 'abc';
 
-    expect(thrown(() => deliver(Buffer.from(JSON.stringify(order))))).toMatchObject({ status: 422, code: 'invalid', field: 'id' });
+    expect(answered(() => deliver(Buffer.from(JSON.stringify(order))))).toMatchObject({ status: 422, code: 'invalid', field: 'id' });
   });
 });

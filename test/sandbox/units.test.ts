@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultQueue } from '../../sandbox/faults.ts';
 import { syntheticIdOfNip, syntheticNip } from '../../sandbox/seed.ts';
-import { SandboxStore, normaliseNip, parseId } from '../../sandbox/store.ts';
+import { SandboxStore, nipDigits, parseId } from '../../sandbox/store.ts';
 import { TokenRegistry } from '../../sandbox/tokens.ts';
 import { UserDirectory, sha1Hex } from '../../sandbox/users.ts';
 import { AnswerEncoder, DEFAULT_WIRE_SETTINGS, formFields } from '../../sandbox/wire.ts';
@@ -71,7 +71,7 @@ describe('store', () => {
     ['PL 526 025 02 74', '5260250274'],
     ['', ''],
   ])('normalises NIP %j to its digits', (given, expected) => {
-    expect(normaliseNip(given)).toBe(expected);
+    expect(nipDigits(given)).toBe(expected);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { LinkRef, RecordStep } from '../../delivery/job.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { timedEventFields } from '../shared/event-times.ts';
 import { emailIdentity } from '../shared/identity.ts';
 import { compact, ignoredEvent, work } from '../shared/results.ts';

@@ -1,4 +1,4 @@
-import { SignatureError } from '../errors.ts';
+import { WebhookSignatureError } from '../errors.ts';
 import { verifyBodySignature } from '../shared/body-signature.ts';
 import { fromHex } from '../shared/hmac.ts';
 
@@ -10,7 +10,7 @@ const NO_SECRET = 'no-secret-provided';
 /** Cal.com: `X-Cal-Signature-256` = hex HMAC-SHA256(secret, raw body). The scheme has no timestamp. */
 export function verifyCalcomSignature(headers: Record<string, string | undefined>, rawBody: Buffer, secrets: readonly string[]): void {
   const header = headers[CALCOM_SIGNATURE_HEADER]?.trim();
-  if (!header || header === NO_SECRET) throw new SignatureError('signature_missing');
+  if (!header || header === NO_SECRET) throw new WebhookSignatureError('signature_missing');
   // Tolerate a `sha256=` prefix, as some relays add one.
   const signature = fromHex(header.replace(/^sha256=/i, ''));
   verifyBodySignature(signature, rawBody, secrets);

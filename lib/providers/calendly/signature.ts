@@ -1,4 +1,4 @@
-import { SignatureError } from '../errors.ts';
+import { WebhookSignatureError } from '../errors.ts';
 import { anySignatureMatches, fromHex } from '../shared/hmac.ts';
 
 export const CALENDLY_SIGNATURE_HEADER = 'calendly-webhook-signature';
@@ -11,7 +11,7 @@ export function verifyCalendlySignature(
   headers: Record<string, string | undefined>, rawBody: Buffer, secrets: readonly string[], now: Date, toleranceSeconds: number,
 ): void {
   const header = headers[CALENDLY_SIGNATURE_HEADER]?.trim();
-  if (!header) throw new SignatureError('signature_missing');
+  if (!header) throw new WebhookSignatureError('signature_missing');
 
   let timestamp: string | undefined;
   const signatures: Buffer[] = [];
@@ -26,9 +26,9 @@ export function verifyCalendlySignature(
       if (bytes) signatures.push(bytes);
     }
   }
-  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp) || signatures.length === 0) throw new SignatureError('signature_invalid');
+  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp) || signatures.length === 0) throw new WebhookSignatureError('signature_invalid');
 
   const keys = secrets.map((secret) => Buffer.from(secret, 'utf8'));
-  if (!anySignatureMatches(keys, [timestamp, '.', rawBody], signatures)) throw new SignatureError('signature_invalid');
-  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) throw new SignatureError('timestamp_stale');
+  if (!anySignatureMatches(keys, [timestamp, '.', rawBody], signatures)) throw new WebhookSignatureError('signature_invalid');
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) throw new WebhookSignatureError('timestamp_stale');
 }

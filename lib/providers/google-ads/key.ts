@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SignatureError } from '../errors.ts';
+import { WebhookSignatureError } from '../errors.ts';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -9,9 +9,9 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
  * so a key can be rotated form by form.
  */
 export function verifyGoogleKey(given: unknown, keys: readonly string[]): void {
-  if (typeof given !== 'string' || given === '') throw new SignatureError('signature_missing');
+  if (typeof given !== 'string' || given === '') throw new WebhookSignatureError('signature_missing');
   const presented = digest(given);
   let matched = false;
   for (const key of keys) if (timingSafeEqual(presented, digest(key))) matched = true;
-  if (!matched) throw new SignatureError('signature_invalid');
+  if (!matched) throw new WebhookSignatureError('signature_invalid');
 }

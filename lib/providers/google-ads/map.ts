@@ -1,8 +1,8 @@
 import type { WorkPlan } from '../../delivery/job.ts';
-import type { BodyFields } from '../../http/body.ts';
+import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { GoogleAdsLead } from './payload.ts';
 
 /** Google's standard question ids and the lead field each one is. Other ids (JOB_TITLE, custom questions) go by their name. */

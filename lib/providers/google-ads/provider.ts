@@ -1,4 +1,5 @@
 import type { Provider } from '../types.ts';
+import { GOOGLE_ADS_SETTINGS } from './settings.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { requireSecrets } from '../shared/secrets.ts';
 import { parseWith } from '../shared/validate.ts';
@@ -13,7 +14,7 @@ import { GoogleAdsLeadSchema, GoogleKeySchema } from './payload.ts';
  */
 export const googleAdsProvider: Provider = {
   name: 'google-ads',
-  needsSecret: true,
+  settings: GOOGLE_ADS_SETTINGS,
   handle(req, ctx) {
     const keys = requireSecrets(ctx.secrets);
     const body = parseJsonBody(req.rawBody);

@@ -1,6 +1,6 @@
 /** The Graph API did not give us the lead (network, timeout, an error answer, a missing page token): retried like CSMART. */
-export class GraphUnavailableError extends Error {
-  override name = 'GraphUnavailableError';
+export class MetaGraphUnavailableError extends Error {
+  override name = 'MetaGraphUnavailableError';
   readonly code = 'graph_unavailable';
   readonly transient = true;
 }

@@ -1,4 +1,4 @@
-import { GraphUnavailableError } from './errors.ts';
+import { MetaGraphUnavailableError } from './errors.ts';
 import { GraphLeadSchema, type GraphLead } from './payload.ts';
 import * as v from 'valibot';
 
@@ -11,7 +11,7 @@ export type GraphClientOptions = {
 
 /**
  * `GET /{leadgen_id}?access_token=<page token>` → the lead with its `field_data`. Every failure is a
- * `GraphUnavailableError` whose message names the HTTP status and Graph's error code, never the token
+ * `MetaGraphUnavailableError` whose message names the HTTP status and Graph's error code, never the token
  * or the URL (which holds it).
  */
 export async function fetchLead(leadgenId: string, pageToken: string, options: GraphClientOptions): Promise<GraphLead> {
@@ -24,14 +24,14 @@ export async function fetchLead(leadgenId: string, pageToken: string, options: G
     response = await doFetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs) });
     body = JSON.parse(await response.text());
   } catch (error) {
-    throw new GraphUnavailableError(`The Graph API did not answer (${(error as Error)?.name ?? 'Error'})`);
+    throw new MetaGraphUnavailableError(`The Graph API did not answer (${(error as Error)?.name ?? 'Error'})`);
   }
   if (!response.ok) {
     const graphError = (body as { error?: { code?: unknown; type?: unknown } } | undefined)?.error;
     const code = typeof graphError?.code === 'number' ? ` code ${graphError.code}` : '';
-    throw new GraphUnavailableError(`The Graph API answered HTTP ${response.status}${code}`);
+    throw new MetaGraphUnavailableError(`The Graph API answered HTTP ${response.status}${code}`);
   }
   const lead = v.safeParse(GraphLeadSchema, body);
-  if (!lead.success) throw new GraphUnavailableError('The Graph API answered something that is not a lead');
+  if (!lead.success) throw new MetaGraphUnavailableError('The Graph API answered something that is not a lead');
   return lead.output;
 }

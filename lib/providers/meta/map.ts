@@ -1,10 +1,10 @@
 import type { RemoteLeads, WorkPlan } from '../../delivery/job.ts';
-import type { BodyFields } from '../../http/body.ts';
+import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import type { ProviderResult } from '../types.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';
 import { parseWith } from '../shared/validate.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import { LeadgenValueSchema, MetaNotificationSchema, type GraphLead } from './payload.ts';
 
 /** Meta's standard question names that the shared aliases do not know. */

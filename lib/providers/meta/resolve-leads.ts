@@ -1,6 +1,6 @@
 import type { RemoteLeads, Step } from '../../delivery/job.ts';
-import { ValidationError } from '../../http/errors.ts';
-import { GraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
+import { MetaGraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
 import { fetchLead, type GraphClientOptions } from './graph.ts';
 import { mapGraphLead } from './map.ts';
 
@@ -20,12 +20,12 @@ export async function resolveMetaLeads(remote: RemoteLeads, deps: ResolveLeadsDe
   const steps: Step[] = [];
   for (const ref of remote.leads) {
     const token = await deps.pageToken(ref.pageId);
-    if (!token) throw new GraphUnavailableError(`No page access token is configured for Meta page ${ref.pageId} (meta/pages/${ref.pageId})`);
+    if (!token) throw new MetaGraphUnavailableError(`No page access token is configured for Meta page ${ref.pageId} (meta/pages/${ref.pageId})`);
     const lead = await fetchLead(ref.leadgenId, token, deps.graph);
     try {
       steps.push(...mapGraphLead(lead, { settings: remote.settings, now: deps.now, timeZone: deps.timeZone }).steps);
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
+      if (!(error instanceof InputValidationError)) throw error;
       const fields = error.problems.map((p) => p.field).filter(Boolean).join(', ');
       throw new MetaLeadRejectedError(`Meta lead ${ref.leadgenId} cannot become a client: ${fields || 'invalid'}`);
     }

@@ -1,6 +1,6 @@
 import type { WorkPlan } from '../../delivery/job.ts';
-import type { BodyFields } from '../../http/body.ts';
-import { ValidationError } from '../../http/errors.ts';
+import type { BodyFields } from '../../mapping/body-fields.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 import { aliasOf, fieldKeyOf, normaliseFieldName } from '../../mapping/aliases.ts';
 import { parseFormSettings, type FormSettings } from '../../mapping/form-settings.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
@@ -35,8 +35,8 @@ export function mapAdLead(input: AdLeadInput): WorkPlan {
       const { plan } = mapLead({ form: input.source, fields, settings, now: input.now, timeZone: input.timeZone, submissionId: input.leadId });
       return { ...plan, dedupeKey: `lead:${input.leadId}` };
     } catch (error) {
-      const invalid = error instanceof ValidationError ? error.problems.filter((p) => p.code !== 'required' && p.code !== 'consent_required') : [];
-      if (round > 0 || invalid.length === 0 || invalid.length < (error as ValidationError).problems.length) throw error;
+      const invalid = error instanceof InputValidationError ? error.problems.filter((p) => p.code !== 'required' && p.code !== 'consent_required') : [];
+      if (round > 0 || invalid.length === 0 || invalid.length < (error as InputValidationError).problems.length) throw error;
       fields = keptAsTyped(fields, new Set(invalid.map((p) => p.field)), settings);
     }
   }

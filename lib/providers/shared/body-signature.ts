@@ -1,4 +1,4 @@
-import { SignatureError } from '../errors.ts';
+import { WebhookSignatureError } from '../errors.ts';
 import { anySignatureMatches } from './hmac.ts';
 
 /**
@@ -7,5 +7,5 @@ import { anySignatureMatches } from './hmac.ts';
  */
 export function verifyBodySignature(signature: Buffer | undefined, rawBody: Buffer, secrets: readonly string[]): void {
   const keys = secrets.map((secret) => Buffer.from(secret, 'utf8'));
-  if (!signature || !anySignatureMatches(keys, [rawBody], [signature])) throw new SignatureError('signature_invalid');
+  if (!signature || !anySignatureMatches(keys, [rawBody], [signature])) throw new WebhookSignatureError('signature_invalid');
 }

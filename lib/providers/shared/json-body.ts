@@ -1,4 +1,4 @@
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 
 /** The body as JSON, parsed only after the signature was checked on the raw bytes. */
 export function parseJsonBody(rawBody: Buffer): unknown {
@@ -7,6 +7,6 @@ export function parseJsonBody(rawBody: Buffer): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ValidationError([{ code: 'invalid_json', field: 'body', message: 'The body is not valid JSON.' }]);
+    throw new InputValidationError([{ code: 'invalid_json', field: 'body', message: 'The body is not valid JSON.' }]);
   }
 }

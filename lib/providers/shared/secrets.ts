@@ -1,4 +1,4 @@
-import { ProviderConfigError } from '../errors.ts';
+import { WebhookSettingsError } from '../errors.ts';
 
 /*
  * A stored secret is opaque bytes: senders generate them from any printable character (WooCommerce's
@@ -44,10 +44,10 @@ export function splitSecrets(values: readonly string[]): string[] {
   return [...new Set(values.flatMap(parseSecretValue))];
 }
 
-/** The configured secrets, or a `ProviderConfigError` when there are none: never accept unsigned deliveries. */
+/** The configured secrets, or a `WebhookSettingsError` when there are none: never accept unsigned deliveries. */
 export function requireSecrets(values: readonly string[]): string[] {
   const secrets = splitSecrets(values);
-  if (secrets.length === 0) throw new ProviderConfigError('secret_not_configured', 'No signing secret is configured for this webhook source.');
+  if (secrets.length === 0) throw new WebhookSettingsError('secret_not_configured', 'No signing secret is configured for this webhook source.');
   return secrets;
 }
 

@@ -1,17 +1,16 @@
 import * as v from 'valibot';
-import { ValidationError } from '../../http/errors.ts';
-import type { FieldProblem } from '../../http/errors.ts';
+import { InputValidationError, type FieldProblem } from '../../errors/refusal.ts';
 
 type AnySchema = v.GenericSchema;
 
 // Enough to fix the payload; a hostile body must not make the answer huge.
 const MAX_PROBLEMS = 20;
 
-/** Validates with a valibot schema, or throws a `ValidationError` naming each field at fault. */
+/** Validates with a valibot schema, or throws an `InputValidationError` (kind `invalid`) naming each field at fault. */
 export function parseWith<S extends AnySchema>(schema: S, input: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  throw new ValidationError(problemsOf(result.issues, 'body'));
+  throw new InputValidationError(problemsOf(result.issues, 'body'));
 }
 
 /** Field problems from valibot issues. Messages name the field and what was expected, never the value received. */

@@ -1,5 +1,5 @@
 import { leadFieldOf } from '../../mapping/aliases.ts';
-import { textOf } from '../shared/description.ts';
+import { textOf } from '../shared/description-lines.ts';
 import { EXTRA_VALUE_MAX, LEAD_DATA_ENTRIES } from './events.ts';
 
 export type LeadDataRead = {

@@ -1,10 +1,10 @@
 import type { RecordStep, WorkPlan } from '../../delivery/job.ts';
-import { joinLines, line } from '../shared/description.ts';
+import { joinLines, line } from '../shared/description-lines.ts';
 import { allDayEventFields, timedEventFields } from '../shared/event-times.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { compact } from '../shared/results.ts';
 import type { CalendarEventData, StandardEventType } from './events.ts';
-import type { StandardMapOptions } from './map-lead.ts';
+import type { StandardMapOptions } from './map-lead-created.ts';
 
 type CalendarEventType = Extract<StandardEventType, `calendar_event.${string}`>;
 
@@ -14,7 +14,7 @@ type CalendarEventType = Extract<StandardEventType, `calendar_event.${string}`>;
  */
 export function mapCalendarEvent(type: CalendarEventType, data: CalendarEventData, options: StandardMapOptions): WorkPlan {
   // The NIP only links the task to a client: an invalid one is noted for a person, never a reason to refuse the booking.
-  const nip = normalizeNip(data.nip);
+  const nip = validNip(data.nip);
   const { settings } = options;
   const times = data.all_day === true
     ? data.start_date && data.end_date ? allDayEventFields(data.start_date, data.end_date) : undefined

@@ -1,4 +1,5 @@
 import type { Provider } from '../types.ts';
+import { STANDARD_SETTINGS } from './settings.ts';
 import { requireSecrets } from '../shared/secrets.ts';
 import { parseJsonBody } from '../shared/json-body.ts';
 import { ignoredEvent, work } from '../shared/results.ts';
@@ -8,13 +9,13 @@ import {
 } from './events.ts';
 import { readLeadData } from './lead-data.ts';
 import { verifyStandardSignature } from './signature.ts';
-import { mapLeadCreated, type StandardMapOptions } from './map-lead.ts';
+import { mapLeadCreated, type StandardMapOptions } from './map-lead-created.ts';
 import { mapCalendarEvent } from './map-calendar-event.ts';
 
 /** Any source name without its own adapter: signed with Standard Webhooks, carrying our documented events. */
 export const standardProvider: Provider = {
   name: 'standard',
-  needsSecret: true,
+  settings: STANDARD_SETTINGS,
   handle(req, ctx) {
     const webhookId = verifyStandardSignature(req.headers, req.rawBody, requireSecrets(ctx.secrets), ctx.now, ctx.settings.toleranceSeconds);
     const body = withoutNulls(parseJsonBody(req.rawBody));

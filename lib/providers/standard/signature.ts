@@ -1,4 +1,4 @@
-import { SignatureError } from '../errors.ts';
+import { WebhookSignatureError } from '../errors.ts';
 import { anySignatureMatches, fromBase64 } from '../shared/hmac.ts';
 
 /** The signing key of a Standard Webhooks secret: the base64 after the `whsec_` prefix, decoded. */
@@ -17,8 +17,8 @@ export function verifyStandardSignature(
   const id = headers['webhook-id']?.trim();
   const timestamp = headers['webhook-timestamp']?.trim();
   const header = headers['webhook-signature']?.trim();
-  if (!id || !timestamp || !header) throw new SignatureError('signature_missing');
-  if (!/^\d{1,12}$/.test(timestamp)) throw new SignatureError('signature_invalid');
+  if (!id || !timestamp || !header) throw new WebhookSignatureError('signature_missing');
+  if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookSignatureError('signature_invalid');
 
   const signatures = header.split(/\s+/).flatMap((entry) => {
     const comma = entry.indexOf(',');
@@ -28,8 +28,8 @@ export function verifyStandardSignature(
   });
   const keys = secrets.map(standardKey);
   if (signatures.length === 0 || !anySignatureMatches(keys, [id, '.', timestamp, '.', rawBody], signatures)) {
-    throw new SignatureError('signature_invalid');
+    throw new WebhookSignatureError('signature_invalid');
   }
-  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) throw new SignatureError('timestamp_stale');
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) throw new WebhookSignatureError('timestamp_stale');
   return id;
 }

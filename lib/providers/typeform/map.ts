@@ -1,11 +1,11 @@
 import type { AccountStep } from '../../delivery/job.ts';
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError } from '../../errors/refusal.ts';
 import type { FieldOf } from '../../csmart/modules.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
 import { compact, ignoredEvent, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
@@ -50,14 +50,14 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
   }
 
   const email = fields.email?.toLowerCase();
-  const nip = normalizeNip(nipGiven);
+  const nip = validNip(nipGiven);
   const personFull = person.full ?? personName(person.first, person.last);
   // Phones are normalised as every source does: a mobile number goes to phone_mobile.
   const { phone_office: phoneGiven, ...rest } = fields;
   const phone = fields.phone_mobile === undefined ? accountPhoneOf(phoneGiven) : { phone_office: phoneGiven };
   const name = firstText(fields.name, personFull, email, phone.phone_mobile, phone.phone_office, fields.phone_mobile, nip);
   if (name === undefined) {
-    throw new ValidationError([{
+    throw new InputValidationError([{
       code: 'unmappable', field: 'form_response.answers',
       message: 'No answer gives a client name, e-mail, phone or NIP; map a field ref in the Typeform settings.',
     }]);

@@ -1,5 +1,6 @@
 import { leadFieldOf } from '../../mapping/aliases.ts';
-import type { SourceSettings, TypeformTarget } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
+import type { TypeformTarget } from './settings.ts';
 
 export type FieldInfo = { ref: string | undefined; type: string | undefined; title: string | undefined };
 

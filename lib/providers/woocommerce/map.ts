@@ -1,13 +1,13 @@
 import type { AccountStep, RecordStep } from '../../delivery/job.ts';
-import type { SourceSettings } from '../settings.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName, textOf } from '../shared/description.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
 import { compact, work } from '../shared/results.ts';
 import { parseWith } from '../shared/validate.ts';
-import { nipOfOrder } from './nip.ts';
+import { nipOfOrder } from './order-nip.ts';
 import { WoocommerceOrderSchema } from './payload.ts';
 import type { WoocommerceOrder } from './payload.ts';
 
@@ -27,7 +27,7 @@ export function mapWoocommerceOrder(body: unknown, options: WoocommerceMapOption
   const person = personName(billing?.first_name, billing?.last_name) ?? personName(shipping?.first_name, shipping?.last_name);
   const email = firstText(billing?.email)?.toLowerCase();
   const nipGiven = nipOfOrder(order, settings.nipMetaKey);
-  const nip = normalizeNip(nipGiven);
+  const nip = validNip(nipGiven);
   const number = textOf(order.number) ?? String(order.id);
   const hasShippingAddress = firstText(shipping?.address_1) !== undefined;
 

@@ -1,3 +1,5 @@
+import { httpErrorOf } from '../../../lib/http/error-answer.ts';
+import type { HttpError } from '../../../lib/http/errors.ts';
 import { defaultSettings } from '../../../lib/providers/index.ts';
 import { registerSecret } from '../../support/log-scan.ts';
 import type { WorkPlan } from '../../../lib/delivery/job.ts';
@@ -32,4 +34,9 @@ export function thrown(act: () => unknown): unknown {
 export function planOf(result: ProviderResult): WorkPlan {
   if (result.outcome !== 'work') throw new Error(`expected work, got ${result.outcome}`);
   return result.plan;
+}
+
+/** The error a call throws as the HTTP layer answers it (status, code, field): what a sender sees must not change. */
+export function answered(act: () => unknown): HttpError {
+  return httpErrorOf(thrown(act));
 }

@@ -1,12 +1,11 @@
 import type { AccountStep, WorkPlan } from '../../delivery/job.ts';
-import type { FieldProblem } from '../../http/errors.ts';
-import { ValidationError } from '../../http/errors.ts';
+import { InputValidationError, type FieldProblem } from '../../errors/refusal.ts';
 import { normaliseEmail } from '../../mapping/email.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';
-import type { SourceSettings } from '../settings.ts';
-import { firstText, joinLines, line, personName } from '../shared/description.ts';
+import type { SourceSettings } from '../shared/source-settings.ts';
+import { firstText, joinLines, line, personName } from '../shared/description-lines.ts';
 import { accountIdentity } from '../shared/identity.ts';
-import { normalizeNip } from '../shared/nip.ts';
+import { validNip } from '../../mapping/nip.ts';
 import { compact } from '../shared/results.ts';
 import type { LeadData } from './events.ts';
 
@@ -20,7 +19,7 @@ export type StandardMapOptions = { source: string; timeZone: string; settings: S
  */
 export function mapLeadCreated(data: LeadData, extras: ReadonlyArray<[string, string]>, options: StandardMapOptions): WorkPlan {
   const nipGiven = firstText(data.nip);
-  const nip = normalizeNip(nipGiven);
+  const nip = validNip(nipGiven);
   const emailGiven = firstText(data.email);
   const checkedEmail = emailGiven === undefined ? undefined : normaliseEmail(emailGiven);
   const email = checkedEmail?.ok ? checkedEmail.value : undefined;
@@ -34,7 +33,7 @@ export function mapLeadCreated(data: LeadData, extras: ReadonlyArray<[string, st
     const problems: FieldProblem[] = [];
     if (nipGiven !== undefined) problems.push({ code: 'invalid_nip', field: 'data.nip', message: 'data.nip fails the NIP checksum, and nothing else identifies the lead.' });
     if (emailGiven !== undefined) problems.push({ code: 'invalid_email', field: 'data.email', message: 'data.email is not an e-mail address, and nothing else identifies the lead.' });
-    throw new ValidationError(problems.length > 0 ? problems : [{ code: 'required', field: 'data', message: 'data needs a company, a name, an e-mail, a phone or a NIP.' }]);
+    throw new InputValidationError(problems.length > 0 ? problems : [{ code: 'required', field: 'data', message: 'data needs a company, a name, an e-mail, a phone or a NIP.' }]);
   }
 
   const step: AccountStep = {
