@@ -1,7 +1,7 @@
 import { lazy } from '../lib/config/lazy.ts';
 import { runConfiguredExport } from '../lib/export/configured-export.ts';
 import { assertExportSucceeded } from '../lib/export/run-export.ts';
-import { withSchedule } from '../lib/export/with-schedule.ts';
+import { withSchedule } from '../lib/observability/with-schedule.ts';
 import { reportExport, reportExportSucceeded } from '../lib/observability/export-log.ts';
 import { createExportSetup, type ExportSetup } from '../lib/setup/export.ts';
 

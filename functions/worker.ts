@@ -1,5 +1,5 @@
 import { lazy } from '../lib/config/lazy.ts';
-import { withQueue } from '../lib/delivery/with-queue.ts';
+import { withQueue } from '../lib/observability/with-queue.ts';
 import { processBatch } from '../lib/delivery/worker.ts';
 import { createWorkerSetup, type WorkerSetup } from '../lib/setup/worker.ts';
 

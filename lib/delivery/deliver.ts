@@ -4,7 +4,7 @@ import type { AccountDirectory } from './account-directory.ts';
 import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { DeliveryLinkBusyError, DeliveryRecordDeletedError } from './errors.ts';
-import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from './job.ts';
+import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from '../intake/job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
 export type DeliveredRecord = NonNullable<SubmissionStatus['records']>[number];

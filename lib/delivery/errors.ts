@@ -1,24 +1,8 @@
-/** The delivery queue refused the work: the sender must try again (503 with Retry-After), nothing was accepted. */
-export class QueueUnavailableError extends Error {
-  override name = 'QueueUnavailableError';
-  readonly code = 'queue_unavailable';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
 /** Another delivery holds the same record link right now; retry later rather than risk a duplicate. */
 export class DeliveryLinkBusyError extends Error {
   override name = 'DeliveryLinkBusyError';
   readonly code = 'link_busy';
   readonly transient = true;
-}
-
-/** A queue message that is not a delivery job we can read: it can never succeed. */
-export class DeliveryPoisonMessageError extends Error {
-  override name = 'DeliveryPoisonMessageError';
-  readonly code = 'poison';
-  readonly transient = false;
 }
 
 /** The record an edit was meant for was deleted in CSMART, and its module's rule is not to create it again. */

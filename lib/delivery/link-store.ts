@@ -1,8 +1,8 @@
 import {
   ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { LinkRef } from './job.ts';
-import { newLinkMarker } from './keys.ts';
+import type { LinkRef } from '../intake/job.ts';
+import { newLinkMarker } from '../intake/keys.ts';
 
 /**
  * A CSMART record remembered for an outside entity. `pending`: a create is under way (or crashed);

@@ -1,8 +1,8 @@
 import { enrichJob, type EnrichmentReport } from '../enrichment/enrich-job.ts';
-import { DEFAULT_ENRICH_MODE } from '../enrichment/modes.ts';
+import { DEFAULT_ENRICH_MODE } from '../intake/enrich-modes.ts';
 import type { NipLookup } from '../enrichment/nip-lookup.ts';
 import { resolveMetaLeads, type ResolveLeadsDeps } from '../providers/meta/resolve-leads.ts';
-import type { DeliveryJob } from './job.ts';
+import type { DeliveryJob } from '../intake/job.ts';
 
 export type PrepareDeps = {
   lookup: NipLookup;

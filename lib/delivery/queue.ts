@@ -2,26 +2,11 @@ import {
   ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { QueueUnavailableError } from './errors.ts';
-import { encodeJob } from './job-codec.ts';
-import type { DeliveryJob } from './job.ts';
-import { messageDeduplicationId, messageGroupId } from './keys.ts';
+import { encodeJob } from '../intake/job-codec.ts';
+import type { DeliveryJob } from '../intake/job.ts';
+import { messageDeduplicationId, messageGroupId } from '../intake/keys.ts';
 
 type Sqs = Pick<SQSClient, 'send'>;
-
-/** Stores a job on the FIFO delivery queue. Fails with `QueueUnavailableError`: then nothing was accepted. */
-export async function enqueueJob(sqs: Sqs, queueUrl: string, job: DeliveryJob): Promise<void> {
-  try {
-    await sqs.send(new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: encodeJob(job),
-      MessageGroupId: messageGroupId(job.source, job.groupKey),
-      MessageDeduplicationId: messageDeduplicationId(job.source, job.dedupeKey),
-    }));
-  } catch (cause) {
-    throw new QueueUnavailableError('The delivery queue did not take the submission', { cause });
-  }
-}
 
 /** Parks a message in the DLQ with the reason, keeping its group; the caller then lets it leave the main queue. */
 export async function deadLetterMessage(sqs: Sqs, dlqUrl: string, record: SQSRecord, reason: { code: string; message: string }): Promise<void> {

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
-import { lookupQueueUrls, type QueueUrls } from './queue-urls.ts';
+import { lookupQueueUrls, type QueueUrls } from '../intake/queue-urls.ts';
 
 /** The names serverless.yml gives the stage's resources (`csmart-connect-<stage>-…`). */
 export function stageResourceNames(stage: string) {

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '../csmart/retry-policy.ts';
-import type { DeliveryJob } from './job.ts';
+import type { DeliveryJob } from '../intake/job.ts';
 
 /**
  * Seconds a message the worker hands back untried stays hidden: short, so its FIFO group is not held

@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { CsmartError } from '../csmart/errors.ts';
 import type { DeliveryOutcome } from './deliver.ts';
-import { DeliveryPoisonMessageError, DeliveryRecordDeletedError } from './errors.ts';
-import { parseJob } from './job-codec.ts';
-import type { DeliveryJob } from './job.ts';
-import { messageDeduplicationId } from './keys.ts';
+import { IntakeJobUnreadableError } from '../intake/errors.ts';
+import { DeliveryRecordDeletedError } from './errors.ts';
+import { parseJob } from '../intake/job-codec.ts';
+import type { DeliveryJob } from '../intake/job.ts';
+import { messageDeduplicationId } from '../intake/keys.ts';
 import { HAND_BACK_SECONDS } from './time-budget.ts';
 import type { LinkStore, SubmissionStatus } from './link-store.ts';
 
@@ -48,7 +49,7 @@ export function retryDelaySeconds(attempt: number, random: () => number = Math.r
 
 /** Failures that repeating cannot fix: CSMART refused the data, or the message is unreadable. */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof DeliveryPoisonMessageError || error instanceof DeliveryRecordDeletedError) return true;
+  if (error instanceof IntakeJobUnreadableError || error instanceof DeliveryRecordDeletedError) return true;
   // Errors that say so themselves (a fetched lead that can never become a client).
   if ((error as { transient?: unknown } | undefined)?.transient === false) return true;
   return error instanceof CsmartError && error.code === 'validation';
@@ -132,7 +133,7 @@ function statusOf(job: DeliveryJob, state: SubmissionStatus['state'], attempts: 
 
 /** Code and message of a failure; CSMART errors are already free of secrets, others are reduced to their class. */
 function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof CsmartError || error instanceof DeliveryPoisonMessageError || error instanceof DeliveryRecordDeletedError) return { code: error.code, message: error.message };
+  if (error instanceof CsmartError || error instanceof IntakeJobUnreadableError || error instanceof DeliveryRecordDeletedError) return { code: error.code, message: error.message };
   // Our own outside-call errors (Graph API) carry messages written without secrets.
   if (typeof (error as { transient?: unknown } | undefined)?.transient === 'boolean' && typeof (error as { code?: unknown }).code === 'string') {
     return { code: (error as { code: string }).code, message: (error as Error).message };

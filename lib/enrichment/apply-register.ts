@@ -1,6 +1,6 @@
 import type { SaveFields } from '../csmart/modules.ts';
 import { splitAddress } from './address.ts';
-import type { EnrichMode } from './modes.ts';
+import type { EnrichMode } from '../intake/enrich-modes.ts';
 import type { RegisterAnswer } from './vat-register.ts';
 
 type AccountFields = SaveFields<'Accounts'>;

@@ -1,6 +1,6 @@
-import type { AccountStep, DeliveryJob } from '../delivery/job.ts';
+import type { AccountStep, DeliveryJob } from '../intake/job.ts';
 import { applyRegisterAnswer } from './apply-register.ts';
-import { DEFAULT_ENRICH_MODE } from './modes.ts';
+import { DEFAULT_ENRICH_MODE } from '../intake/enrich-modes.ts';
 import type { LookupOutcome, NipLookup } from './nip-lookup.ts';
 
 export type EnrichmentReport = { nip: string; outcome: LookupOutcome['kind'] | 'cached'; detail?: string };

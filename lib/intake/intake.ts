@@ -1,5 +1,5 @@
-import { QueueUnavailableError } from '../delivery/errors.ts';
-import type { DeliveryJob, WorkPlan } from '../delivery/job.ts';
+import { IntakeQueueUnavailableError } from './errors.ts';
+import type { DeliveryJob, WorkPlan } from './job.ts';
 import { RefusalError } from '../errors/refusal.ts';
 import type { JobQueue } from './job-queue.ts';
 import { toJob } from './to-job.ts';
@@ -51,7 +51,7 @@ export function createIntake(deps: { queue: JobQueue; report: (event: IntakeEven
       try {
         await deps.queue.send(job, input.invokedFunctionArn);
       } catch (error) {
-        if (!(error instanceof QueueUnavailableError)) throw error;
+        if (!(error instanceof IntakeQueueUnavailableError)) throw error;
         deps.report({ type: 'not-stored', origin: input.origin, id: job.id, reason: error.message });
         throw new RefusalError('unavailable', 'unavailable', input.unavailableMessage, { retryAfterSeconds: 30, cause: error });
       }

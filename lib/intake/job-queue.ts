@@ -1,13 +1,14 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
-import { DeliverySettingsError, QueueUnavailableError } from '../delivery/errors.ts';
-import type { DeliveryJob } from '../delivery/job.ts';
-import { enqueueJob } from '../delivery/queue.ts';
-import { createQueueUrlResolver } from '../delivery/queue-urls.ts';
+import { IntakeQueueSettingsError, IntakeQueueUnavailableError } from './errors.ts';
+import { encodeJob } from './job-codec.ts';
+import type { DeliveryJob } from './job.ts';
+import { messageDeduplicationId, messageGroupId } from './keys.ts';
+import { createQueueUrlResolver } from './queue-urls.ts';
 
 /** Where accepted work is stored before it is acknowledged: the delivery queue. */
 export type JobQueue = {
-  /** Stores a job; fails with `QueueUnavailableError` when it could not be stored (nothing was accepted). */
+  /** Stores a job; fails with `IntakeQueueUnavailableError` when it could not be stored (nothing was accepted). */
   send(job: DeliveryJob, invokedFunctionArn: string | undefined): Promise<void>;
 };
 
@@ -22,10 +23,24 @@ export function createJobQueue(sqs: () => SQSClient, settings: Settings): JobQue
       try {
         ({ queueUrl } = await resolve(invokedFunctionArn));
       } catch (cause) {
-        if (cause instanceof DeliverySettingsError) throw cause;
-        throw new QueueUnavailableError('The delivery queue could not be found', { cause });
+        if (cause instanceof IntakeQueueSettingsError) throw cause;
+        throw new IntakeQueueUnavailableError('The delivery queue could not be found', { cause });
       }
       await enqueueJob(client, queueUrl, job);
     },
   };
+}
+
+/** Stores a job on the FIFO delivery queue. Fails with `IntakeQueueUnavailableError`: then nothing was accepted. */
+export async function enqueueJob(sqs: Pick<SQSClient, 'send'>, queueUrl: string, job: DeliveryJob): Promise<void> {
+  try {
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: encodeJob(job),
+      MessageGroupId: messageGroupId(job.source, job.groupKey),
+      MessageDeduplicationId: messageDeduplicationId(job.source, job.dedupeKey),
+    }));
+  } catch (cause) {
+    throw new IntakeQueueUnavailableError('The delivery queue did not take the submission', { cause });
+  }
 }

@@ -1,5 +1,5 @@
-import type { DeliveryJob, WorkPlan } from '../delivery/job.ts';
-import { bodyDedupeKey } from '../delivery/keys.ts';
+import type { DeliveryJob, WorkPlan } from '../intake/job.ts';
+import { bodyDedupeKey } from '../intake/keys.ts';
 import type { Intake } from '../intake/intake.ts';
 import type { FormConfig } from './form-store.ts';
 

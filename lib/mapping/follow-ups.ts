@@ -1,5 +1,5 @@
 import type { SaveFields } from '../csmart/modules.ts';
-import type { RecordStep } from '../delivery/job.ts';
+import type { RecordStep } from '../intake/job.ts';
 import { addDays, toWallClock } from '../time/wall-clock.ts';
 import { nextBusinessDay } from './business-days.ts';
 import type { OpportunityFollowUp, TaskFollowUp } from './form-settings.ts';

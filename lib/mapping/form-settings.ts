@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { MODULES } from '../csmart/modules.ts';
-import { DEFAULT_ENRICH_MODE, ENRICH_MODES } from '../enrichment/modes.ts';
+import { DEFAULT_ENRICH_MODE, ENRICH_MODES } from '../intake/enrich-modes.ts';
 import { FORM_PRESETS } from './presets.ts';
 import { HOLIDAY_CALENDARS } from './business-days.ts';
 import { FormSettingsError } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { Step, WorkPlan } from '../delivery/job.ts';
+import type { Step, WorkPlan } from '../intake/job.ts';
 import type { BodyFields } from './body-fields.ts';
 import { toWallClock } from '../time/wall-clock.ts';
 import { accountFieldsOf, accountNameOf } from './account-fields.ts';

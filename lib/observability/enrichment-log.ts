@@ -1,4 +1,4 @@
-import type { DeliveryJob } from '../delivery/job.ts';
+import type { DeliveryJob } from '../intake/job.ts';
 import type { EnrichmentReport } from '../enrichment/enrich-job.ts';
 import { logger } from './logger.ts';
 import { countEnrichment } from './metrics.ts';

@@ -1,4 +1,4 @@
-import type { WorkPlan } from '../delivery/job.ts';
+import type { WorkPlan } from '../intake/job.ts';
 import type { SettingsSchema, SourceSettings } from './shared/source-settings.ts';
 
 /** One inbound delivery as the HTTP function hands it over: header names lower-case, the body already base64-decoded. */

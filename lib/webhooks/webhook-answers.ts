@@ -1,4 +1,4 @@
-import type { DeliveryJob } from '../delivery/job.ts';
+import type { DeliveryJob } from '../intake/job.ts';
 import { empty, json, type HttpAnswer } from '../http/answers.ts';
 import type { IntakeEvent } from '../intake/intake.ts';
 import type { ProviderResult } from '../providers/index.ts';

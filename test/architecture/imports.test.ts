@@ -43,4 +43,22 @@ describe('the direction imports run', () => {
   it('keeps lib/ from importing the functions, benchmarks, scripts or tests built on it', () => {
     expect(crossings(['lib'], ['functions', 'bench', 'scripts', 'test'])).toEqual([]);
   });
+
+  it('runs one way through the layers of lib, top to bottom, never back up (docs/architecture.md)', () => {
+    // Folders on one row do not import each other.
+    const LAYERS = [
+      ['setup'], ['leads', 'webhooks'], ['http'], ['observability'], ['delivery', 'export'], ['providers'],
+      ['mapping', 'enrichment'], ['intake'], ['config'], ['csmart'], ['errors', 'time'],
+    ];
+    const layerOf = (folder: string) => LAYERS.findIndex((row) => row.includes(folder));
+    const folders = readdirSync(join(ROOT, 'lib'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(folders.filter((folder) => layerOf(folder) < 0), 'every folder of lib has its layer').toEqual([]);
+
+    const upward = sourceFiles('lib').flatMap((file) => {
+      const from = file.split('/')[1]!;
+      return importsOf(file).filter((target) => target.startsWith('lib/') && target.split('/')[1] !== from)
+        .filter((target) => layerOf(target.split('/')[1]!) <= layerOf(from)).map((target) => `${file} → ${target}`);
+    });
+    expect(upward).toEqual([]);
+  });
 });

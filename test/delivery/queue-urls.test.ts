@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readSettings } from '../../lib/config/settings.ts';
-import { createQueueUrlResolver, isLambdaArn } from '../../lib/delivery/queue-urls.ts';
+import { createQueueUrlResolver, isLambdaArn } from '../../lib/intake/queue-urls.ts';
 import { startLocalSqs, type LocalSqs } from '../support/local-sqs.ts';
 
 const QUEUE = 'csmart-connect-dev-deliveries.fifo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DeliverySettingsError, QueueUnavailableError } from '../../lib/delivery/errors.ts';
-import type { DeliveryJob, WorkPlan } from '../../lib/delivery/job.ts';
+import { IntakeQueueSettingsError, IntakeQueueUnavailableError } from '../../lib/intake/errors.ts';
+import type { DeliveryJob, WorkPlan } from '../../lib/intake/job.ts';
 import { RefusalError } from '../../lib/errors/refusal.ts';
 import { readConfiguredEntry } from '../../lib/intake/configured-entry.ts';
 import { createIntake, type IntakeEvent, type StoreInput } from '../../lib/intake/intake.ts';
@@ -39,7 +39,7 @@ describe('the intake core', () => {
   });
 
   it('answers a queue that did not take the job as unavailable (503, retry in 30 s), reporting it, never as accepted', async () => {
-    const { intake, events } = intakeWith(async () => { throw new QueueUnavailableError('The delivery queue did not take the submission'); });
+    const { intake, events } = intakeWith(async () => { throw new IntakeQueueUnavailableError('The delivery queue did not take the submission'); });
 
     const error = await intake.store(input({ origin: { source: 'calendly' }, unavailableMessage: 'please retry' })).catch((e: unknown) => e);
 
@@ -49,9 +49,9 @@ describe('the intake core', () => {
   });
 
   it('lets a missing queue setting through as our own failure, not the sender\'s', async () => {
-    const { intake, events } = intakeWith(async () => { throw new DeliverySettingsError('CSMART_QUEUE_NAME (or the queue\'s URL) is not set', 'CSMART_QUEUE_NAME'); });
+    const { intake, events } = intakeWith(async () => { throw new IntakeQueueSettingsError('CSMART_QUEUE_NAME (or the queue\'s URL) is not set', 'CSMART_QUEUE_NAME'); });
 
-    await expect(intake.store(input())).rejects.toBeInstanceOf(DeliverySettingsError);
+    await expect(intake.store(input())).rejects.toBeInstanceOf(IntakeQueueSettingsError);
     expect(events).toEqual([]);
   });
 });

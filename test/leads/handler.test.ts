@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leads as handler } from '../support/functions.ts';
-import type { DeliveryJob } from '../../lib/delivery/job.ts';
+import type { DeliveryJob } from '../../lib/intake/job.ts';
 import { formPost, httpEvent, jsonPost, multipartBody } from '../../emulators/lambda/http-events.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';

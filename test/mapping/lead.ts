@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { AccountStep, RecordStep, WorkPlan } from '../../lib/delivery/job.ts';
+import type { AccountStep, RecordStep, WorkPlan } from '../../lib/intake/job.ts';
 import type { BodyFields } from '../../lib/http/body.ts';
 import { InputValidationError, type FieldProblem } from '../../lib/errors/refusal.ts';
 import { errorAnswer } from '../../lib/http/error-answer.ts';

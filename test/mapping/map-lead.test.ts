@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { WorkPlan } from '../../lib/delivery/job.ts';
+import type { WorkPlan } from '../../lib/intake/job.ts';
 import { readBody } from '../../lib/http/body.ts';
 import { DEFAULT_FORM_SETTINGS, parseFormSettings } from '../../lib/mapping/form-settings.ts';
 import { mapLead } from '../../lib/mapping/map-lead.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WorkPlan } from '../../lib/delivery/job.ts';
+import type { WorkPlan } from '../../lib/intake/job.ts';
 import type { BodyFields } from '../../lib/http/body.ts';
 import { readBody } from '../../lib/http/body.ts';
 import { InputValidationError } from '../../lib/errors/refusal.ts';

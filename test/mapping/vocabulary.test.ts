@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkPlan } from '../../lib/delivery/job.ts';
+import type { WorkPlan } from '../../lib/intake/job.ts';
 import { DEFAULT_ALIASES, leadFieldOf } from '../../lib/mapping/aliases.ts';
 import { providerFor } from '../../lib/providers/index.ts';
 import { contextFor, planOf, request } from '../providers/support/context.ts';

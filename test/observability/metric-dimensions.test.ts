@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryJob } from '../../lib/delivery/job.ts';
+import type { DeliveryJob } from '../../lib/intake/job.ts';
 import type { ExportRunResult, ModuleResult } from '../../lib/export/run-export.ts';
 import { reportClientEvent } from '../../lib/observability/client-log.ts';
 import { reportWorkerEvent } from '../../lib/observability/delivery-log.ts';

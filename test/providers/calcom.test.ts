@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpErrorOf } from '../../lib/http/error-answer.ts';
-import type { RecordStep } from '../../lib/delivery/job.ts';
+import type { RecordStep } from '../../lib/intake/job.ts';
 import { WebhookSettingsError, WebhookSignatureError, providerFor } from '../../lib/providers/index.ts';
 import type { ProviderContext, ProviderResult } from '../../lib/providers/index.ts';
 import { eventBytes, eventJson } from './support/fixtures.ts';

@@ -1,4 +1,4 @@
-import type { LinkRef, RecordStep } from '../../delivery/job.ts';
+import type { LinkRef, RecordStep } from '../../intake/job.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
 import { firstText, joinLines, line, personName } from '../shared/description-lines.ts';

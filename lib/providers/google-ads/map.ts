@@ -1,4 +1,4 @@
-import type { WorkPlan } from '../../delivery/job.ts';
+import type { WorkPlan } from '../../intake/job.ts';
 import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import { mapAdLead } from '../shared/ad-lead.ts';

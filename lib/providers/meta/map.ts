@@ -1,4 +1,4 @@
-import type { RemoteLeads, WorkPlan } from '../../delivery/job.ts';
+import type { RemoteLeads, WorkPlan } from '../../intake/job.ts';
 import type { BodyFields } from '../../mapping/body-fields.ts';
 import type { LeadField } from '../../mapping/lead-fields.ts';
 import type { ProviderResult } from '../types.ts';

@@ -1,4 +1,4 @@
-import type { RemoteLeads, Step } from '../../delivery/job.ts';
+import type { RemoteLeads, Step } from '../../intake/job.ts';
 import { InputValidationError } from '../../errors/refusal.ts';
 import { MetaGraphUnavailableError, MetaLeadRejectedError } from './errors.ts';
 import { fetchLead, type GraphClientOptions } from './graph.ts';

@@ -1,4 +1,4 @@
-import type { WorkPlan } from '../../delivery/job.ts';
+import type { WorkPlan } from '../../intake/job.ts';
 import type { BodyFields } from '../../mapping/body-fields.ts';
 import { InputValidationError } from '../../errors/refusal.ts';
 import { aliasOf, fieldKeyOf, normaliseFieldName } from '../../mapping/aliases.ts';

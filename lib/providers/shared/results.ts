@@ -1,4 +1,4 @@
-import type { WorkPlan } from '../../delivery/job.ts';
+import type { WorkPlan } from '../../intake/job.ts';
 import type { ProviderResult } from '../types.ts';
 
 export function work(plan: WorkPlan): ProviderResult {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DEFAULT_ENRICH_MODE, ENRICH_MODES, type EnrichMode } from '../../enrichment/modes.ts';
+import { DEFAULT_ENRICH_MODE, ENRICH_MODES, type EnrichMode } from '../../intake/enrich-modes.ts';
 import { FormSettingsError } from '../../mapping/errors.ts';
 import { parseFormSettings } from '../../mapping/form-settings.ts';
 import type { TypeformTarget } from '../typeform/settings.ts';

@@ -1,4 +1,4 @@
-import type { RecordStep, WorkPlan } from '../../delivery/job.ts';
+import type { RecordStep, WorkPlan } from '../../intake/job.ts';
 import { joinLines, line } from '../shared/description-lines.ts';
 import { allDayEventFields, timedEventFields } from '../shared/event-times.ts';
 import { validNip } from '../../mapping/nip.ts';

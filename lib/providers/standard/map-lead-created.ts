@@ -1,4 +1,4 @@
-import type { AccountStep, WorkPlan } from '../../delivery/job.ts';
+import type { AccountStep, WorkPlan } from '../../intake/job.ts';
 import { InputValidationError, type FieldProblem } from '../../errors/refusal.ts';
 import { normaliseEmail } from '../../mapping/email.ts';
 import { accountPhoneOf } from '../../mapping/phone.ts';

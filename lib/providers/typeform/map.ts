@@ -1,4 +1,4 @@
-import type { AccountStep } from '../../delivery/job.ts';
+import type { AccountStep } from '../../intake/job.ts';
 import { InputValidationError } from '../../errors/refusal.ts';
 import type { FieldOf } from '../../csmart/modules.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';

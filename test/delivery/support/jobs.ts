@@ -1,4 +1,4 @@
-import type { DeliveryJob, LinkRef } from '../../../lib/delivery/job.ts';
+import type { DeliveryJob, LinkRef } from '../../../lib/intake/job.ts';
 
 /** A job of one record step, as a webhook mapper makes it; a fresh dedupe key each time. */
 export function recordJob(externalId: string, module: 'Events' | 'Opportunities', fields: Record<string, string>, extra: { aliases?: LinkRef[]; ifMissing?: 'create' | 'skip'; source?: string } = {}): DeliveryJob {

@@ -2,7 +2,7 @@ import { httpErrorOf } from '../../../lib/http/error-answer.ts';
 import type { HttpError } from '../../../lib/http/errors.ts';
 import { defaultSettings } from '../../../lib/providers/index.ts';
 import { registerSecret } from '../../support/log-scan.ts';
-import type { WorkPlan } from '../../../lib/delivery/job.ts';
+import type { WorkPlan } from '../../../lib/intake/job.ts';
 import type { ProviderContext, ProviderResult, SourceSettings, WebhookRequest } from '../../../lib/providers/index.ts';
 
 /** The clock of every provider test: 2026-03-12 16:00 UTC. */

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { ENRICH_MODES } from '../enrichment/modes.ts';
-import { DeliveryPoisonMessageError } from './errors.ts';
+import { ENRICH_MODES } from './enrich-modes.ts';
+import { IntakeJobUnreadableError } from './errors.ts';
 import type { DeliveryJob } from './job.ts';
 
 const text = v.string();
@@ -55,13 +55,13 @@ export function parseJob(body: string): DeliveryJob {
   try {
     data = JSON.parse(body);
   } catch {
-    throw new DeliveryPoisonMessageError('The message is not JSON');
+    throw new IntakeJobUnreadableError('The message is not JSON');
   }
   const result = v.safeParse(jobSchema, data);
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
-    throw new DeliveryPoisonMessageError(`The message is not a delivery job${path ? ` (at ${path})` : ''}`);
+    throw new IntakeJobUnreadableError(`The message is not a delivery job${path ? ` (at ${path})` : ''}`);
   }
   return result.output as DeliveryJob;
 }

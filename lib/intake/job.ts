@@ -1,5 +1,5 @@
 import type { SaveFields } from '../csmart/modules.ts';
-import type { EnrichMode } from '../enrichment/modes.ts';
+import type { EnrichMode } from './enrich-modes.ts';
 
 /**
  * The unit of work that travels from an HTTP function through the queue to the worker.
