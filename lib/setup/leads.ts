@@ -3,7 +3,7 @@ import type { Environment, Settings } from '../config/settings.ts';
 import type { Intake } from '../intake/intake.ts';
 import { createFormStore, type FormStore } from '../leads/form-store.ts';
 import { reportIntake } from '../observability/intake-log.ts';
-import { createQueueIntake, type IntakeParts } from './intake.ts';
+import { createQueueIntake, type IntakeParts } from './queue-intake.ts';
 
 export type LeadsSetup = {
   settings: Settings;

@@ -3,7 +3,7 @@ import type { Environment, Settings } from '../config/settings.ts';
 import type { Intake } from '../intake/intake.ts';
 import { reportIntake } from '../observability/intake-log.ts';
 import { createSourceStore, type SourceStore } from '../webhooks/source-store.ts';
-import { createQueueIntake, type IntakeParts } from './intake.ts';
+import { createQueueIntake, type IntakeParts } from './queue-intake.ts';
 
 export type WebhooksSetup = {
   settings: Settings;
