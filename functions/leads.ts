@@ -10,7 +10,7 @@ import { isSpam } from '../lib/leads/spam-check.ts';
 import { storeLead } from '../lib/leads/store-lead.ts';
 import { checkTurnstile } from '../lib/leads/turnstile-check.ts';
 import { mapLead } from '../lib/mapping/map-lead.ts';
-import { TURNSTILE_FIELD } from '../lib/mapping/turnstile.ts';
+import { TURNSTILE_FIELD } from '../lib/leads/turnstile.ts';
 import { createLeadsSetup, type LeadsSetup } from '../lib/setup/leads.ts';
 
 /** Lead forms are small; anything bigger is not a lead (a file upload, an attack). */

@@ -1,6 +1,6 @@
 import { RefusalError } from '../errors/refusal.ts';
 import type { IntakeEvent } from '../intake/intake.ts';
-import { isTurnstileHostAllowed, TURNSTILE_FIELD, verifyTurnstile } from '../mapping/turnstile.ts';
+import { isTurnstileHostAllowed, TURNSTILE_FIELD, verifyTurnstile } from './turnstile.ts';
 import type { FormConfig } from './form-store.ts';
 
 const FAILED = 'The anti-spam check failed. Please try again.';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTurnstileHostAllowed, turnstileIdempotencyKey, verifyTurnstile } from '../../lib/mapping/turnstile.ts';
+import { isTurnstileHostAllowed, turnstileIdempotencyKey, verifyTurnstile } from '../../lib/leads/turnstile.ts';
 import { registerSecret } from '../support/log-scan.ts';
 
 type Seen = { method: string; contentType: string | undefined; form: URLSearchParams };
