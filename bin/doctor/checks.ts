@@ -1,11 +1,10 @@
+// Each assumption of the integration, judged from what the doctor's probes saw: holds, does not hold, or unknown.
 import type { Settings } from '../../lib/config/settings.ts';
 import { createAuthErrorMatcher } from '../../lib/csmart/auth-pattern.ts';
 import { createErrorClassifier, type ErrorKind } from '../../lib/csmart/known-errors.ts';
 import { settingLine, type Check, type DoctorReport, type Setting } from './report.ts';
 import { guessFieldNames, type ModuleSurvey } from './survey.ts';
 import type { WriteFindings } from './write-probes.ts';
-
-/** Each assumption of the integration, judged from what the doctor's probes saw: holds, does not hold, or unknown. */
 
 const WRITE_HINT = 'run `csmart doctor --write --yes` to find out with test records';
 
