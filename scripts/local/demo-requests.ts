@@ -1,7 +1,6 @@
+// The requests the banner offers to copy: a JSON lead, and a Standard Webhooks lead.created signed with the demo secret.
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-
-/** The requests the banner offers to copy: a JSON lead, and a Standard Webhooks lead.created signed with the demo secret. */
 
 /** The demo source's Standard Webhooks secret in config/local/secrets.json: a public demo value for local use only. */
 export const DEMO_WEBHOOK_SOURCE = 'demo';

@@ -1,3 +1,4 @@
+// `serverless offline --stage local` as a child process: how it is started, known to be ready, and stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,8 +8,6 @@ import { LocalStackError } from './errors.ts';
 import { LOCAL_STAGE, type LocalStackOptions } from './options.ts';
 import type { StackPorts } from './ports.ts';
 import { signalGroup, stopProcessGroup } from './process-group.ts';
-
-/** `serverless offline --stage local` as a child process: how it is started, known to be ready, and stopped. */
 
 /** The line serverless-offline prints when its HTTP server accepts requests. */
 const READY_LINE = /Server ready: https?:\/\//;
