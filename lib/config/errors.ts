@@ -14,3 +14,17 @@ export class ParameterStoreUnavailableError extends CsmartError {
     this.parameters = parameters;
   }
 }
+
+/**
+ * A setting the function needs (its queues, its link table) is not set: our side is misconfigured, so no
+ * sender's input is at fault. Code `config`, like every configuration error; `setting` names the variable.
+ */
+export class ConfigSettingMissingError extends Error {
+  override name = 'ConfigSettingMissingError';
+  readonly code = 'config';
+  readonly setting: string;
+  constructor(message: string, setting: string) {
+    super(message);
+    this.setting = setting;
+  }
+}

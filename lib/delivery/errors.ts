@@ -11,15 +11,3 @@ export class DeliveryRecordDeletedError extends Error {
   readonly code = 'record_deleted';
   readonly transient = false;
 }
-
-/** A setting delivery needs (the queues, the link table) is missing: our side is misconfigured, so it is no one's input at fault. */
-export class DeliverySettingsError extends Error {
-  override name = 'DeliverySettingsError';
-  readonly code = 'config';
-  /** The environment variable to set. */
-  readonly setting: string;
-  constructor(message: string, setting: string) {
-    super(message);
-    this.setting = setting;
-  }
-}

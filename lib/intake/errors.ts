@@ -7,18 +7,6 @@ export class IntakeQueueUnavailableError extends Error {
   }
 }
 
-/** The delivery queue's name or URL is not set: our side is misconfigured, so no sender's input is at fault. */
-export class IntakeQueueSettingsError extends Error {
-  override name = 'IntakeQueueSettingsError';
-  readonly code = 'config';
-  /** The environment variable to set. */
-  readonly setting: string;
-  constructor(message: string, setting: string) {
-    super(message);
-    this.setting = setting;
-  }
-}
-
 /** A queue message that is not a delivery job we can read (a poison message): it can never succeed. */
 export class IntakeJobUnreadableError extends Error {
   override name = 'IntakeJobUnreadableError';

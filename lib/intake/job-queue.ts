@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
-import { IntakeQueueSettingsError, IntakeQueueUnavailableError } from './errors.ts';
+import { ConfigSettingMissingError } from '../config/errors.ts';
+import { IntakeQueueUnavailableError } from './errors.ts';
 import { encodeJob } from './job-codec.ts';
 import type { DeliveryJob } from './job.ts';
 import { messageDeduplicationId, messageGroupId } from './keys.ts';
@@ -23,7 +24,7 @@ export function createJobQueue(sqs: () => SQSClient, settings: Settings): JobQue
       try {
         ({ queueUrl } = await resolve(invokedFunctionArn));
       } catch (cause) {
-        if (cause instanceof IntakeQueueSettingsError) throw cause;
+        if (cause instanceof ConfigSettingMissingError) throw cause;
         throw new IntakeQueueUnavailableError('The delivery queue could not be found', { cause });
       }
       await enqueueJob(client, queueUrl, job);

@@ -1,6 +1,6 @@
 import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Settings } from '../config/settings.ts';
-import { IntakeQueueSettingsError } from './errors.ts';
+import { ConfigSettingMissingError } from '../config/errors.ts';
 
 export type QueueUrls = { queueUrl: string; dlqUrl: string };
 
@@ -64,5 +64,5 @@ export async function lookupQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Pi
 function named(url: string | undefined, name: string | undefined, variable: string): string {
   if (url) return url;
   if (name) return name;
-  throw new IntakeQueueSettingsError(`${variable} (or the queue's URL) is not set`, variable);
+  throw new ConfigSettingMissingError(`${variable} (or the queue's URL) is not set`, variable);
 }

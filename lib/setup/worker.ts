@@ -8,7 +8,7 @@ import type { CallEvent } from '../csmart/client.ts';
 import { DEFAULT_RETRY_POLICY } from '../csmart/retry-policy.ts';
 import { createAccountDirectory } from '../delivery/account-directory.ts';
 import { deliverJob } from '../delivery/deliver.ts';
-import { DeliverySettingsError } from '../delivery/errors.ts';
+import { ConfigSettingMissingError } from '../config/errors.ts';
 import { createLinkStore } from '../delivery/link-store.ts';
 import { guardEmptyLists } from '../delivery/list-guard.ts';
 import { needsPreparing, prepareJob, type PrepareDeps } from '../delivery/prepare-job.ts';
@@ -54,7 +54,7 @@ export type WorkerParts = WorkerReporters & {
 export function createWorkerSetup(env: Environment, parts: WorkerParts = {}): WorkerSetup {
   const config = parts.config ?? createConfigSources(env);
   const { settings } = config;
-  if (!settings.linkTable) throw new DeliverySettingsError('CSMART_LINK_TABLE is not set', 'CSMART_LINK_TABLE');
+  if (!settings.linkTable) throw new ConfigSettingMissingError('CSMART_LINK_TABLE is not set', 'CSMART_LINK_TABLE');
   const sqs = parts.sqs ?? lazy(() => new SQSClient({}));
   const dynamo = parts.dynamo ?? lazy(() => new DynamoDBClient({}));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntakeQueueSettingsError, IntakeQueueUnavailableError } from '../../lib/intake/errors.ts';
+import { ConfigSettingMissingError } from '../../lib/config/errors.ts';
+import { IntakeQueueUnavailableError } from '../../lib/intake/errors.ts';
 import type { DeliveryJob, WorkPlan } from '../../lib/intake/job.ts';
 import { RefusalError } from '../../lib/errors/refusal.ts';
 import { readConfiguredEntry } from '../../lib/intake/configured-entry.ts';
@@ -49,9 +50,9 @@ describe('the intake core', () => {
   });
 
   it('lets a missing queue setting through as our own failure, not the sender\'s', async () => {
-    const { intake, events } = intakeWith(async () => { throw new IntakeQueueSettingsError('CSMART_QUEUE_NAME (or the queue\'s URL) is not set', 'CSMART_QUEUE_NAME'); });
+    const { intake, events } = intakeWith(async () => { throw new ConfigSettingMissingError('CSMART_QUEUE_NAME (or the queue\'s URL) is not set', 'CSMART_QUEUE_NAME'); });
 
-    await expect(intake.store(input())).rejects.toBeInstanceOf(IntakeQueueSettingsError);
+    await expect(intake.store(input())).rejects.toBeInstanceOf(ConfigSettingMissingError);
     expect(events).toEqual([]);
   });
 });
