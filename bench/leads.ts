@@ -264,8 +264,8 @@ async function bundleSizesAndImportTimes(): Promise<void> {
  * 5. The accept path from a fresh process, as a cold start meets it: Node started, the leads bundle
  * (as serverless.yml builds it) loaded and its first lead answered — SSM and SQS on loopback — against
  * the same for an empty handler's bundle. Side by side: with BENCH_COLD_BEFORE=<git ref>, the leads bundle of
- * that commit (before a change, in the same run); the webhooks bundle (a signed Calendly booking); and the floors of the same two AWS calls with the SDK clients alone (default chain; static
- * credentials and region) and with two signed requests and no SDK. Wall time from spawn to the answer,
+ * that commit (before a change, in the same run); and the floors of the same two AWS calls with the SDK clients alone (default chain; static
+ * credentials and region) and with two signed requests and no SDK (node:http, and fetch). Wall time from spawn to the answer,
  * median of 9, alternating.
  */
 async function coldAcceptPath(): Promise<void> {
