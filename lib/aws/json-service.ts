@@ -78,7 +78,7 @@ export function createJsonService(options: JsonServiceOptions): JsonService {
           const answer = await attempt(operation, payload, endpoint);
           if (answer.status < 300) {
             quota.succeeded(retryCost);
-            return (answer.body ? JSON.parse(answer.body) : {}) as T;
+            return parseAnswer<T>(operation, answer.body);
           }
           failure = serviceError(answer, attempts);
         } catch (error) {
@@ -94,6 +94,20 @@ export function createJsonService(options: JsonServiceOptions): JsonService {
       }
     },
   };
+}
+
+/**
+ * A 2xx answer's JSON. A body that is not JSON fails without quoting it: `JSON.parse`'s own message holds a
+ * piece of the text, and an SSM answer holds decrypted values.
+ */
+function parseAnswer<T>(operation: string, body: string): T {
+  try {
+    return (body ? JSON.parse(body) : {}) as T;
+  } catch {
+    const error = new Error(`The answer to ${operation} is not JSON (${body.length} characters)`);
+    error.name = 'DeserializationError';
+    throw error;
+  }
 }
 
 /** The error of a non-2xx answer: its code from `x-amzn-query-error` (SQS), `__type` or `x-amzn-errortype`, as the SDK reads them. */

@@ -227,6 +227,19 @@ describe('the lean client requests, byte for byte', () => {
     expect(headerOf(request, 'content-type')).toBe('application/x-amz-json-1.0');
   });
 
+  it('fails on an answer that is not JSON without quoting it (an SSM answer holds decrypted values), and does not retry it', async () => {
+    recorder.answer = (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      // A proxy that mangled the quotes: JSON.parse's own message would quote the text around the fault.
+      res.end('{"Parameters":[{"Name":"/csmart/test/password","Value":hunter2-secret}]}');
+    };
+    const failure = await leanSsm(await leanEnv({ AWS_ENDPOINT_URL_SSM: recorder.endpoint })).getParameters({ Names: ['/csmart/test/password'], WithDecryption: true })
+      .then(() => new Error('answered'), (error: unknown) => error as Error);
+    expect(failure).toMatchObject({ name: 'DeserializationError' });
+    expect(`${failure.message} ${failure.stack}`).not.toContain('hunter2');
+    expect(recorder.seen).toHaveLength(1);
+  });
+
   it('refuses a SendMessage answer whose MD5 of the body differs, as the SDK does', async () => {
     recorder.answer = (_, res) => json(res, 200, { MessageId: 'm', MD5OfMessageBody: md5('something else') });
     const input = { QueueUrl: `${recorder.endpoint}/000000000000/${QUEUE}`, MessageBody: 'lead', MessageGroupId: 'g', MessageDeduplicationId: 'd' };
