@@ -263,18 +263,20 @@ async function bundleSizesAndImportTimes(): Promise<void> {
 /**
  * 5. The accept path from a fresh process, as a cold start meets it: Node started, the leads bundle
  * (as serverless.yml builds it) loaded and its first lead answered — SSM and SQS on loopback — against
- * the same for an empty handler's bundle. Side by side: the bundle as it was built before (`import()`
- * kept), and the floors of the same two AWS calls with the SDK clients alone (default chain; static
- * credentials and region) and with two signed requests and no SDK. Wall time from spawn to the answer,
+ * the same for an empty handler's bundle. Side by side: with BENCH_COLD_BEFORE=<git ref>, the leads bundle of
+ * that commit (before a change, in the same run); and the floors of the same two AWS calls with the SDK clients alone (default chain; static
+ * credentials and region) and with two signed requests and no SDK (node:http, and fetch). Wall time from spawn to the answer,
  * median of 9, alternating.
  */
 async function coldAcceptPath(): Promise<void> {
   const leads = await bundles.build('leads-cold', 'functions/leads.ts', 'bundled');
-  const before = await bundles.build('leads-cold-before', 'functions/leads.ts', 'bundled', { dynamicImport: true });
+  const beforeRef = process.env.BENCH_COLD_BEFORE;
+  const before = beforeRef ? await bundles.build('leads-cold-before', bundles.checkout(beforeRef, 'functions/leads.ts'), 'bundled') : undefined;
   const sdkCalls = await bundles.build('sdk-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
   const staticCalls = await bundles.build('sdk-static-calls-cold', bundles.sdkCallsEntry(`${BENCH_SSM_PREFIX}forms`,
     '{ region: process.env.AWS_REGION, credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!, sessionToken: process.env.AWS_SESSION_TOKEN } }'), 'bundled');
   const leanCalls = await bundles.build('lean-calls-cold', bundles.leanCallsEntry(`${BENCH_SSM_PREFIX}forms`), 'bundled');
+  const fetchCalls = await bundles.build('fetch-calls-cold', bundles.leanCallsEntry(`${BENCH_SSM_PREFIX}forms`, 'fetch'), 'bundled');
   const empty = await bundles.build('empty-cold', bundles.emptyEntry(), 'bundled');
   // Plain JavaScript, so no TypeScript loader is counted: load the bundle, answer one event, report.
   const runner = scratchModule(`import { createRequire } from 'node:module';
@@ -309,9 +311,9 @@ process.exit(0);
     return { wallMs, ...(JSON.parse(line) as Omit<Cold, 'wallMs'>) };
   };
   // Alternating, so the machine's drift hits all three alike.
-  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], staticCalls: [] as Cold[], leanCalls: [] as Cold[], empty: [] as Cold[] };
-  const files = { leads: leads.file, before: before.file, sdkCalls: sdkCalls.file, staticCalls: staticCalls.file, leanCalls: leanCalls.file, empty: empty.file };
-  const order = ['leads', 'before', 'sdkCalls', 'staticCalls', 'leanCalls', 'empty'] as const;
+  const runs = { leads: [] as Cold[], before: [] as Cold[], sdkCalls: [] as Cold[], staticCalls: [] as Cold[], leanCalls: [] as Cold[], fetchCalls: [] as Cold[], empty: [] as Cold[] };
+  const files = { leads: leads.file, before: before?.file ?? '', sdkCalls: sdkCalls.file, staticCalls: staticCalls.file, leanCalls: leanCalls.file, fetchCalls: fetchCalls.file, empty: empty.file };
+  const order = (['leads', 'before', 'sdkCalls', 'staticCalls', 'leanCalls', 'fetchCalls', 'empty'] as const).filter((which) => which !== 'before' || before);
   for (let i = 0; i < 9; i++) {
     const person = PEOPLE.coldStart + 5_000 + i;
     for (let k = 0; k < order.length; k++) {
@@ -328,9 +330,10 @@ process.exit(0);
   console.log(`  ${'bundle'.padEnd(42)}${'spawn → answer'.padEnd(18)}${'Node ready'.padEnd(12)}${'bundle load'.padEnd(13)}first lead`);
   console.log(`  ${''.padEnd(42)}${'ms'.padEnd(9)}${'× empty'.padEnd(9)}`);
   console.log(row('leads, as serverless.yml builds it', runs.leads));
-  console.log(row('leads, import() kept (before)', runs.before));
+  if (before) console.log(row(`leads at ${beforeRef} (before)`, runs.before));
   console.log(row('SDK clients alone, the same 2 calls', runs.sdkCalls));
   console.log(row('  … with static credentials and region', runs.staticCalls));
   console.log(row('signed requests alone, the same 2 calls', runs.leanCalls));
+  console.log(row('  … sent with fetch instead of node:http', runs.fetchCalls));
   console.log(row('empty handler', runs.empty));
 }

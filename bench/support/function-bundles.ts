@@ -1,13 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { bundle, scratchModule } from './measure.ts';
 
-/** The AWS SDK packages each function uses (what its IAM role and imports name). */
+/**
+ * The AWS SDK clients each function's bundle is measured against. SSM (every function) and SQS (leads, webhooks)
+ * go through the lean signed client (lib/aws), so the worker and export are measured against the clients they
+ * still bundle, and leads and webhooks against the two clients the lean one replaces.
+ */
 export const FUNCTION_SDK = {
   leads: ['sqs', 'ssm'],
   webhooks: ['sqs', 'ssm'],
-  worker: ['sqs', 'dynamodb', 'ssm'],
-  export: ['s3', 'lib-storage', 'eventbridge', 'ssm'],
+  worker: ['sqs', 'dynamodb'],
+  export: ['s3', 'lib-storage', 'eventbridge'],
 } as const;
 export type FunctionName = keyof typeof FUNCTION_SDK;
 export type SdkPart = (typeof FUNCTION_SDK)[FunctionName][number];
@@ -53,6 +58,17 @@ export class BundleFolder {
     return { file, bytes: built.bytes };
   }
 
+  /**
+   * A file of another commit, with the whole tree around it, extracted inside the project (so its imports find
+   * node_modules): to bundle the code as it was before a change, side by side in one run.
+   */
+  checkout(ref: string, entry: string): string {
+    const dir = mkdtempSync(join(process.cwd(), 'bench/.scratch-checkout-'));
+    this.#scratch.push(dir);
+    execFileSync('sh', ['-c', 'git archive "$1" functions lib | tar -x -C "$2"', 'sh', ref, dir]);
+    return join(dir, entry);
+  }
+
   /** An entry that only constructs the given SDK clients, as the baseline of a function's bundle. */
   sdkOnlyEntry(parts: readonly SdkPart[]): string {
     const sources = parts.map((part) => SDK_SOURCE[part]);
@@ -86,13 +102,25 @@ export const handler = async (event: { body?: string }) => {
   }
 
   /**
-   * The same two calls as `sdkCallsEntry`, each one signed request (SigV4 from `@smithy/signature-v4`, node:http, the
-   * services' JSON protocol, credentials from the environment as Lambda gives them): what a lean hot path would cost.
+   * The same two calls as `sdkCallsEntry`, each one signed request (SigV4 from `@smithy/signature-v4`, the services' JSON
+   * protocol, credentials from the environment as Lambda gives them), sent with node:http or with `fetch`: what a lean
+   * hot path costs at the least, and which transport costs less.
    */
-  leanCallsEntry(ssmPath: string): string {
+  leanCallsEntry(ssmPath: string, transport: 'http' | 'fetch' = 'http'): string {
+    const send = transport === 'http'
+      ? `new Promise((resolve, reject) => {
+    const req = request({ hostname: url.hostname, port: url.port, path: '/', method: 'POST', headers: signed.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  })`
+      : `fetch(url, { method: 'POST', headers: signed.headers, body: payload }).then(async (res) => ({ status: res.status, text: await res.text() }))`;
     const file = scratchModule(`import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { request } from 'node:http';
+${transport === 'http' ? "import { request } from 'node:http';" : ''}
 class Sha256 {
   #hash: Hash | Hmac;
   constructor(secret?: string | Uint8Array) { this.#hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
@@ -108,19 +136,9 @@ async function call(service: string, endpoint: string, target: string, version: 
   const signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
   const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: '/',
     headers: { host: url.host, 'content-type': 'application/x-amz-json-' + version, 'x-amz-target': target }, body: payload } as any);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname: url.hostname, port: url.port, path: '/', method: 'POST', headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 300) reject(new Error(target + ' ' + res.statusCode + ' ' + text.slice(0, 200)));
-        else resolve(JSON.parse(text));
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const { status, text } = (await ${send}) as { status: number; text: string };
+  if (status >= 300) throw new Error(target + ' ' + status + ' ' + text.slice(0, 200));
+  return JSON.parse(text);
 }
 export const handler = async (event: { body?: string }) => {
   const listing = await call('ssm', process.env.AWS_ENDPOINT_URL_SSM!, 'AmazonSSM.GetParametersByPath', '1.1', { Path: ${JSON.stringify(ssmPath)}, Recursive: false, WithDecryption: true, MaxResults: 10 });

@@ -3,9 +3,11 @@
  * SendMessage alone, in this process. Started with stdout on /dev/null, so the handler's log line and
  * metrics are really written (as on Lambda) without flooding the bench's output. Results go over IPC.
  */
-import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
+import type { SendMessageRequest } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createLeadsHandler } from '../../functions/leads.ts';
+import { awsApis } from '../../lib/aws/aws-apis.ts';
+import type { SqsApi } from '../../lib/aws/sqs-api.ts';
 import { createLeadsSetup } from '../../lib/setup/leads.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { fromParent, tellParent } from './child.ts';
@@ -33,16 +35,21 @@ const context = lambdaContext('leads');
 const jsonEvents = Array.from({ length: variants }, (_, i) => jsonLeadEvent(leadFields(i)));
 const formEvents = Array.from({ length: variants }, (_, i) => formLeadEvent(leadFields(variants + i)));
 
-// The exact SendMessage inputs the handler produced, captured once from the process's own client.
-const sent: SendMessageCommandInput[] = [];
-const sqs = new SQSClient({});
-// The function's own setup, given this client so the capture sees the handler's sends.
-const setup = createLeadsSetup(process.env, { sqs: () => sqs });
+// The exact SendMessage inputs the handler produced, captured once from the SQS the function uses
+// (the lean signed client under this environment, as on Lambda).
+const sent: SendMessageRequest[] = [];
+const sqs = awsApis(process.env).sqs;
+let capture = true;
+const capturing: SqsApi = {
+  ...sqs,
+  sendMessage: (input) => {
+    if (capture) sent.push(structuredClone(input));
+    return sqs.sendMessage(input);
+  },
+};
+// The function's own setup, given this SQS so the capture sees the handler's sends.
+const setup = createLeadsSetup(process.env, { sqs: () => capturing });
 const handler = createLeadsHandler(() => setup);
-sqs.middlewareStack.add((next, ctx) => async (args) => {
-  if (ctx.commandName === 'SendMessageCommand') sent.push(structuredClone(args.input as SendMessageCommandInput));
-  return next(args);
-}, { step: 'initialize', name: 'benchCaptureSendMessage' });
 
 const statuses = new Set<number>();
 const invoke = async (event: APIGatewayProxyEventV2) => {
@@ -51,12 +58,12 @@ const invoke = async (event: APIGatewayProxyEventV2) => {
 };
 
 for (const event of [...jsonEvents, ...formEvents]) await invoke(event);
-sqs.middlewareStack.remove('benchCaptureSendMessage');
+capture = false;
 if (sent.length !== 2 * variants) throw new Error(`expected ${2 * variants} SendMessage calls, saw ${sent.length} (answers: ${[...statuses].join(', ')})`);
 
-// Same client instance (same connection pool, same middleware) for the bare send: only our code differs.
+// Same client (same connection pool) for the bare send: only our code differs.
 let n = 0;
-const bare = async () => { await sqs.send(new SendMessageCommand(sent[n++ % sent.length]!)); };
+const bare = async () => { await sqs.sendMessage(sent[n++ % sent.length]!); };
 const viaJson = async () => invoke(jsonEvents[n++ % variants]!);
 const viaForm = async () => invoke(formEvents[n++ % variants]!);
 const batch = (one: () => Promise<void>) => async () => { for (let i = 0; i < perRound; i++) await one(); };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsApis } from '../aws/aws-apis.ts';
+import type { SsmApi } from '../aws/ssm-api.ts';
 import { createCredentialsSource, type CredentialsSource } from './credentials.ts';
 import { lazy } from './lazy.ts';
 import { createParameterCache, type ParameterCache } from './parameter-cache.ts';
@@ -30,15 +31,21 @@ export type ConfigSources = {
 };
 
 export type ConfigSourcesOptions = {
-  /** The SSM client; built on the first SSM call, so local credentials and files never build one. */
-  ssm?: () => Pick<SSMClient, 'send'>;
+  /**
+   * SSM, asked on the first SSM call (local credentials and files never ask). Default: the lean signed
+   * client when the environment allows it, else the SDK's client (`lib/aws/aws-apis.ts`).
+   */
+  ssm?: () => SsmApi;
 };
 
 /** Builds one function's configuration sources from its environment; fails here on a bad setting. */
 export function createConfigSources(env: Environment, options: ConfigSourcesOptions = {}): ConfigSources {
   const settings = readSettings(env);
-  const ssmClient = options.ssm ?? lazy(() => new SSMClient({}));
-  const ssm = { send: ((command: never) => ssmClient().send(command)) as Pick<SSMClient, 'send'>['send'] };
+  const ssmApi = options.ssm ?? lazy(() => awsApis(env).ssm);
+  const ssm: SsmApi = {
+    getParameters: (input) => ssmApi().getParameters(input),
+    getParametersByPath: (input) => ssmApi().getParametersByPath(input),
+  };
   const ttlMs = settings.configTtlSeconds * 1000;
   const parameters = createParameterCache({ ssm, ttlMs });
   const listings = new Map<ListedFolder, ParameterNames>();

@@ -1,9 +1,8 @@
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SsmApi } from '../aws/ssm-api.ts';
 import { ParameterStoreUnavailableError } from './errors.ts';
 
 export type ParameterCacheOptions = {
-  ssm: Pick<SSMClient, 'send'>;
+  ssm: Pick<SsmApi, 'getParameters'>;
   /** How long a fetched value (or a parameter found missing) is served before it is fetched again. */
   ttlMs: number;
   now?: () => number;
@@ -56,7 +55,7 @@ export function createParameterCache(options: ParameterCacheOptions): ParameterC
   async function fetchBatch(names: string[]): Promise<Outcome> {
     stats.calls += 1;
     try {
-      const answer = await ssm.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
+      const answer = await ssm.getParameters({ Names: names, WithDecryption: true });
       const expiresAt = now() + ttlMs;
       const found = new Map<string, string>();
       for (const parameter of answer.Parameters ?? []) {

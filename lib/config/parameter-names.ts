@@ -1,8 +1,7 @@
-import { GetParametersByPathCommand } from '@aws-sdk/client-ssm';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SsmApi } from '../aws/ssm-api.ts';
 
 export type ParameterNamesOptions = {
-  ssm: Pick<SSMClient, 'send'>;
+  ssm: Pick<SsmApi, 'getParametersByPath'>;
   /** The SSM path listed, without a trailing `/` (`/csmart/prod/forms`); only names directly under it are kept. */
   path: string;
   /** How long a listing is served before the next one. */
@@ -45,7 +44,7 @@ export function createParameterNames(options: ParameterNamesOptions): ParameterN
       let nextToken: string | undefined;
       do {
         stats.calls += 1;
-        const page = await ssm.send(new GetParametersByPathCommand({ Path: path, Recursive: false, WithDecryption: true, MaxResults: 10, NextToken: nextToken }));
+        const page = await ssm.getParametersByPath({ Path: path, Recursive: false, WithDecryption: true, MaxResults: 10, NextToken: nextToken });
         for (const parameter of page.Parameters ?? []) if (parameter.Name && parameter.Value !== undefined) found.set(parameter.Name, parameter.Value);
         nextToken = page.NextToken;
       } while (nextToken);

@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sdkSqs } from '../aws/sdk-sqs.ts';
 import type { Settings } from '../config/settings.ts';
 import { lookupQueueUrls, type QueueUrls } from '../intake/queue-urls.ts';
 
@@ -12,7 +13,7 @@ export function stageResourceNames(stage: string) {
  * Queue URLs for tools outside Lambda (the CLI): the configured URLs, else looked up by the
  * configured or the stage's default names with the caller's own AWS credentials and endpoint.
  */
-export async function lookupStageQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Settings): Promise<QueueUrls> {
+export async function lookupStageQueueUrls(sqs: SQSClient, settings: Settings): Promise<QueueUrls> {
   const names = stageResourceNames(settings.stage);
-  return lookupQueueUrls(sqs, settings, { queue: settings.queueName ?? names.queue, dlq: settings.dlqName ?? names.dlq });
+  return lookupQueueUrls(sdkSqs(sqs), settings, { queue: settings.queueName ?? names.queue, dlq: settings.dlqName ?? names.dlq });
 }

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsApi } from '../aws/sqs-api.ts';
 import type { Settings } from '../config/settings.ts';
 import { ConfigSettingMissingError } from '../config/errors.ts';
 import { IntakeQueueUnavailableError } from './errors.ts';
@@ -14,7 +14,7 @@ export type JobQueue = {
 };
 
 /** The delivery queue of these settings, its URL found once per setup (see `createQueueUrlResolver`). */
-export function createJobQueue(sqs: () => SQSClient, settings: Settings): JobQueue {
+export function createJobQueue(sqs: () => SqsApi, settings: Settings): JobQueue {
   let resolve: ReturnType<typeof createQueueUrlResolver> | undefined;
   return {
     async send(job, invokedFunctionArn) {
@@ -33,14 +33,14 @@ export function createJobQueue(sqs: () => SQSClient, settings: Settings): JobQue
 }
 
 /** Stores a job on the FIFO delivery queue. Fails with `IntakeQueueUnavailableError`: then nothing was accepted. */
-export async function enqueueJob(sqs: Pick<SQSClient, 'send'>, queueUrl: string, job: DeliveryJob): Promise<void> {
+export async function enqueueJob(sqs: Pick<SqsApi, 'sendMessage'>, queueUrl: string, job: DeliveryJob): Promise<void> {
   try {
-    await sqs.send(new SendMessageCommand({
+    await sqs.sendMessage({
       QueueUrl: queueUrl,
       MessageBody: encodeJob(job),
       MessageGroupId: messageGroupId(job.source, job.groupKey),
       MessageDeduplicationId: messageDeduplicationId(job.source, job.dedupeKey),
-    }));
+    });
   } catch (cause) {
     throw new IntakeQueueUnavailableError('The delivery queue did not take the submission', { cause });
   }

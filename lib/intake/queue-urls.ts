@@ -1,4 +1,4 @@
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SqsApi } from '../aws/sqs-api.ts';
 import type { Settings } from '../config/settings.ts';
 import { ConfigSettingMissingError } from '../config/errors.ts';
 
@@ -17,27 +17,19 @@ export function isLambdaArn(arn: string | undefined): arn is string {
 }
 
 /**
- * Whether SQS requests go to a configured endpoint: the client's `endpoint` option, or one the SDK
- * resolves itself from `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL` or a profile's `endpoint_url`.
- */
-export async function hasConfiguredSqsEndpoint(sqs: SQSClient): Promise<boolean> {
-  return sqs.config.isCustomEndpoint || (await sqs.config.serviceConfiguredEndpoint?.()) !== undefined;
-}
-
-/**
  * Where the functions' queues are. A configured URL wins. On AWS (a real function ARN, no endpoint
  * configured) the URL is built from the ARN, with no call. Anywhere else — an endpoint set through
  * `AWS_ENDPOINT_URL*` or a profile, or serverless offline's made-up ARN — the queue server is asked
- * with `GetQueueUrl`: the SDK sends to the host of the URL it is given, so a URL built for
- * amazonaws.com would bypass the configured endpoint, and only the server knows its own URL format.
+ * with `GetQueueUrl`: SQS clients (the SDK's and the lean one) send to the host of the URL they are given,
+ * so a URL built for amazonaws.com would bypass the configured endpoint, and only the server knows its own URL format.
  */
-export function createQueueUrlResolver(sqs: SQSClient, settings: Settings): (invokedFunctionArn: string | undefined) => Promise<QueueUrls> {
+export function createQueueUrlResolver(sqs: SqsApi, settings: Settings): (invokedFunctionArn: string | undefined) => Promise<QueueUrls> {
   let lookedUp: Promise<QueueUrls> | undefined;
   return async (invokedFunctionArn) => {
     if (settings.queueUrl && settings.dlqUrl) return { queueUrl: settings.queueUrl, dlqUrl: settings.dlqUrl };
     const queue = named(settings.queueUrl, settings.queueName, 'CSMART_QUEUE_NAME');
     const dlq = named(settings.dlqUrl, settings.dlqName, 'CSMART_DLQ_NAME');
-    if (isLambdaArn(invokedFunctionArn) && !(await hasConfiguredSqsEndpoint(sqs))) {
+    if (isLambdaArn(invokedFunctionArn) && !(await sqs.hasConfiguredEndpoint())) {
       return { queueUrl: settings.queueUrl ?? queueUrlFromName(queue, invokedFunctionArn), dlqUrl: settings.dlqUrl ?? queueUrlFromName(dlq, invokedFunctionArn) };
     }
     // Once per process; a failed lookup is asked again next time (the caller answers 503 meanwhile).
@@ -50,10 +42,10 @@ export function createQueueUrlResolver(sqs: SQSClient, settings: Settings): (inv
 }
 
 /** Asks the queue server for the URLs of the named queues (a configured URL is used as it is). */
-export async function lookupQueueUrls(sqs: Pick<SQSClient, 'send'>, settings: Pick<Settings, 'queueUrl' | 'dlqUrl'>, names: { queue: string; dlq: string }): Promise<QueueUrls> {
+export async function lookupQueueUrls(sqs: Pick<SqsApi, 'getQueueUrl'>, settings: Pick<Settings, 'queueUrl' | 'dlqUrl'>, names: { queue: string; dlq: string }): Promise<QueueUrls> {
   const url = async (given: string | undefined, name: string) => {
     if (given) return given;
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    const { QueueUrl } = await sqs.getQueueUrl({ QueueName: name });
     if (!QueueUrl) throw new Error(`GetQueueUrl answered no URL for ${name}`);
     return QueueUrl;
   };

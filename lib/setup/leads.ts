@@ -1,3 +1,4 @@
+import { awsApis } from '../aws/aws-apis.ts';
 import { createConfigSources, type ConfigSources } from '../config/config-sources.ts';
 import type { Environment, Settings } from '../config/settings.ts';
 import type { Intake } from '../intake/intake.ts';
@@ -14,11 +15,13 @@ export type LeadsSetup = {
 
 /** Everything the lead function uses, built once per execution environment from its environment. */
 export function createLeadsSetup(env: Environment, parts: IntakeParts & { config?: ConfigSources } = {}): LeadsSetup {
-  const config = parts.config ?? createConfigSources(env);
+  // SQS and SSM through the lean signed client where the environment allows (Lambda, npm start, offline), else the SDK.
+  const aws = awsApis(env);
+  const config = parts.config ?? createConfigSources(env, { ssm: () => aws.ssm });
   return {
     settings: config.settings,
     forms: createFormStore(config),
-    intake: createQueueIntake(config.settings, parts, reportIntake),
+    intake: createQueueIntake(config.settings, () => aws.sqs, parts, reportIntake),
     now: parts.now ?? (() => new Date()),
   };
 }

@@ -14,6 +14,7 @@ import { guardEmptyLists } from '../delivery/list-guard.ts';
 import { needsPreparing, prepareJob, type PrepareDeps } from '../delivery/prepare-job.ts';
 import { deadLetterMessage, postponeMessage } from '../delivery/queue.ts';
 import { createQueueUrlResolver } from '../intake/queue-urls.ts';
+import { sdkSqs } from '../aws/sdk-sqs.ts';
 import { deliveryReserveMs } from '../delivery/time-budget.ts';
 import type { WorkerDeps, WorkerEvent } from '../delivery/worker.ts';
 import type { EnrichmentReport } from '../enrichment/enrich-job.ts';
@@ -89,7 +90,7 @@ export function createWorkerSetup(env: Environment, parts: WorkerParts = {}): Wo
 
   return {
     async deps(context) {
-      queueUrls ??= createQueueUrlResolver(sqs(), settings);
+      queueUrls ??= createQueueUrlResolver(sdkSqs(sqs()), settings);
       const urls = await queueUrls(context.invokedFunctionArn);
       return {
         deliver,

@@ -8,6 +8,7 @@ import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
 import { registerSecret } from '../support/log-scan.ts';
 import { thrown } from '../support/thrown.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
+import { sdkSsm } from '../../lib/aws/sdk-ssm.ts';
 
 const settings = readSettings({ CSMART_STAGE: 'test', CSMART_API_URL: 'http://127.0.0.1:8787/app/api.php' });
 const PASSWORD = 'Zażółć-gęślą-jaźń-1';
@@ -114,7 +115,7 @@ describe('credentials from SSM', () => {
   });
 
   const sourceWith = (ttlMs = 300_000) =>
-    createCredentialsSource({ settings, env: {}, parameters: createParameterCache({ ssm: client, ttlMs, now }) });
+    createCredentialsSource({ settings, env: {}, parameters: createParameterCache({ ssm: sdkSsm(client), ttlMs, now }) });
 
   it('reads domain, email and password in exactly one GetParameters call', async () => {
     const credentials = await sourceWith()();

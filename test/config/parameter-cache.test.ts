@@ -4,6 +4,7 @@ import { ParameterStoreUnavailableError } from '../../lib/config/errors.ts';
 import { createParameterCache } from '../../lib/config/parameter-cache.ts';
 import { localSsmClient, startLocalSsm } from '../../emulators/ssm.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
+import { sdkSsm } from '../../lib/aws/sdk-ssm.ts';
 
 const TTL_MS = 60_000;
 const DOMAIN = '/csmart/test/domain';
@@ -29,7 +30,7 @@ describe('parameter cache', () => {
   });
 
   it('forgets made-up names once they expire, instead of growing without bound, and keeps real values', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     await cache.get([DOMAIN]);
     for (let i = 0; i < 60; i++) await cache.get(Array.from({ length: 10 }, (_, k) => `/csmart/test/forms/made-up-${i}-${k}`));
     expect(cache.size).toBe(601);
@@ -41,7 +42,7 @@ describe('parameter cache', () => {
   });
 
   it('fetches all names in one decrypted GetParameters call', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
 
     const values = await cache.get([DOMAIN, EMAIL, PASSWORD]);
 
@@ -52,7 +53,7 @@ describe('parameter cache', () => {
   });
 
   it('serves cached values without calling SSM until the TTL ends', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     await cache.get([DOMAIN, EMAIL]);
     ssm.params[DOMAIN] = 'rotated.csmart.pl';
 
@@ -67,7 +68,7 @@ describe('parameter cache', () => {
   });
 
   it('fetches only the names that are not fresh', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     await cache.get([DOMAIN]);
 
     await cache.get([DOMAIN, EMAIL]);
@@ -76,7 +77,7 @@ describe('parameter cache', () => {
   });
 
   it('shares one request between 50 concurrent callers', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
 
     const answers = await Promise.all(Array.from({ length: 50 }, () => cache.get([DOMAIN, EMAIL, PASSWORD])));
 
@@ -88,7 +89,7 @@ describe('parameter cache', () => {
   it('splits more than 10 names into batches of 10, the API limit', async () => {
     const names = Array.from({ length: 23 }, (_, i) => `/csmart/test/secrets/source-${i}`);
     for (const name of names) ssm.params[name] = `secret-${name}`;
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
 
     const values = await cache.get(names);
 
@@ -97,7 +98,7 @@ describe('parameter cache', () => {
   });
 
   it('leaves names SSM does not hold out of the answer, and remembers that for the TTL', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
 
     const values = await cache.get([DOMAIN, '/csmart/test/password-sha1']);
     await cache.get(['/csmart/test/password-sha1']);
@@ -111,7 +112,7 @@ describe('parameter cache', () => {
     process.on('unhandledRejection', unhandled);
     try {
       const onError = vi.fn();
-      const cache = createParameterCache({ ssm: localSsmClient(ssm.endpoint, { maxAttempts: 3 }), ttlMs: TTL_MS, now, onError });
+      const cache = createParameterCache({ ssm: sdkSsm(localSsmClient(ssm.endpoint, { maxAttempts: 3 })), ttlMs: TTL_MS, now, onError });
       await cache.get([DOMAIN, PASSWORD]);
       ssm.failAll(true);
       clock += TTL_MS + 1;
@@ -130,7 +131,7 @@ describe('parameter cache', () => {
   });
 
   it('waits a back-off after a failed refresh before asking SSM again, then recovers', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now, failureBackoffMs: 5_000 });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now, failureBackoffMs: 5_000 });
     await cache.get([DOMAIN]);
     ssm.failAll(true);
     clock += TTL_MS;
@@ -149,7 +150,7 @@ describe('parameter cache', () => {
   });
 
   it('rejects with an error naming the parameters when SSM is down on a cold start', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     ssm.failAll('throttling');
 
     const error: unknown = await cache.get([DOMAIN, PASSWORD]).catch((e: unknown) => e);
@@ -165,7 +166,7 @@ describe('parameter cache', () => {
   });
 
   it('does not cache a failure: the next call after a cold-start outage asks SSM again', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     ssm.failNext(1);
     await expect(cache.get([DOMAIN])).rejects.toBeInstanceOf(ParameterStoreUnavailableError);
 
@@ -176,7 +177,7 @@ describe('parameter cache', () => {
   });
 
   it('rejects every concurrent caller of a failed cold fetch, still with one request', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     ssm.failAll(true);
 
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => cache.get([DOMAIN])));
@@ -186,7 +187,7 @@ describe('parameter cache', () => {
   });
 
   it('never puts a parameter value into an error message', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: 0, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: 0, now });
     await cache.get([DOMAIN, EMAIL]);
     ssm.failAll(true);
 
@@ -204,7 +205,7 @@ describe('parameter cache', () => {
     const sdkError = Object.assign(new Error('Deserialization error: inspect the hidden field {error}.$response.'), {
       name: 'SyntaxError', $metadata: { httpStatusCode: 200 }, $response: { body: `{"Parameters":[{"Value":"${SECRET_VALUES[2]}"` },
     });
-    const cache = createParameterCache({ ssm: { send: () => Promise.reject(sdkError) } as unknown as SSMClient, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm({ send: () => Promise.reject(sdkError) } as unknown as SSMClient), ttlMs: TTL_MS, now });
 
     const error = (await cache.get([PASSWORD]).catch((e: unknown) => e)) as ParameterStoreUnavailableError;
 
@@ -213,7 +214,7 @@ describe('parameter cache', () => {
   });
 
   it('forgets everything on clear()', async () => {
-    const cache = createParameterCache({ ssm: client, ttlMs: TTL_MS, now });
+    const cache = createParameterCache({ ssm: sdkSsm(client), ttlMs: TTL_MS, now });
     await cache.get([DOMAIN]);
 
     cache.clear();

@@ -2,6 +2,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParameterNames } from '../../lib/config/parameter-names.ts';
 import { startLocalSsm, type LocalSsm } from '../../emulators/ssm.ts';
+import { sdkSsm } from '../../lib/aws/sdk-ssm.ts';
 
 // The local SSM server (the real SDK over HTTP on 127.0.0.1).
 const forms = Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`/csmart/qa/forms/form-${i}`, `{"n":${i}}`]));
@@ -22,7 +23,7 @@ describe('parameter listing per cache period', () => {
   });
 
   it('lists every name directly under the path, page by page, with decrypted values', async () => {
-    const names = createParameterNames({ ssm: client, path: '/csmart/qa/forms', ttlMs: 60_000 });
+    const names = createParameterNames({ ssm: sdkSsm(client), path: '/csmart/qa/forms', ttlMs: 60_000 });
 
     const listed = await names.get();
 
@@ -35,7 +36,7 @@ describe('parameter listing per cache period', () => {
 
   it('lists once per TTL however many callers ask, concurrently or not', async () => {
     let now = 0;
-    const names = createParameterNames({ ssm: client, path: '/csmart/qa/secrets', ttlMs: 1000, now: () => now });
+    const names = createParameterNames({ ssm: sdkSsm(client), path: '/csmart/qa/secrets', ttlMs: 1000, now: () => now });
 
     await Promise.all(Array.from({ length: 20 }, () => names.get()));
     for (let i = 0; i < 50; i++) await names.get();
@@ -47,7 +48,7 @@ describe('parameter listing per cache period', () => {
 
   it('keeps the last listing through an SSM failure, and has none to give before the first success', async () => {
     let now = 0;
-    const names = createParameterNames({ ssm: client, path: '/csmart/qa/secrets', ttlMs: 1000, failureBackoffMs: 500, now: () => now });
+    const names = createParameterNames({ ssm: sdkSsm(client), path: '/csmart/qa/secrets', ttlMs: 1000, failureBackoffMs: 500, now: () => now });
     ssm().failNext(1, 'throttling');
     expect(await names.get()).toBeUndefined();
     now = 500;

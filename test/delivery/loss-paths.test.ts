@@ -14,6 +14,7 @@ import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventJson } from '../providers/support/fixtures.ts';
 import { standardHeaders } from '../providers/support/signing.ts';
 import { recordJob, task } from './support/jobs.ts';
+import { sdkSqs } from '../../lib/aws/sdk-sqs.ts';
 
 /**
  * The paths by which the delivery made a second record, parked good work on the first try, or failed
@@ -35,7 +36,7 @@ const post = async (event: APIGatewayProxyEventV2) => {
   expect(answer.statusCode).toBe(202);
   return (JSON.parse(String(answer.body)) as { id: string }).id;
 };
-const enqueue = (job: DeliveryJob) => enqueueJob(stack.sqsClient, stack.queue().url, job);
+const enqueue = (job: DeliveryJob) => enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, job);
 /** Some time later: the worker's Accounts list (kept 30 s) is read again, as in a new execution environment. */
 const resetAccountCache = () => coldStart();
 const accounts = () => stack.sandbox.current.store.list('Accounts');

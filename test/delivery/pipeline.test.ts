@@ -11,6 +11,7 @@ import type { DeliveryJob } from '../../lib/intake/job.ts';
 import { jsonPost } from '../../emulators/lambda/http-events.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { useDeliveryStack } from '../support/stack.ts';
+import { sdkSqs } from '../../lib/aws/sdk-sqs.ts';
 
 const MAX_RECEIVE = 3;
 const stack = useDeliveryStack({ maxReceiveCount: MAX_RECEIVE });
@@ -120,17 +121,17 @@ describe('the delivery pipeline', () => {
 
   it('sends work CSMART refuses straight to the DLQ with CSMART\'s reason', async () => {
     const job = record('refused', 'Opportunities', { name: 'Zamówienie', account_id: '999999' });
-    await enqueueJob(stack.sqsClient, stack.queue().url, job);
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, job);
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
     expect(stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue).toMatch(/^validation: CSMART Opportunities\/Save refused: /);
     expect(await stack.links().getStatus(job.id)).toMatchObject({ state: 'dead-lettered', reason: expect.stringContaining('validation') });
   });
 
   it('frees the link of a create CSMART refused, so a later update of the same entity is not blocked', async () => {
-    await enqueueJob(stack.sqsClient, stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie', account_id: '999999' }));
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie', account_id: '999999' }));
     await stack.drain(worker);
     expect(stack.dlq().counts().total).toBe(1);
-    await enqueueJob(stack.sqsClient, stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie, poprawione' }));
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, record('order-1', 'Opportunities', { name: 'Zamówienie, poprawione' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.list('Opportunities')).toEqual([expect.objectContaining({ name: 'Zamówienie, poprawione' })]);
     expect(stack.dlq().counts().total).toBe(1);
@@ -138,7 +139,7 @@ describe('the delivery pipeline', () => {
 
   it('adds to an updated client\'s description instead of replacing what is there', async () => {
     const existing = stack.sandbox.current.store.put('Accounts', { name: 'Klient', email: 'stary@example.pl', description: 'Notatka handlowca' });
-    await enqueueJob(stack.sqsClient, stack.queue().url, account('stary@example.pl', { name: 'Klient', email: 'stary@example.pl', description: 'Zgoda RODO: tak' }));
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, account('stary@example.pl', { name: 'Klient', email: 'stary@example.pl', description: 'Zgoda RODO: tak' }));
     await stack.drain(worker);
     expect(stack.sandbox.current.store.get('Accounts', existing.id)?.description).toBe('Notatka handlowca\n\nZgoda RODO: tak');
   });
@@ -186,7 +187,7 @@ describe('the delivery pipeline', () => {
   });
 
   it('keeps a task whose NIP is not a CSMART client, with the NIP in its description', async () => {
-    await enqueueJob(stack.sqsClient, stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, task('unknown-nip', { name: 'Telefon', nip: '1111111111', description: 'Od partnera' }));
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ name: 'Telefon', description: expect.stringContaining('NIP: 1111111111') })]);
     expect(events()[0]?.nip).toBeUndefined();
@@ -211,16 +212,16 @@ describe('the delivery pipeline', () => {
     // The crashed attempt: it claimed the link and created the task, then stopped before linking it.
     const claim = await stack.links().claim({ source: 'test', externalId: 'crash' }, 'Events', job.id);
     stack.sandbox.current.store.put('Events', { name: 'Oddzwonić', description: markerLine(claim.link.marker) });
-    await enqueueJob(stack.sqsClient, stack.queue().url, job);
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, job);
     await stack.drain(worker);
     expect(events()).toHaveLength(1);
   });
 
   it('edits the record of an alias (a rescheduled booking) instead of creating another', async () => {
-    await enqueueJob(stack.sqsClient, stack.queue().url, task('booking-a', { name: 'Spotkanie', time_start: '10:00' }));
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, task('booking-a', { name: 'Spotkanie', time_start: '10:00' }));
     await stack.drain(worker);
     const moved = task('booking-b', { name: 'Spotkanie', time_start: '12:00' }, [{ source: 'test', externalId: 'booking-a' }]);
-    await enqueueJob(stack.sqsClient, stack.queue().url, moved);
+    await enqueueJob(sdkSqs(stack.sqsClient), stack.queue().url, moved);
     await stack.drain(worker);
     expect(events()).toEqual([expect.objectContaining({ time_start: '12:00' })]);
   });

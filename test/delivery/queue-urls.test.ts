@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readSettings } from '../../lib/config/settings.ts';
 import { createQueueUrlResolver, isLambdaArn } from '../../lib/intake/queue-urls.ts';
 import { startLocalSqs, type LocalSqs } from '../support/local-sqs.ts';
+import { sdkSqs } from '../../lib/aws/sdk-sqs.ts';
 
 const QUEUE = 'csmart-connect-dev-deliveries.fifo';
 const DLQ = 'csmart-connect-dev-deliveries-dlq.fifo';
@@ -42,7 +43,7 @@ afterEach(() => {
 function resolver(extra: Record<string, string> = {}) {
   const client = new SQSClient({});
   clients.push(client);
-  return createQueueUrlResolver(client, readSettings({ CSMART_QUEUE_NAME: QUEUE, CSMART_DLQ_NAME: DLQ, ...extra }));
+  return createQueueUrlResolver(sdkSqs(client), readSettings({ CSMART_QUEUE_NAME: QUEUE, CSMART_DLQ_NAME: DLQ, ...extra }));
 }
 
 describe('queue URLs', () => {
@@ -108,7 +109,7 @@ describe('queue URLs', () => {
 
   it('asks again after a failed lookup instead of remembering the failure', async () => {
     process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
-    const resolve = createQueueUrlResolver(new SQSClient({ maxAttempts: 1 }), readSettings({ CSMART_QUEUE_NAME: 'not-yet.fifo', CSMART_DLQ_NAME: DLQ }));
+    const resolve = createQueueUrlResolver(sdkSqs(new SQSClient({ maxAttempts: 1 })), readSettings({ CSMART_QUEUE_NAME: 'not-yet.fifo', CSMART_DLQ_NAME: DLQ }));
 
     const failed = await resolve(OFFLINE_ARN).catch((error: unknown) => error);
     sqs.createQueue('not-yet.fifo', { FifoQueue: 'true' });
