@@ -106,16 +106,23 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const where = { module, action };
     let response: Response;
     let body: string;
+    // A controller and a timer rather than AbortSignal.timeout(): that one builds a transferable signal and
+    // registers it for finalisation, ~10 µs of CPU per call against ~4 (bench/client); the timer is cleared
+    // once the body is read. The abort reason is the same TimeoutError either way.
+    const timeout = new AbortController();
+    const timer = setTimeout(abortForTimeout, timeoutMs, timeout);
     try {
       response = await doFetch(url, {
         method: 'POST',
         headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
         body: encodeForm(fields),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeout.signal,
       });
       body = await response.text();
+      clearTimeout(timer);
       await connectionReleased();
     } catch (error) {
+      clearTimeout(timer);
       throw networkError(error, where, timeoutMs);
     }
     const envelope = parseReply(body, { ...where, status: response.status, secrets });
@@ -287,6 +294,11 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, cr
     if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
   }
   return out;
+}
+
+/** What AbortSignal.timeout() aborts with: a DOMException named TimeoutError. */
+function abortForTimeout(controller: AbortController): void {
+  controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
 }
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
