@@ -10,7 +10,7 @@ import { syntheticAccount } from '../../sandbox/seed.ts';
 import { tellParent } from './child.ts';
 import { demoCredentials } from './csmart-list.ts';
 
-export type DirectoryMemoryResult = { type: 'result'; rssStart: number; rssPeak: number; rssAfter: number; heapStart: number; heapAfter: number; found: number };
+export type DirectoryMemoryResult = { type: 'result'; rssStart: number; rssPeak: number; rssAfter: number; heapStart: number; heapAfter: number; heapTotalStart: number; heapTotalAfter: number; arrayBuffersStart: number; arrayBuffersAfter: number; found: number };
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -19,18 +19,27 @@ const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(
 const client = createCsmartClient({ credentials: async () => demoCredentials(process.env.BENCH_SANDBOX_URL ?? '') });
 await client.login();
 gc();
-const rssStart = process.memoryUsage().rss;
-const heapStart = process.memoryUsage().heapUsed;
+const start = process.memoryUsage();
 const directory = createAccountDirectory({ client, ttlMs: 60_000 });
 const probe = syntheticAccount(1);
 let found = 0;
-if (await directory.find({ nip: String(probe.nip) })) found++;
-if (await directory.find({ email: String(probe.email) })) found++;
-if (await directory.byId('1')) found++;
+// BENCH_LIST_ONLY=1: the same streamed List read and dropped, nothing kept — the floor the directory builds on.
+const listOnly = process.env.BENCH_LIST_ONLY === '1';
+if (listOnly) {
+  for await (const batch of client.listStream('Accounts')) void batch;
+} else {
+  if (await directory.find({ nip: String(probe.nip) })) found++;
+  if (await directory.find({ email: String(probe.email) })) found++;
+  if (await directory.byId('1')) found++;
+}
 const rssPeak = kib('VmHWM');
 gc();
-const message: DirectoryMemoryResult = { type: 'result', rssStart, rssPeak, rssAfter: process.memoryUsage().rss, heapStart, heapAfter: process.memoryUsage().heapUsed, found };
+const after = process.memoryUsage();
+const message: DirectoryMemoryResult = {
+  type: 'result', rssStart: start.rss, rssPeak, rssAfter: after.rss, heapStart: start.heapUsed, heapAfter: after.heapUsed,
+  heapTotalStart: start.heapTotal, heapTotalAfter: after.heapTotal, arrayBuffersStart: start.arrayBuffers, arrayBuffersAfter: after.arrayBuffers, found,
+};
 // The directory must still be alive when measured.
-if (!(await directory.byId('1'))) throw new Error('the directory lost its clients');
+if (!listOnly && !(await directory.byId('1'))) throw new Error('the directory lost its clients');
 await tellParent(message);
 process.exit(0);

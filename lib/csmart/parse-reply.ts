@@ -13,7 +13,7 @@ type ReplyContext = { module: string; action: string; status: number; secrets: r
 export function parseReply(body: string, context: ReplyContext): Envelope {
   const { module, action, status, secrets } = context;
   const where = { module, action };
-  const text = body.replace(/^[\uFEFF\s]+/, '');
+  const text = withoutLead(body);
   if (text === '') {
     if (status >= 500) throw new CsmartUpstreamError(`CSMART ${module}/${action} answered HTTP ${status} with an empty body`, { ...where, status });
     throw new CsmartProtocolError(`CSMART ${module}/${action} answered with an empty body (HTTP ${status})`, where);
@@ -32,4 +32,15 @@ export function parseReply(body: string, context: ReplyContext): Envelope {
   const envelope = parsed as { error: unknown; data?: unknown };
   const error = envelope.error === null || envelope.error === undefined || envelope.error === false ? '' : String(envelope.error);
   return { error: error.trim(), data: envelope.data };
+}
+
+/**
+ * The body without BOMs and whitespace in front, as `/^[\uFEFF\s]+/` strips them: the first character is
+ * looked at before any regular expression runs, since nearly every reply starts with `{` or one BOM.
+ */
+function withoutLead(body: string): string {
+  const first = body.charCodeAt(0);
+  if (first === 0x7b) return body;
+  if (first === 0xfeff && body.charCodeAt(1) === 0x7b) return body.slice(1);
+  return body.replace(/^[\uFEFF\s]+/, '');
 }

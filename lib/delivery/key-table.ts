@@ -30,7 +30,8 @@ export class KeyTable {
 
   /** Stores (or replaces) the slot under `key`. */
   set(key: number, slot: number): void {
-    if ((this.#size + 1) * 2 > this.#keys.length) this.#grow();
+    // Grown at three quarters full: linear probing stays short, and the arrays stay a third smaller than at half.
+    if ((this.#size + 1) * 4 > this.#keys.length * 3) this.#grow();
     const stored = key + 1;
     const mask = this.#keys.length - 1;
     for (let at = KeyTable.#start(key, mask); ; at = (at + 1) & mask) {

@@ -4,6 +4,7 @@ import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
 import { KeyTable } from '../../lib/delivery/key-table.ts';
+import { PackedTexts } from '../../lib/delivery/packed-texts.ts';
 import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';
 import { CsmartUpstreamError } from '../../lib/csmart/errors.ts';
 
@@ -104,5 +105,32 @@ describe('account directory', () => {
     expect(keys.map((key) => table.get(key))).toEqual(keys.map((_, slot) => (slot === 7 ? 123_456 : slot)));
     expect(table.get(2 ** 53 - 2)).toBeUndefined();
     expect(table.get(99_999)).toBeUndefined();
+  });
+
+  it('packs texts as UTF-8 and gives them back: Polish letters, absent ones, long ones, across chunks', () => {
+    const texts = new PackedTexts();
+    const long = 'Ż'.repeat(300);
+    const huge = 'x'.repeat(1_500_000);
+    const groups: (string | undefined)[][] = [];
+    for (let i = 0; i < 60_000; i++) groups.push([String(i), i % 7 === 0 ? undefined : `Żółw ${i} sp. z o.o.`, i % 1000 === 0 ? long : `PL 526-025-${i}`]);
+    groups.push(['huge', huge, undefined], ['', '', '']);
+    const addresses = groups.map((group) => texts.add(group));
+    expect(addresses.map((address) => texts.get(address, 3))).toEqual(groups);
+    expect(texts.firstIs(addresses[42]!, '42')).toBe(true);
+    expect(texts.firstIs(addresses[42]!, '4')).toBe(false);
+    expect(texts.firstIs(addresses[42]!, '420')).toBe(false);
+    // More than one chunk was needed, and a text larger than a chunk got one of its own.
+    expect(texts.reservedBytes).toBeGreaterThan(3 * 1024 * 1024);
+  });
+
+  it('keeps a client listed again by id in one slot: the newest name, the NIP it had when the new one has none', async () => {
+    const { client } = streamingClient(function* () {
+      yield { id: '9', name: 'Stara', nip: '5260250274', email: 'stary@b.pl' };
+      yield { id: '9', name: 'Nowa', email: 'nowy@b.pl' };
+    });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect(await directory.byId('9')).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
+    expect(await directory.find({ email: 'stary@b.pl' })).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
+    expect(await directory.find({ nip: '5260250274' })).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * Short texts packed as UTF-8 into large buffers, each group of texts addressed by one number. A JS string
+ * costs a heap object of 16+ bytes plus two bytes per character once it holds a Polish letter; here a
+ * text costs its UTF-8 bytes and one length byte. The buffers are allocated once each, never grown or
+ * copied, so no freed block is left behind for the allocator to keep.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+/** A length byte: 0–252 the length itself; these three mark the rest. */
+const ABSENT = 253;
+const LONG = 254;
+
+export class PackedTexts {
+  readonly #chunks: Buffer[] = [];
+  #chunk: Buffer | undefined;
+  #used = 0;
+
+  /** Stores the texts together and returns their address (`undefined` entries come back as `undefined`). */
+  add(texts: readonly (string | undefined)[]): number {
+    let bytes = 0;
+    for (const text of texts) bytes += text === undefined ? 1 : Buffer.byteLength(text, 'utf8') + 5;
+    if (this.#chunk === undefined || this.#used + bytes > this.#chunk.length) {
+      this.#chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
+      this.#chunks.push(this.#chunk);
+      this.#used = 0;
+    }
+    const chunk = this.#chunk;
+    const address = (this.#chunks.length - 1) * CHUNK_BYTES * 4 + this.#used;
+    let at = this.#used;
+    for (const text of texts) {
+      if (text === undefined) {
+        chunk[at++] = ABSENT;
+        continue;
+      }
+      const length = Buffer.byteLength(text, 'utf8');
+      if (length < ABSENT) {
+        chunk[at++] = length;
+      } else {
+        chunk[at++] = LONG;
+        chunk.writeUInt32LE(length, at);
+        at += 4;
+      }
+      at += chunk.write(text, at, 'utf8');
+    }
+    this.#used = at;
+    // A chunk of its own for a text longer than a chunk: nothing else goes in after it.
+    if (chunk.length > CHUNK_BYTES) this.#chunk = undefined;
+    return address;
+  }
+
+  /** The `count` texts stored at `address`. */
+  get(address: number, count: number): (string | undefined)[] {
+    const chunk = this.#chunks[Math.floor(address / (CHUNK_BYTES * 4))]!;
+    let at = address % (CHUNK_BYTES * 4);
+    const out: (string | undefined)[] = [];
+    for (let i = 0; i < count; i++) {
+      let length = chunk[at++]!;
+      if (length === ABSENT) {
+        out.push(undefined);
+        continue;
+      }
+      if (length === LONG) {
+        length = chunk.readUInt32LE(at);
+        at += 4;
+      }
+      out.push(chunk.toString('utf8', at, at + length));
+      at += length;
+    }
+    return out;
+  }
+
+  /** Whether the first text stored at `address` is `text` (compared as bytes, without decoding). */
+  firstIs(address: number, text: string): boolean {
+    const chunk = this.#chunks[Math.floor(address / (CHUNK_BYTES * 4))]!;
+    let at = address % (CHUNK_BYTES * 4);
+    let length = chunk[at++]!;
+    if (length === ABSENT) return false;
+    if (length === LONG) {
+      length = chunk.readUInt32LE(at);
+      at += 4;
+    }
+    return length === Buffer.byteLength(text, 'utf8') && chunk.toString('utf8', at, at + length) === text;
+  }
+
+  /** Bytes reserved (for the bench). */
+  get reservedBytes(): number {
+    return this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  }
+}
