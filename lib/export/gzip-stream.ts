@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Transform, type Readable, type TransformOptions } from 'node:stream';
 import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
-import { GZIP_CHUNK_BYTES } from './constants.ts';
+import { GZIP_CHUNK_BYTES, GZIP_LEVEL } from './constants.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
 /** What was stored: the key, the gzipped size and SHA-256 (of the object as stored), and the text's size. */
@@ -37,7 +37,7 @@ export class ChunkedGzipWriter {
     // Room for a few chunks ahead: with zlib's 16 KB default every write would wait for 'drain', and
     // serialising would stop while the thread pool compresses instead of running beside it.
     // (zlib passes stream options through to its Transform; @types/node's ZlibOptions omits them.)
-    const zlibOptions: ZlibOptions & TransformOptions = { level: options.level ?? 6, chunkSize: GZIP_CHUNK_BYTES, writableHighWaterMark: 4 * this.#chunkBytes };
+    const zlibOptions: ZlibOptions & TransformOptions = { level: options.level ?? GZIP_LEVEL, chunkSize: GZIP_CHUNK_BYTES, writableHighWaterMark: 4 * this.#chunkBytes };
     this.#gzip = createGzip(zlibOptions);
     const tap = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
