@@ -15,14 +15,14 @@ import { createCsmartClient } from '../lib/csmart/client.ts';
 import type { CsmartRecord } from '../lib/csmart/modules.ts';
 import { ListRecordReader, type ListedRecord } from '../lib/csmart/list-stream.ts';
 import { csvHeader, csvRow } from '../lib/export/csv.ts';
-import { hashRecordLine } from '../lib/export/record-hash.ts';
 import { resolveChanges } from '../lib/export/changes.ts';
 import { DEFAULT_EXPORT_SETTINGS } from '../lib/export/constants.ts';
 import { diffSnapshots } from '../lib/export/diff.ts';
 import { describeFields } from '../lib/export/field-schema.ts';
 import { ChunkedGzipWriter } from '../lib/export/gzip-stream.ts';
 import { createLocalSnapshotStore } from '../lib/export/local-snapshot-store.ts';
-import { readNdjsonLines, writeNdjson, type RecordHashes } from '../lib/export/ndjson.ts';
+import { HashList } from '../lib/export/hash-list.ts';
+import { readNdjsonLines, writeNdjson } from '../lib/export/ndjson.ts';
 import { runExport } from '../lib/export/run-export.ts';
 import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../lib/export/snapshot-index.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
@@ -69,9 +69,10 @@ for (const { count, rounds } of SIZES) {
       reader: async () => { readListed(bytes); },
       // Each record's own bytes and a line feed, SHA-1 of the bytes: what the export writes (at its gzip level).
       ndjson: () => intoNullSink(async (writer) => {
-        for (const { bytes: line } of listed) {
+        const hashes = new HashList(64 * 1024);
+        for (const { record, bytes: line } of listed) {
           const waiting = writer.writeLineBytes(line);
-          hashRecordLine(line);
+          hashes.add(record.id, line);
           if (waiting) await waiting;
         }
       }),
@@ -94,7 +95,7 @@ for (const { count, rounds } of SIZES) {
         + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
     console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds):`);
     line('List reader (record bounds + JSON.parse each)', 'reader', '');
-    line('NDJSON writer (own bytes, SHA-1 per line, gzip)', 'ndjson', '; goal ≤ 0.75');
+    line('NDJSON writer (own bytes, SHA-1 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
     line('  before: JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
     line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
     line('whole runExport into a folder (List included)', 'run', '');
@@ -170,35 +171,39 @@ async function diffTime(records: readonly CsmartRecord[]): Promise<void> {
   const changed = records.map((record, i) => (i % 100 === 50 ? { ...record, city: `${String(record.city)} (zmiana)` } : record));
   const [previousNdjson, previous] = await gzippedNdjson(records);
   const current = await gzippedNdjson(changed).then(([, hashes]) => hashes);
-  const index: SnapshotIndex = { version: 1, module: 'Accounts', date: '2026-03-01', ndjson: 'prev.ndjson.gz', hash: 'sha1-base64url-of-ndjson-line', ...previous };
-  const encodedIndex = encodeSnapshotIndex(index).body;
+  const index: SnapshotIndex = { module: 'Accounts', date: '2026-03-01', ndjson: 'prev.ndjson.gz', records: previous };
+  const encodedIndex = encodeSnapshotIndex(index);
+  // The index as written before (gzipped JSON), which a night after the upgrade reads once.
+  const legacyIndex = gzipSync(JSON.stringify({ version: 1, ...index, records: undefined, ids: previous.allIds(), hashes: previous.allHashes() }), { level: 1 });
   const location = { bucket: 'bench', key: 'now.ndjson.gz' };
 
-  const samples = { decode: [] as number[], diff: [] as number[], read: [] as number[], resolve: [] as number[] };
+  const samples = { decode: [] as number[], legacy: [] as number[], diff: [] as number[], read: [] as number[], resolve: [] as number[] };
   let summary = '';
   for (let i = 0; i < 11; i++) {
     let decoded: SnapshotIndex | undefined;
     samples.decode.push(await wallOf(async () => { decoded = decodeSnapshotIndex(encodedIndex); }));
-    let diff = diffSnapshots(decoded, current);
-    samples.diff.push(await wallOf(async () => { diff = diffSnapshots(decoded, current); }));
+    samples.legacy.push(await wallOf(async () => { decodeSnapshotIndex(legacyIndex); }));
+    let diff = diffSnapshots(decoded?.records, current);
+    samples.diff.push(await wallOf(async () => { diff = diffSnapshots(decoded?.records, current); }));
     const lines = [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)];
     let previousRecords = new Map<number, CsmartRecord>();
     samples.read.push(await wallOf(async () => { previousRecords = await readNdjsonLines(Readable.from([previousNdjson]), lines); }));
     let resolved: ReturnType<typeof resolveChanges> | undefined;
     samples.resolve.push(await wallOf(async () => {
-      resolved = resolveChanges({ diff, records: changed, current, previous: decoded, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
+      resolved = resolveChanges({ diff, records: changed, current, previous: decoded?.records, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
     }));
     summary = `${resolved!.updated} updated, ${resolved!.created} created, ${resolved!.deleted} deleted, ${resolved!.unchanged} unchanged`;
   }
   const m = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)])) as Record<keyof typeof samples, number>;
   const total = m.decode + m.diff + m.read + m.resolve;
+  console.log(`  index of ${fmt(records.length)} records: ${(encodedIndex.length / 1024 / 1024).toFixed(1)} MB binary (read as views), vs ${(legacyIndex.length / 1024 / 1024).toFixed(1)} MB of gzipped JSON before`);
   console.log(`  diff of ${fmt(records.length)} records against a snapshot with 1% changed (${summary}; median of 11):`);
-  console.log(`    ${total.toFixed(0)} ms in all = index decode ${m.decode.toFixed(0)} ms + hash diff ${m.diff.toFixed(0)} ms`
+  console.log(`    ${total.toFixed(0)} ms in all = index decode ${m.decode.toFixed(1)} ms (the earlier JSON index: ${m.legacy.toFixed(0)} ms) + hash diff ${m.diff.toFixed(0)} ms`
     + ` + reading the previous versions from yesterday's NDJSON ${m.read.toFixed(0)} ms + changed fields ${m.resolve.toFixed(1)} ms`);
 }
 
 /** The gzipped NDJSON of the records and their hashes, as the export writes them. */
-async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer, RecordHashes]> {
+async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer, HashList]> {
   const writer = new ChunkedGzipWriter();
   const chunks: Buffer[] = [];
   writer.output.on('data', (chunk: Buffer) => chunks.push(chunk));

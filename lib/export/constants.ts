@@ -40,7 +40,7 @@ export const GZIP_LEVEL = 1;
  * Gzipped files are stored as `application/gzip` without `Content-Encoding`, so a download stays the
  * `.gz` file its name promises instead of being unpacked by the browser under a `.gz` name.
  */
-export const CONTENT_TYPES = { gzip: 'application/gzip', json: 'application/json' } as const;
+export const CONTENT_TYPES = { gzip: 'application/gzip', json: 'application/json', binary: 'application/octet-stream' } as const;
 
 /** Defaults of every export setting; the caller passes what it wants to change. */
 export const DEFAULT_EXPORT_SETTINGS = {

@@ -46,8 +46,8 @@ describe('NDJSON through chunked gzip', () => {
   it('hashes each line as written, in line order', async () => {
     const records = accounts(3);
     const { hashes } = await gzipNdjson(records);
-    expect(hashes.ids).toEqual(['1', '2', '3']);
-    expect(hashes.hashes).toEqual(records.map((r) => hashRecordLine(JSON.stringify(r))));
+    expect(hashes.allIds()).toEqual(['1', '2', '3']);
+    expect(hashes.allHashes()).toEqual(records.map((r) => hashRecordLine(JSON.stringify(r))));
   });
 
   it('waits for a slow reader instead of buffering the whole file, and fails the wait when the reader fails', async () => {

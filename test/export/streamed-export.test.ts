@@ -58,8 +58,8 @@ describe('export from a streamed List', () => {
       '',
     ]);
     const index = decodeSnapshotIndex((await store.get(keys.index))!)!;
-    expect(index.ids).toEqual(['1', '2']);
-    expect(index.hashes).toEqual(lines.slice(0, 2).map((line) => hash('sha1', line, 'base64url')));
+    expect(index.records.allIds()).toEqual(['1', '2']);
+    expect(index.records.allHashes()).toEqual(lines.slice(0, 2).map((line) => hash('sha1', line, 'base64url')));
     expect(gunzipText(await store.get(keys.csv))).toBe('\uFEFFid,name,www\r\n1,Żółta Łódź,https://zolta.pl\r\n2,Geś,\r\n');
   });
 
