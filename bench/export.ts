@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzip, gzipSync } from 'node:zlib';
 import { createCsmartClient } from '../lib/csmart/client.ts';
 import type { CsmartRecord } from '../lib/csmart/modules.ts';
@@ -33,6 +35,9 @@ import { startSandboxProcess } from './support/sandbox-process.ts';
 import { alternatingRounds, wallOf } from './support/timing.ts';
 
 const gzipAsync = promisify(gzip);
+// A full GC before each contender (untimed): each pays for its own garbage, not for what the one before left.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -88,12 +93,12 @@ for (const { count, rounds } of SIZES) {
       run: nightlyRun,
     };
     for (const warm of Object.values(contenders)) await warm();
-    const r = await alternatingRounds(rounds, 'parse+gzip', contenders);
+    const r = await alternatingRounds(rounds, 'parse+gzip', contenders, { settle: collectGarbage });
     const base = r['parse+gzip'];
     const line = (label: string, key: keyof typeof contenders, goal: string) =>
       console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
         + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
-    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds):`);
+    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
     line('List reader (record bounds + JSON.parse each)', 'reader', '');
     line('NDJSON writer (own bytes, SHA-1 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
     line('  before: JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
