@@ -6,7 +6,7 @@ import type { ChunkedGzipWriter } from './gzip-stream.ts';
 export const UTF8_BOM = '\uFEFF';
 const CRLF = '\r\n';
 const QUOTE = /"/g;
-/** V8's compiled regex finds these faster than a char-code loop in JavaScript (measured: 0.3×). */
+/** V8's compiled regex finds these faster than a char-code loop in JavaScript (the loop measured 3× slower). */
 const NEEDS_QUOTES = /[",\r\n]/;
 const PLAIN_NUMBER = /^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$/;
 
