@@ -10,18 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { gzip, gzipSync } from 'node:zlib';
 import { createCsmartClient } from '../lib/csmart/client.ts';
 import type { CsmartRecord } from '../lib/csmart/modules.ts';
 import { ListRecordReader, type ListedRecord } from '../lib/csmart/list-stream.ts';
 import { csvHeader, csvRow } from '../lib/export/csv.ts';
-import { hashRecordLine } from '../lib/export/record-hash.ts';
 import { resolveChanges } from '../lib/export/changes.ts';
+import { DEFAULT_EXPORT_SETTINGS } from '../lib/export/constants.ts';
 import { diffSnapshots } from '../lib/export/diff.ts';
 import { describeFields } from '../lib/export/field-schema.ts';
 import { ChunkedGzipWriter } from '../lib/export/gzip-stream.ts';
 import { createLocalSnapshotStore } from '../lib/export/local-snapshot-store.ts';
-import { readNdjsonLines, writeNdjson, type RecordHashes } from '../lib/export/ndjson.ts';
+import { HashList } from '../lib/export/hash-list.ts';
+import { readNdjsonLines, writeNdjson } from '../lib/export/ndjson.ts';
 import { runExport } from '../lib/export/run-export.ts';
 import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../lib/export/snapshot-index.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
@@ -32,6 +35,9 @@ import { startSandboxProcess } from './support/sandbox-process.ts';
 import { alternatingRounds, wallOf } from './support/timing.ts';
 
 const gzipAsync = promisify(gzip);
+// A full GC before each contender (untimed): each pays for its own garbage, not for what the one before left.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -48,6 +54,7 @@ for (const { count, rounds } of SIZES) {
     const records = listed.map((l) => l.record);
     const fields = describeFields(records).map((field) => field.name);
     console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
+    if (count === SIZES[0].count) gzipLevels(listed, fields);
 
     const client = createCsmartClient({ credentials: async () => demoCredentials(sandbox.url) });
     const store = createLocalSnapshotStore(dir);
@@ -58,6 +65,13 @@ for (const { count, rounds } of SIZES) {
       const run = await runExport({ modules: ['Accounts'], listStream: (module) => client.listStream(module), store, date, domain: 'bench', now: () => new Date() });
       if (run.results[0]?.status !== 'ok') throw new Error(`the export failed: ${JSON.stringify(run.results[0]?.error)}`);
     };
+    const writeCsvRows = async (writer: ChunkedGzipWriter) => {
+      writer.write(csvHeader(fields));
+      for (const record of records) {
+        const waiting = writer.write(csvRow(record, fields));
+        if (waiting) await waiting;
+      }
+    };
     const contenders = {
       // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
       'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
@@ -65,36 +79,43 @@ for (const { count, rounds } of SIZES) {
       'fetch+parse+gzip': async () => { const answer = await fetchListBytes(sandbox.url, 'Accounts'); JSON.parse(withoutBom(answer.toString('utf8'))); await gzipAsync(answer); },
       // The List reader alone: each record's bounds found, its bytes given to JSON.parse.
       reader: async () => { readListed(bytes); },
-      // Each record's own bytes and a line feed, SHA-1 of the bytes: what the export writes.
+      // Each record's own bytes and a line feed, SHA-1 of the bytes: what the export writes (at its gzip level).
       ndjson: () => intoNullSink(async (writer) => {
-        for (const { bytes: line } of listed) {
+        const hashes = new HashList(64 * 1024);
+        for (const { record, bytes: line } of listed) {
           const waiting = writer.writeLineBytes(line);
-          hashRecordLine(line);
+          hashes.add(record.id, line);
           if (waiting) await waiting;
         }
       }),
+      // The same at zlib's default level 6, as the export wrote before (for comparison).
+      ndjson6: () => intoNullSink(async (writer) => {
+        const hashes = new HashList(64 * 1024);
+        for (const { record, bytes: line } of listed) {
+          const waiting = writer.writeLineBytes(line);
+          hashes.add(record.id, line);
+          if (waiting) await waiting;
+        }
+      }, 6),
       // Yesterday's writer: JSON.stringify per record and SHA-1 of the text (for comparison).
       restringified: () => intoNullSink((writer) => writeNdjson(records, writer)),
-      csv: () => intoNullSink(async (writer) => {
-        writer.write(csvHeader(fields));
-        for (const record of records) {
-          const waiting = writer.write(csvRow(record, fields));
-          if (waiting) await waiting;
-        }
-      }),
+      csv: () => intoNullSink(writeCsvRows),
+      csv6: () => intoNullSink(writeCsvRows, 6),
       run: nightlyRun,
     };
     for (const warm of Object.values(contenders)) await warm();
-    const r = await alternatingRounds(rounds, 'parse+gzip', contenders);
+    const r = await alternatingRounds(rounds, 'parse+gzip', contenders, { settle: collectGarbage });
     const base = r['parse+gzip'];
     const line = (label: string, key: keyof typeof contenders, goal: string) =>
       console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
         + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
-    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds):`);
+    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
     line('List reader (record bounds + JSON.parse each)', 'reader', '');
-    line('NDJSON writer (own bytes, SHA-1 per line, gzip)', 'ndjson', '; goal ≤ 0.75');
-    line('  before: JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
+    line('NDJSON writer (own bytes, SHA-1 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
+    line('  the same at gzip level 6 (before)', 'ndjson6', '');
+    line('  JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
     line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
+    line('  the same at gzip level 6 (before)', 'csv6', '');
     line('whole runExport into a folder (List included)', 'run', '');
     const whole = r['fetch+parse+gzip'];
     console.log(`    ${'whole runExport vs fetch + JSON.parse + gzip'.padEnd(50)}${(r.run.ms / whole.ms).toFixed(2)}× wall (${r.run.ms.toFixed(0)} vs ${whole.ms.toFixed(0)} ms), `
@@ -103,10 +124,13 @@ for (const { count, rounds } of SIZES) {
     console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
     // V8 sizes its heap from the memory it may use: on this 24 GB machine garbage piles up far longer
     // than in a 1,024 MB function; a 256 MB heap shows what the export really holds.
-    for (const heapMb of [undefined, 256]) {
-      const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day++).padStart(2, '0')}`, heapMb);
+    // V8's young generation (two semi-spaces of up to 16 MB) holds the streamed answer's short-lived garbage;
+    // `--max-semi-space-size=4` (NODE_OPTIONS) caps it, at the price of more frequent scavenges.
+    for (const [heapMb, semiMb] of [[undefined, undefined], [256, undefined], [undefined, 4]] as const) {
+      const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day++).padStart(2, '0')}`, heapMb, semiMb);
       const growth = memory.rssPeak - memory.rssStart;
-      console.log(`    ${heapMb ? `with a ${heapMb} MB heap` : "with V8's default heap"}: RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}× (in ${(memory.ms / 1000).toFixed(1)} s);`
+      const label = heapMb ? `with a ${heapMb} MB heap` : semiMb ? `with ${semiMb} MB semi-spaces` : "with V8's default heap";
+      console.log(`    ${label}: RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}× (in ${(memory.ms / 1000).toFixed(1)} s);`
         + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${((memory.heapPeak - memory.heapStart) / bytes.length).toFixed(2)}×`);
     }
 
@@ -126,19 +150,31 @@ function readListed(bytes: Buffer): ListedRecord[] {
   return out;
 }
 
-/** Writes through a ChunkedGzipWriter whose gzipped output is read and dropped. */
-async function intoNullSink(write: (writer: ChunkedGzipWriter) => Promise<unknown>): Promise<void> {
-  const writer = new ChunkedGzipWriter();
+/** The size cost of the export's gzip level (zlib's fastest) against the default level 6, for the NDJSON and the CSV. */
+function gzipLevels(listed: readonly ListedRecord[], fields: readonly string[]): void {
+  const ndjson = Buffer.concat(listed.flatMap(({ bytes }) => [bytes, Buffer.from('\n')]));
+  const csv = Buffer.from(csvHeader(fields) + listed.map(({ record }) => csvRow(record, fields)).join(''));
+  const sizes = (data: Buffer) => {
+    const fast = gzipSync(data, { level: DEFAULT_EXPORT_SETTINGS.gzipLevel }).length;
+    const normal = gzipSync(data, { level: 6 }).length;
+    return `${mb(fast)} vs ${mb(normal)} (+${((fast / normal - 1) * 100).toFixed(0)}%)`;
+  };
+  console.log(`  gzipped at the export's level ${DEFAULT_EXPORT_SETTINGS.gzipLevel} vs zlib's default 6: NDJSON ${sizes(ndjson)}, CSV ${sizes(csv)}`);
+}
+
+/** Writes through a ChunkedGzipWriter (at the export's gzip level) whose gzipped output is read and dropped. */
+async function intoNullSink(write: (writer: ChunkedGzipWriter) => Promise<unknown>, level: number = DEFAULT_EXPORT_SETTINGS.gzipLevel): Promise<void> {
+  const writer = new ChunkedGzipWriter({ level });
   writer.output.resume();
   await write(writer);
   await writer.end();
 }
 
 /** One nightly export's memory, in a fresh process per size so the figures are clean. */
-async function exportMemory(endpoint: string, dir: string, date: string, heapMb?: number): Promise<ExportMemoryResult> {
+async function exportMemory(endpoint: string, dir: string, date: string, heapMb?: number, semiSpaceMb?: number): Promise<ExportMemoryResult> {
   const child = startBenchChild('bench/support/export-memory.ts', {
     env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_DATE: date },
-    execArgv: ['--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])], stdout: 'inherit',
+    execArgv: ['--expose-gc', ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), ...(semiSpaceMb ? [`--max-semi-space-size=${semiSpaceMb}`] : [])], stdout: 'inherit',
   });
   try {
     return await child.next<ExportMemoryResult & ChildMessage>('result');
@@ -156,35 +192,39 @@ async function diffTime(records: readonly CsmartRecord[]): Promise<void> {
   const changed = records.map((record, i) => (i % 100 === 50 ? { ...record, city: `${String(record.city)} (zmiana)` } : record));
   const [previousNdjson, previous] = await gzippedNdjson(records);
   const current = await gzippedNdjson(changed).then(([, hashes]) => hashes);
-  const index: SnapshotIndex = { version: 1, module: 'Accounts', date: '2026-03-01', ndjson: 'prev.ndjson.gz', hash: 'sha1-base64url-of-ndjson-line', ...previous };
-  const encodedIndex = encodeSnapshotIndex(index).body;
+  const index: SnapshotIndex = { module: 'Accounts', date: '2026-03-01', ndjson: 'prev.ndjson.gz', records: previous };
+  const encodedIndex = encodeSnapshotIndex(index);
+  // The index as written before (gzipped JSON), which a night after the upgrade reads once.
+  const legacyIndex = gzipSync(JSON.stringify({ version: 1, ...index, records: undefined, ids: previous.allIds(), hashes: previous.allHashes() }), { level: 1 });
   const location = { bucket: 'bench', key: 'now.ndjson.gz' };
 
-  const samples = { decode: [] as number[], diff: [] as number[], read: [] as number[], resolve: [] as number[] };
+  const samples = { decode: [] as number[], legacy: [] as number[], diff: [] as number[], read: [] as number[], resolve: [] as number[] };
   let summary = '';
   for (let i = 0; i < 11; i++) {
     let decoded: SnapshotIndex | undefined;
     samples.decode.push(await wallOf(async () => { decoded = decodeSnapshotIndex(encodedIndex); }));
-    let diff = diffSnapshots(decoded, current);
-    samples.diff.push(await wallOf(async () => { diff = diffSnapshots(decoded, current); }));
+    samples.legacy.push(await wallOf(async () => { decodeSnapshotIndex(legacyIndex); }));
+    let diff = diffSnapshots(decoded?.records, current);
+    samples.diff.push(await wallOf(async () => { diff = diffSnapshots(decoded?.records, current); }));
     const lines = [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)];
     let previousRecords = new Map<number, CsmartRecord>();
     samples.read.push(await wallOf(async () => { previousRecords = await readNdjsonLines(Readable.from([previousNdjson]), lines); }));
     let resolved: ReturnType<typeof resolveChanges> | undefined;
     samples.resolve.push(await wallOf(async () => {
-      resolved = resolveChanges({ diff, records: changed, current, previous: decoded, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
+      resolved = resolveChanges({ diff, records: changed, current, previous: decoded?.records, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
     }));
     summary = `${resolved!.updated} updated, ${resolved!.created} created, ${resolved!.deleted} deleted, ${resolved!.unchanged} unchanged`;
   }
   const m = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)])) as Record<keyof typeof samples, number>;
   const total = m.decode + m.diff + m.read + m.resolve;
+  console.log(`  index of ${fmt(records.length)} records: ${(encodedIndex.length / 1024 / 1024).toFixed(1)} MB binary (read as views), vs ${(legacyIndex.length / 1024 / 1024).toFixed(1)} MB of gzipped JSON before`);
   console.log(`  diff of ${fmt(records.length)} records against a snapshot with 1% changed (${summary}; median of 11):`);
-  console.log(`    ${total.toFixed(0)} ms in all = index decode ${m.decode.toFixed(0)} ms + hash diff ${m.diff.toFixed(0)} ms`
+  console.log(`    ${total.toFixed(0)} ms in all = index decode ${m.decode.toFixed(1)} ms (the earlier JSON index: ${m.legacy.toFixed(0)} ms) + hash diff ${m.diff.toFixed(0)} ms`
     + ` + reading the previous versions from yesterday's NDJSON ${m.read.toFixed(0)} ms + changed fields ${m.resolve.toFixed(1)} ms`);
 }
 
 /** The gzipped NDJSON of the records and their hashes, as the export writes them. */
-async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer, RecordHashes]> {
+async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer, HashList]> {
   const writer = new ChunkedGzipWriter();
   const chunks: Buffer[] = [];
   writer.output.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -203,8 +243,9 @@ async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer,
     const bytes = (await fetchListBytes(sandbox.url, 'Accounts')).length;
     const first = await exportMemory(sandbox.url, dir, '2026-05-01');
     const second = await exportMemory(sandbox.url, dir, '2026-05-02');
+    const third = await exportMemory(sandbox.url, dir, '2026-05-03', undefined, 4);
     console.log(`${fmt(count)} accounts: List answer ${mb(bytes)} of JSON, exported in a fresh process (function memory 1,024 MB, timeout 15 min):`);
-    for (const [label, m] of [['first night (no baseline)', first], ['next night (diff, nothing changed)', second]] as const) {
+    for (const [label, m] of [['first night (no baseline)', first], ['next night (diff, nothing changed)', second], ['next night, 4 MB semi-spaces', third]] as const) {
       console.log(`    ${label.padEnd(36)}${(m.ms / 1000).toFixed(1)} s, peak RSS ${mb(m.rssPeak)} (+${mb(m.rssPeak - m.rssStart)} = ${((m.rssPeak - m.rssStart) / bytes).toFixed(2)}× the JSON)`);
     }
   } finally {

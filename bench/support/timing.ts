@@ -24,7 +24,7 @@ export type Timing = {
  * steadier figure when other work shares the machine's cores.
  */
 export async function alternatingRounds<K extends string>(
-  rounds: number, baseline: NoInfer<K>, contenders: Record<K, () => Promise<unknown>>,
+  rounds: number, baseline: NoInfer<K>, contenders: Record<K, () => Promise<unknown>>, options: { settle?: () => void } = {},
 ): Promise<Record<K, Timing>> {
   const names = Object.keys(contenders) as K[];
   const series = () => Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
@@ -37,6 +37,8 @@ export async function alternatingRounds<K extends string>(
     const cpuMs = {} as Record<K, number>;
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length]!;
+      // Untimed: e.g. a full GC, so no contender pays for the garbage the one before it left.
+      options.settle?.();
       const startCpu = process.cpuUsage();
       ms[name] = await wallOf(contenders[name]);
       const used = process.cpuUsage(startCpu);

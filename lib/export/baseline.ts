@@ -18,14 +18,10 @@ export async function findBaseline(store: SnapshotStore, prefix: string, module:
     .sort()
     .reverse();
   for (const day of dates) {
-    const raw = await store.get(snapshotKeys(prefix, module, day).index);
-    if (!raw) continue;
-    let index: SnapshotIndex | undefined;
-    try {
-      index = decodeSnapshotIndex(raw);
-    } catch {
-      index = undefined;
-    }
+    const keys = snapshotKeys(prefix, module, day);
+    // A day written before the binary index has only the gzipped JSON one: read that instead.
+    const raw = (await store.get(keys.index)) ?? (await store.get(keys.legacyIndex));
+    const index = raw ? decodeSnapshotIndex(raw) : undefined;
     if (index) return { date: day, index };
   }
   return undefined;

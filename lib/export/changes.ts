@@ -1,7 +1,7 @@
 import type { CsmartRecord } from '../csmart/modules.ts';
 import type { ChangeKind } from './constants.ts';
 import { changedFields, type SnapshotDiff } from './diff.ts';
-import type { RecordHashes } from './ndjson.ts';
+import type { HashList } from './hash-list.ts';
 import { hashRecordLine } from './record-hash.ts';
 import type { ObjectLocation } from './snapshot-store.ts';
 
@@ -24,8 +24,8 @@ export type Change = {
 export type ChangeInputs = {
   diff: SnapshotDiff;
   records: readonly CsmartRecord[];
-  current: RecordHashes;
-  previous: RecordHashes | undefined;
+  current: HashList;
+  previous: HashList | undefined;
   /** Previous versions of updated and deleted records by their 0-based line in the previous NDJSON. */
   previousRecords: ReadonlyMap<number, CsmartRecord>;
   /** Hashes of those previous lines' own bytes; without them a line is taken to be `JSON.stringify` of its record. */
@@ -57,17 +57,17 @@ export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
     const before = previousRecords.get(line);
     if (before === undefined || String(before.id) !== id) return undefined;
     const hash = previousHashes?.get(line) ?? hashRecordLine(JSON.stringify(before));
-    return hash === previous?.hashes[line] ? before : undefined;
+    return previous && hash === previous.hashAt(line) ? before : undefined;
   };
   let unchanged = diff.unchanged;
   let updated = 0;
 
   for (const index of diff.created) {
-    changes.push({ kind: 'Created', id: current.ids[index]!, hash: current.hashes[index]!, record: records[index], location: at(index) });
+    changes.push({ kind: 'Created', id: current.idAt(index), hash: current.hashAt(index), record: records[index], location: at(index) });
   }
   for (const { index, previousLine } of diff.updated) {
     const record = records[index]!;
-    const change: Change = { kind: 'Updated', id: current.ids[index]!, hash: current.hashes[index]!, record, location: at(index) };
+    const change: Change = { kind: 'Updated', id: current.idAt(index), hash: current.hashAt(index), record, location: at(index) };
     const before = previousAt(previousLine, change.id);
     if (before !== undefined) {
       const fields = changedFields(before, record);
@@ -86,7 +86,7 @@ export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
     changes.push({
       kind: 'Deleted',
       id,
-      hash: previous?.hashes[previousLine] ?? '',
+      hash: previous?.hashAt(previousLine) ?? '',
       record: before,
       location: before ? wasAt(previousLine) : undefined,
     });

@@ -30,10 +30,17 @@ export const EVENT_SIZE_LIMITS = { current: 1_048_576, before2026: 262_144 } as 
 export const GZIP_CHUNK_BYTES = 256 * 1024;
 
 /**
+ * zlib's fastest level. Measured on a 100k-client List (bench/export): level 1 compresses the NDJSON
+ * 2.4× and the CSV 3–4× faster than the default level 6, for files 23% (NDJSON) and 11% (CSV) larger;
+ * levels 2–3 cost more time and save 1–2%. Storage of a few MB a night is cheap; the export's CPU is not.
+ */
+export const GZIP_LEVEL = 1;
+
+/**
  * Gzipped files are stored as `application/gzip` without `Content-Encoding`, so a download stays the
  * `.gz` file its name promises instead of being unpacked by the browser under a `.gz` name.
  */
-export const CONTENT_TYPES = { gzip: 'application/gzip', json: 'application/json' } as const;
+export const CONTENT_TYPES = { gzip: 'application/gzip', json: 'application/json', binary: 'application/octet-stream' } as const;
 
 /** Defaults of every export setting; the caller passes what it wants to change. */
 export const DEFAULT_EXPORT_SETTINGS = {
@@ -48,7 +55,7 @@ export const DEFAULT_EXPORT_SETTINGS = {
   publishConcurrency: 4,
   /** Prefix `'` to text cells Excel would run as a formula (lead forms are filled in by strangers). */
   csvFormulaGuard: true,
-  gzipLevel: 6,
+  gzipLevel: GZIP_LEVEL,
 } as const;
 
 export type ExportSettings = {

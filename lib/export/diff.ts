@@ -1,5 +1,5 @@
 import type { CsmartRecord } from '../csmart/modules.ts';
-import type { RecordHashes } from './ndjson.ts';
+import { HashList } from './hash-list.ts';
 
 /** A record present in both snapshots: where it is now and where it was (NDJSON line numbers). */
 export type UpdatedRef = { index: number; previousLine: number };
@@ -20,28 +20,60 @@ export type SnapshotDiff = {
 /**
  * Pure diff of two snapshots' hashes. Without a previous snapshot every record counts as created.
  * An id repeated in one list counts once (its first occurrence).
+ *
+ * Works on the lists' typed arrays: one open-addressing table of positions (an Int32Array, ids compared
+ * as bytes), not a Map of strings — a tenth of the memory, and no id or hash becomes a string unless it
+ * changed. The table holds previous lines as `line + 1` and ids only the current list has as `-(index + 1)`.
  */
-export function diffSnapshots(previous: RecordHashes | undefined, current: RecordHashes): SnapshotDiff {
+export function diffSnapshots(previous: HashList | undefined, current: HashList): SnapshotDiff {
   const diff: SnapshotDiff = { created: [], updated: [], deleted: [], unchanged: 0 };
-  const before = new Map<string, number>();
-  if (previous) {
-    for (let line = 0; line < previous.ids.length; line++) {
-      const id = previous.ids[line]!;
-      if (!before.has(id)) before.set(id, line);
+  const before = previous ?? new HashList(0);
+  const n = before.count;
+  let size = 16;
+  while (size < (n + current.count) * 1.5) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size);
+  // Per previous line: 0 a repeated id (not in the table), 1 in the table and not seen now, 2 seen now.
+  const state = new Uint8Array(n);
+
+  for (let line = 0; line < n; line++) {
+    let slot = before.idHash(line) & mask;
+    for (;;) {
+      const entry = table[slot]!;
+      if (entry === 0) {
+        table[slot] = line + 1;
+        state[line] = 1;
+        break;
+      }
+      if (before.sameId(line, before, entry - 1)) break;
+      slot = (slot + 1) & mask;
     }
   }
-  // One map for both lists (a matched id is marked -1), not a second set: it is most of the diff's memory.
-  for (let index = 0; index < current.ids.length; index++) {
-    const id = current.ids[index]!;
-    const previousLine = before.get(id);
-    if (previousLine === -1) continue;
-    before.set(id, -1);
-    if (previousLine === undefined) diff.created.push(index);
-    else if (previous!.hashes[previousLine] === current.hashes[index]) diff.unchanged += 1;
-    else diff.updated.push({ index, previousLine });
+  for (let index = 0; index < current.count; index++) {
+    let slot = current.idHash(index) & mask;
+    for (;;) {
+      const entry = table[slot]!;
+      if (entry === 0) {
+        table[slot] = -(index + 1);
+        diff.created.push(index);
+        break;
+      }
+      const same = entry > 0 ? current.sameId(index, before, entry - 1) : current.sameId(index, current, -entry - 1);
+      if (!same) {
+        slot = (slot + 1) & mask;
+        continue;
+      }
+      if (entry > 0 && state[entry - 1] === 1) {
+        const previousLine = entry - 1;
+        state[previousLine] = 2;
+        if (current.sameHash(index, before, previousLine)) diff.unchanged += 1;
+        else diff.updated.push({ index, previousLine });
+      }
+      break;
+    }
   }
-  for (const [id, previousLine] of before) {
-    if (previousLine !== -1) diff.deleted.push({ id, previousLine });
+  for (let line = 0; line < n; line++) {
+    if (state[line] === 1) diff.deleted.push({ id: before.idAt(line), previousLine: line });
   }
   return diff;
 }

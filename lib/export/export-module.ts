@@ -13,8 +13,8 @@ import { FieldCollector } from './field-schema.ts';
 import { beginGzipUpload, type GzipUpload, type StoredFile } from './gzip-stream.ts';
 import { snapshotKeys } from './layout.ts';
 import { buildManifest, type ExportManifest } from './manifest.ts';
-import { ndjsonRecords, readNdjsonLines, type RecordHashes } from './ndjson.ts';
-import { hashRecordLine } from './record-hash.ts';
+import { HashList } from './hash-list.ts';
+import { ndjsonRecords, readNdjsonLines } from './ndjson.ts';
 import { encodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -42,7 +42,7 @@ export type ModuleExport = {
 const NO_CHANGES: ResolvedChanges = { changes: [], created: 0, updated: 0, deleted: 0, unchanged: 0 };
 
 /** What the stream left behind: ids and hashes by line, the fields seen, and whether the CSV header held them all. */
-type Written = RecordHashes & { fields: FieldCollector; csvComplete: boolean };
+type Written = { hashes: HashList; fields: FieldCollector; csvComplete: boolean };
 
 /**
  * Exports one module's records for one day and announces what changed. Nothing but ids and hashes is
@@ -64,14 +64,15 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const gzip = { level: settings.gzipLevel };
   const baseline = await findBaseline(store, settings.prefix, module, date);
   const previousIndex: SnapshotIndex | undefined = baseline?.index;
+  const previous = previousIndex?.records;
 
   // Nothing is started before CSMART answered: the first batch (or the end of an empty list) comes first.
   const iterator = inputs.records[Symbol.asyncIterator]();
   const first = await iterator.next();
   // CSMART answering an empty list for a module that had records is far likelier a glitch than a mass
   // deletion: announcing every record as deleted (and re-created tomorrow) would mislead every consumer.
-  if (first.done && previousIndex && previousIndex.ids.length > 0) {
-    throw new ExportError('empty_list', `${module}: CSMART listed no records, but the snapshot of ${baseline?.date} has ${previousIndex.ids.length}; nothing was written`);
+  if (first.done && previous && previous.count > 0) {
+    throw new ExportError('empty_list', `${module}: CSMART listed no records, but the snapshot of ${baseline?.date} has ${previous.count}; nothing was written`);
   }
   const rest: AsyncIterable<ListedRecord[]> = {
     async *[Symbol.asyncIterator]() {
@@ -89,9 +90,9 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   let csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
   const csvOptions = { formulaGuard: settings.csvFormulaGuard };
   const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions));
-  const current: RecordHashes = { ids: written.ids, hashes: written.hashes };
+  const current = written.hashes;
 
-  const diff = previousIndex || settings.emitOnFirstRun ? diffSnapshots(previousIndex, current) : undefined;
+  const diff = previous || settings.emitOnFirstRun ? diffSnapshots(previous, current) : undefined;
   const { previousRecords, previousHashes } = await streamInto([ndjson, csv], async () => {
     const found = { previousRecords: new Map<number, CsmartRecord>(), previousHashes: new Map<number, string>() };
     const lines = diff ? [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)] : [];
@@ -102,6 +103,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
     if (baseline?.date === date) {
       await store.delete(keys.manifest);
       await store.delete(keys.index);
+      await store.delete(keys.legacyIndex);
     }
     return found;
   });
@@ -117,7 +119,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
       if (stream) for (const [line, record] of await readNdjsonLines(stream, wanted)) records[line] = record;
     }
     resolved = resolveChanges({
-      diff, records, current, previous: previousIndex, previousRecords, previousHashes,
+      diff, records, current, previous, previousRecords, previousHashes,
       currentNdjson: store.locate(keys.ndjson),
       // On a rerun the previous NDJSON is the one being replaced: it cannot be referenced afterwards.
       previousNdjson: previousIndex && previousIndex.ndjson !== keys.ndjson ? store.locate(previousIndex.ndjson) : undefined,
@@ -141,16 +143,15 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
     events = await publishInBatches(batches, publish, settings.publishConcurrency);
   }
 
-  const index: SnapshotIndex = { version: 1, module, date, ndjson: keys.ndjson, hash: 'sha1-base64url-of-ndjson-line', ...current };
-  const encoded = encodeSnapshotIndex(index);
-  await store.put(keys.index, encoded.body, CONTENT_TYPES.gzip);
+  const encoded = encodeSnapshotIndex({ module, date, ndjson: keys.ndjson, records: current });
+  await store.put(keys.index, encoded, CONTENT_TYPES.binary);
   const indexFile: StoredFile = {
-    key: keys.index, contentType: CONTENT_TYPES.gzip, bytes: encoded.body.length,
-    sha256: createHash('sha256').update(encoded.body).digest('hex'), uncompressedBytes: encoded.uncompressedBytes,
+    key: keys.index, contentType: CONTENT_TYPES.binary, bytes: encoded.length,
+    sha256: createHash('sha256').update(encoded).digest('hex'), uncompressedBytes: encoded.length,
   };
 
   const manifest = buildManifest({
-    module, date, domain, count: current.ids.length, fields,
+    module, date, domain, count: current.count, fields,
     files: { ndjson: ndjsonFile, csv: csvFile, index: indexFile },
     changes: {
       baseline: baseline?.date ?? null,
@@ -180,8 +181,7 @@ async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Pr
  * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
  */
 async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }): Promise<Written> {
-  const ids: string[] = [];
-  const hashes: string[] = [];
+  const hashes = new HashList(64 * 1024);
   const fields = new FieldCollector();
   let header: string[] | undefined;
   for await (const batch of stream) {
@@ -194,8 +194,7 @@ async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUp
     }
     for (const { record, bytes } of batch) {
       const line = ndjson.writer.writeLineBytes(bytes);
-      ids.push(record.id);
-      hashes.push(hashRecordLine(bytes));
+      hashes.add(record.id, bytes);
       fields.add(record);
       const row = csv.writer.write(csvRow(record, header, csvOptions));
       if (line) await line;
@@ -207,7 +206,7 @@ async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUp
     if (waiting) await waiting;
   }
   // Both began with `id`; more names than the header means a field came after it was written.
-  return { ids, hashes, fields, csvComplete: header === undefined || fields.names().length === header.length };
+  return { hashes, fields, csvComplete: header === undefined || fields.names().length === header.length };
 }
 
 /** The CSV written again from a stored gzipped NDJSON, line by line (never the whole file in memory). */

@@ -6,7 +6,7 @@ import { ExportConfigError } from './errors.ts';
  *
  *   <prefix>/<Module>/dt=YYYY-MM-DD/ndjson/<Module>-YYYY-MM-DD.ndjson.gz   one Athena partition, nothing else in it
  *   <prefix>/<Module>/dt=YYYY-MM-DD/csv/<Module>-YYYY-MM-DD.csv.gz
- *   <prefix>/<Module>/dt=YYYY-MM-DD/index.json.gz                         id → content hash, for the next diff
+ *   <prefix>/<Module>/dt=YYYY-MM-DD/index.bin                             ids and content hashes, for the next diff
  *   <prefix>/<Module>/dt=YYYY-MM-DD/manifest.json                         written last
  *   <prefix>/_lock/export.json                                            the run lock
  *
@@ -17,6 +17,8 @@ export type SnapshotKeys = {
   ndjson: string;
   csv: string;
   index: string;
+  /** Where snapshots written before `index.bin` kept their index (gzipped JSON): read, and deleted on a rerun. */
+  legacyIndex: string;
   manifest: string;
 };
 
@@ -50,7 +52,8 @@ export function snapshotKeys(prefix: string, module: ModuleName, date: string): 
     folder,
     ndjson: `${folder}/ndjson/${module}-${date}.ndjson.gz`,
     csv: `${folder}/csv/${module}-${date}.csv.gz`,
-    index: `${folder}/index.json.gz`,
+    index: `${folder}/index.bin`,
+    legacyIndex: `${folder}/index.json.gz`,
     manifest: `${folder}/manifest.json`,
   };
 }

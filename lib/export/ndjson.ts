@@ -2,26 +2,21 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { CsmartRecord } from '../csmart/modules.ts';
 import type { ChunkedGzipWriter } from './gzip-stream.ts';
+import { HashList } from './hash-list.ts';
 import { hashRecordLine } from './record-hash.ts';
-
-/** Ids and content hashes of a snapshot, in line order (line n of the NDJSON is position n). */
-export type RecordHashes = { ids: string[]; hashes: string[] };
 
 /**
  * Writes records as NDJSON (one `JSON.stringify` per record, `\n` after each) and hashes every line on
  * the way, so the diff needs no second pass. Does not end the writer.
  */
-export async function writeNdjson(records: readonly CsmartRecord[], writer: ChunkedGzipWriter): Promise<RecordHashes> {
-  const ids = new Array<string>(records.length);
-  const hashes = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
+export async function writeNdjson(records: readonly CsmartRecord[], writer: ChunkedGzipWriter): Promise<HashList> {
+  const hashes = new HashList(records.length);
+  for (const record of records) {
     const waiting = writer.writeLine(JSON.stringify(record));
-    ids[i] = typeof record.id === 'string' ? record.id : String(record.id);
-    hashes[i] = hashRecordLine(writer.lastLine);
+    hashes.add(typeof record.id === 'string' ? record.id : String(record.id), writer.lastLine);
     if (waiting) await waiting;
   }
-  return { ids, hashes };
+  return hashes;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { resolveChanges, type ChangeInputs } from '../../lib/export/changes.ts';
 import { diffSnapshots } from '../../lib/export/diff.ts';
+import { HashList } from '../../lib/export/hash-list.ts';
 import { hashRecordLine } from '../../lib/export/record-hash.ts';
 import { account } from './helpers.ts';
 
@@ -9,7 +10,7 @@ const now = { bucket: 'b', key: 'today.ndjson.gz' };
 const before = { bucket: 'b', key: 'yesterday.ndjson.gz' };
 
 function inputs(previous: CsmartRecord[], current: CsmartRecord[], overrides: Partial<ChangeInputs> = {}): ChangeInputs {
-  const hashes = (records: CsmartRecord[]) => ({ ids: records.map((r) => r.id), hashes: records.map((r) => hashRecordLine(JSON.stringify(r))) });
+  const hashes = (records: CsmartRecord[]) => HashList.of(records.map((r) => r.id), records.map((r) => hashRecordLine(JSON.stringify(r))));
   const prev = hashes(previous);
   const curr = hashes(current);
   return {

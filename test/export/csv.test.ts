@@ -68,6 +68,13 @@ describe('CSV encoding (RFC 4180)', () => {
     expect(csvCell('=1+1', { formulaGuard: false })).toBe('=1+1');
   });
 
+  it('guards a cell starting with a tab or CR too, and leaves an empty text empty', () => {
+    expect(csvCell('\tcmd')).toBe("'\tcmd");
+    expect(csvCell('\r=1')).toBe('"\'\r=1"');
+    expect(csvCell('')).toBe('');
+    expect(csvRow({ id: '1', a: '=x', b: '' }, ['id', 'a', 'b'], { formulaGuard: false })).toBe('1,=x,\r\n');
+  });
+
   it('starts the header with a UTF-8 BOM and ends lines with CRLF', () => {
     expect(csvHeader(['id', 'name'])).toBe(`${UTF8_BOM}id,name\r\n`);
     expect(csvHeader(['id'], { bom: false })).toBe('id\r\n');

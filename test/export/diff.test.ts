@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, changedFields, diffSnapshots } from '../../lib/export/diff.ts';
+import { HashList } from '../../lib/export/hash-list.ts';
 import { hashRecordLine } from '../../lib/export/record-hash.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { account, accounts } from './helpers.ts';
 
-function hashesOf(records: CsmartRecord[]) {
-  return { ids: records.map((r) => r.id), hashes: records.map((r) => hashRecordLine(JSON.stringify(r))) };
+function hashesOf(records: CsmartRecord[]): HashList {
+  return HashList.of(records.map((r) => r.id), records.map((r) => hashRecordLine(JSON.stringify(r))));
 }
 
 describe('diffSnapshots', () => {
@@ -37,17 +38,35 @@ describe('diffSnapshots', () => {
     expect(diff.created).toEqual([0]);
   });
 
-  it('diffs 100,000 records with 1% changed quickly', () => {
-    const before = hashesOf(accounts(100_000));
-    const after = { ids: [...before.ids], hashes: [...before.hashes] };
-    for (let i = 0; i < 100_000; i += 100) after.hashes[i] = 'changed';
-    const started = performance.now();
-    const diff = diffSnapshots(before, after);
-    const elapsed = performance.now() - started;
+  it('counts an id listed twice in yesterday\'s list once: matched by its first line, never deleted twice', () => {
+    const before = hashesOf([account(1), account(2), account(1, { city: 'Stare' }), account(2)]);
+    expect(diffSnapshots(before, hashesOf([account(1)]))).toEqual({ created: [], updated: [], deleted: [{ id: '2', previousLine: 1 }], unchanged: 1 });
+  });
+
+  it('counts an id listed twice today once when yesterday had it too', () => {
+    const diff = diffSnapshots(hashesOf([account(1)]), hashesOf([account(1, { city: 'Gdańsk' }), account(1)]));
+    expect(diff).toEqual({ created: [], updated: [{ index: 0, previousLine: 0 }], deleted: [], unchanged: 0 });
+  });
+
+  it('compares ids byte for byte: a prefix, a longer id and ids beyond ASCII are different records', () => {
+    const ids = ['1', '12', '121', 'Zażółć-7', 'Zazolc-7', ''];
+    const records = ids.map((id) => ({ id, name: 'A' }));
+    const diff = diffSnapshots(hashesOf(records), hashesOf([...records].reverse()));
+    expect(diff).toEqual({ created: [], updated: [], deleted: [], unchanged: ids.length });
+    const changed = diffSnapshots(hashesOf(records.slice(0, 3)), hashesOf(records.slice(2)));
+    expect(changed.created).toEqual([1, 2, 3]);
+    expect(changed.deleted.map((d) => d.id)).toEqual(['1', '12']);
+  });
+
+  it('diffs 100,000 records with 1% changed, finding exactly those', () => {
+    const records = accounts(100_000);
+    const after = records.map((record, i) => (i % 100 === 7 ? { ...record, city: 'Zmiana' } : record));
+    const diff = diffSnapshots(hashesOf(records), hashesOf([...after].reverse()));
     expect(diff.updated).toHaveLength(1000);
+    expect(diff.updated.every(({ index, previousLine }) => previousLine % 100 === 7 && index === 99_999 - previousLine)).toBe(true);
     expect(diff.unchanged).toBe(99_000);
-    // Generous for shared CI machines; a quadratic diff would take minutes here.
-    expect(elapsed).toBeLessThan(5000);
+    expect(diff.created).toEqual([]);
+    expect(diff.deleted).toEqual([]);
   });
 });
 

@@ -9,7 +9,8 @@ describe('export layout', () => {
       folder: 'csmart/Accounts/dt=2026-03-01',
       ndjson: 'csmart/Accounts/dt=2026-03-01/ndjson/Accounts-2026-03-01.ndjson.gz',
       csv: 'csmart/Accounts/dt=2026-03-01/csv/Accounts-2026-03-01.csv.gz',
-      index: 'csmart/Accounts/dt=2026-03-01/index.json.gz',
+      index: 'csmart/Accounts/dt=2026-03-01/index.bin',
+      legacyIndex: 'csmart/Accounts/dt=2026-03-01/index.json.gz',
       manifest: 'csmart/Accounts/dt=2026-03-01/manifest.json',
     });
   });

@@ -59,7 +59,7 @@ describe('runExport: files', () => {
     const run = await runExport(options({ Accounts: fixture('accounts-day1'), Opportunities: fixture('opportunities-day1') }));
     expect(run.results.map((r) => [r.module, r.status, r.count])).toEqual([['Accounts', 'ok', 4], ['Opportunities', 'ok', 2]]);
     const files = (await readdir(join(dir, 'csmart/Accounts/dt=2026-03-01'), { recursive: true })).sort();
-    expect(files).toEqual(['csv', 'csv/Accounts-2026-03-01.csv.gz', 'index.json.gz', 'manifest.json', 'ndjson', 'ndjson/Accounts-2026-03-01.ndjson.gz']);
+    expect(files).toEqual(['csv', 'csv/Accounts-2026-03-01.csv.gz', 'index.bin', 'manifest.json', 'ndjson', 'ndjson/Accounts-2026-03-01.ndjson.gz']);
   });
 
   it('stores the records exactly as CSMART returned them in the NDJSON', async () => {
@@ -293,6 +293,6 @@ describe('runExport: failures and overlapping runs', () => {
     await runExport(options({ Accounts: fixture('accounts-day2') }, { date: DAY2, publish: async () => { throw new Error('down'); } }));
     expect(await store.get(snapshotKeys(PREFIX, 'Accounts', DAY2).index)).toBeUndefined();
     const index = decodeSnapshotIndex((await store.get(snapshotKeys(PREFIX, 'Accounts', DAY1).index))!);
-    expect(index?.ids).toEqual(['101', '102', '103', '104']);
+    expect(index?.records.allIds()).toEqual(['101', '102', '103', '104']);
   });
 });

@@ -58,9 +58,19 @@ describe('export from a streamed List', () => {
       '',
     ]);
     const index = decodeSnapshotIndex((await store.get(keys.index))!)!;
-    expect(index.ids).toEqual(['1', '2']);
-    expect(index.hashes).toEqual(lines.slice(0, 2).map((line) => hash('sha1', line, 'base64url')));
+    expect(index.records.allIds()).toEqual(['1', '2']);
+    expect(index.records.allHashes()).toEqual(lines.slice(0, 2).map((line) => hash('sha1', line, 'base64url')));
     expect(gunzipText(await store.get(keys.csv))).toBe('\uFEFFid,name,www\r\n1,Żółta Łódź,https://zolta.pl\r\n2,Geś,\r\n');
+  });
+
+  it('gzips NDJSON and CSV at zlib\'s fastest level by default, or at the level the settings ask', async () => {
+    const keys = snapshotKeys(PREFIX, 'Accounts', DAY1);
+    // Byte 8 of a gzip header (XFL) is 4 when zlib compressed at level 1, 2 at level 9, 0 in between.
+    const xfl = async () => [(await store.get(keys.ndjson))![8], (await store.get(keys.csv))![8]];
+    await runExport(options(PHP_ANSWER));
+    expect(await xfl()).toEqual([4, 4]);
+    await runExport(options(PHP_ANSWER, { settings: { prefix: PREFIX, gzipLevel: 9 } }));
+    expect(await xfl()).toEqual([2, 2]);
   });
 
   it('announces only real changes against yesterday\'s snapshot, reading yesterday\'s versions by streaming', async () => {

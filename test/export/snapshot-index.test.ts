@@ -1,0 +1,119 @@
+import { hash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CsmartRecord } from '../../lib/csmart/modules.ts';
+import { HashList } from '../../lib/export/hash-list.ts';
+import { snapshotKeys } from '../../lib/export/layout.ts';
+import { runExport, type RunExportOptions } from '../../lib/export/run-export.ts';
+import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../../lib/export/snapshot-index.ts';
+import type { SnapshotStore } from '../../lib/export/snapshot-store.ts';
+import { account, accounts, recordingPublisher, steppingClock, tempStore } from './helpers.ts';
+
+const sha1 = (text: string) => hash('sha1', text, 'base64url');
+const IDS = ['1', '12', 'Zażółć-7', '', '9'.repeat(300)];
+const HASHES = IDS.map((id) => sha1(`line of ${id}`));
+
+function sample(ids = IDS, hashes = HASHES): SnapshotIndex {
+  return { module: 'Accounts', date: '2026-03-01', ndjson: 'csmart/Accounts/dt=2026-03-01/ndjson/Accounts-2026-03-01.ndjson.gz', records: HashList.of(ids, hashes) };
+}
+
+/** The index exactly as the export wrote it before the binary format: gzipped JSON with ids and base64url hashes. */
+function legacyIndex(index: Omit<SnapshotIndex, 'records'>, ids: string[], hashes: string[]): Buffer {
+  return gzipSync(JSON.stringify({ version: 1, module: index.module, date: index.date, ndjson: index.ndjson, hash: 'sha1-base64url-of-ndjson-line', ids, hashes }), { level: 1 });
+}
+
+describe('the snapshot index (binary)', () => {
+  it('reads back ids (any UTF-8) and hashes in line order', () => {
+    const decoded = decodeSnapshotIndex(encodeSnapshotIndex(sample()))!;
+    expect(decoded).toMatchObject({ module: 'Accounts', date: '2026-03-01', ndjson: sample().ndjson });
+    expect(decoded.records.allIds()).toEqual(IDS);
+    expect(decoded.records.allHashes()).toEqual(HASHES);
+  });
+
+  it('reads an empty list, and bytes that start at any offset in memory', () => {
+    expect(decodeSnapshotIndex(encodeSnapshotIndex(sample([], [])))!.records.count).toBe(0);
+    const encoded = encodeSnapshotIndex(sample());
+    const shifted = Buffer.alloc(encoded.length + 1);
+    encoded.copy(shifted, 1);
+    expect(decodeSnapshotIndex(shifted.subarray(1))!.records.allIds()).toEqual(IDS);
+  });
+
+  it('answers no index (no baseline) for a cut, padded or foreign file instead of throwing', () => {
+    const encoded = encodeSnapshotIndex(sample());
+    expect(decodeSnapshotIndex(encoded.subarray(0, encoded.length - 1))).toBeUndefined();
+    expect(decodeSnapshotIndex(Buffer.concat([encoded, Buffer.from('x')]))).toBeUndefined();
+    expect(decodeSnapshotIndex(encoded.subarray(0, 20))).toBeUndefined();
+    expect(decodeSnapshotIndex(Buffer.from('not an index'))).toBeUndefined();
+    expect(decodeSnapshotIndex(gzipSync('{"version":1,"ids":["1"],"hashes":[]}'))).toBeUndefined();
+  });
+
+  it('reads the index as written before (gzipped JSON, base64url hashes)', () => {
+    const decoded = decodeSnapshotIndex(legacyIndex(sample(), IDS, HASHES))!;
+    expect(decoded.ndjson).toBe(sample().ndjson);
+    expect(decoded.records.allIds()).toEqual(IDS);
+    expect(decoded.records.allHashes()).toEqual(HASHES);
+  });
+
+  it('holds about 31 bytes per record of 7-digit ids, not two strings each', () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => String(1_000_000 + i));
+    expect(encodeSnapshotIndex(sample(ids, ids.map(sha1))).length).toBeLessThan(10_000 * 31 + 512);
+  });
+});
+
+describe('the export against yesterday\'s index of the earlier format', () => {
+  const PREFIX = 'csmart/';
+  const DAY1 = '2026-03-01';
+  const DAY2 = '2026-03-02';
+  let store: SnapshotStore;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => { ({ store, cleanup } = await tempStore()); });
+  afterEach(() => cleanup());
+
+  const options = (records: CsmartRecord[], extra: Partial<RunExportOptions> = {}): RunExportOptions => ({
+    modules: ['Accounts'], list: async () => structuredClone(records), store, date: DAY1, domain: 'firma', now: steppingClock(),
+    settings: { prefix: PREFIX, eventBus: 'csmart-test' }, ...extra,
+  });
+
+  /** Turns a day's snapshot into one the earlier code wrote: its index as gzipped JSON under index.json.gz, no index.bin. */
+  async function asEarlierFormat(date: string): Promise<void> {
+    const keys = snapshotKeys(PREFIX, 'Accounts', date);
+    const index = decodeSnapshotIndex((await store.get(keys.index))!)!;
+    await store.put(keys.legacyIndex, legacyIndex(index, index.records.allIds(), index.records.allHashes()), 'application/gzip');
+    await store.delete(keys.index);
+  }
+
+  const day1 = accounts(5);
+  const day2 = [...day1.slice(1, 4).map((r, i) => (i === 1 ? { ...r, city: 'Gdańsk' } : r)), day1[4]!, account(6)];
+
+  it('diffs against it: the same changes and the same event ids as against a binary index', async () => {
+    await runExport(options(day1));
+    const binary = recordingPublisher();
+    await runExport(options(day2, { date: DAY2, publish: binary.publish }));
+
+    await cleanup();
+    ({ store, cleanup } = await tempStore());
+    await runExport(options(day1));
+    await asEarlierFormat(DAY1);
+    const legacy = recordingPublisher();
+    const run = await runExport(options(day2, { date: DAY2, publish: legacy.publish }));
+
+    expect(run.results[0]).toMatchObject({ status: 'ok', baseline: DAY1, created: 1, updated: 1, deleted: 1 });
+    const summary = (details: ReturnType<typeof legacy.details>) => details.map((d) => `${d.change} ${d.id} ${d.eventId}`).sort();
+    expect(summary(legacy.details())).toEqual(summary(binary.details()));
+    expect(legacy.details().find((d) => d.change === 'Updated')).toMatchObject({ id: day1[2]!.id, changedFields: ['city'] });
+    // The night after the upgrade writes the binary index.
+    expect(decodeSnapshotIndex((await store.get(snapshotKeys(PREFIX, 'Accounts', DAY2).index))!)!.records.count).toBe(day2.length);
+  });
+
+  it('reruns a day that has only the earlier index: announces nothing again and replaces that index', async () => {
+    await runExport(options(day1));
+    await asEarlierFormat(DAY1);
+    const events = recordingPublisher();
+    const rerun = await runExport(options(day1, { publish: events.publish }));
+    expect(rerun.results[0]).toMatchObject({ status: 'ok', baseline: DAY1, created: 0, updated: 0, deleted: 0 });
+    expect(events.batches).toEqual([]);
+    const keys = snapshotKeys(PREFIX, 'Accounts', DAY1);
+    expect(await store.get(keys.legacyIndex)).toBeUndefined();
+    expect(decodeSnapshotIndex((await store.get(keys.index))!)!.records.count).toBe(day1.length);
+  });
+});
