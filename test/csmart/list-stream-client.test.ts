@@ -174,12 +174,14 @@ describe('streamed List over HTTP', () => {
       }
       response.end(']}');
     };
-    const { ids, error } = await drain(client({ listIdleTimeoutMs: 400, listTimeoutMs: 1_500 }).listStream('Accounts'));
+    // The idle timeout is 80 gaps long, so a busy test machine cannot stall the writer past it; the
+    // total timeout is well past one idle timeout, so only a reset idle timer lets the List reach it.
+    const { ids, error } = await drain(client({ listIdleTimeoutMs: 2_000, listTimeoutMs: 5_000 }).listStream('Accounts'));
     expect(error).toBeInstanceOf(CsmartTimeoutError);
-    expect(error?.message).toBe('CSMART Accounts/List did not finish within 1500 ms');
-    // It ran well past one idle timeout: records kept coming in between.
-    expect(ids.length).toBeGreaterThan(16);
-    expect(written).toBeGreaterThan(16);
+    expect(error?.message).toBe('CSMART Accounts/List did not finish within 5000 ms');
+    // Records kept coming in between.
+    expect(ids.length).toBeGreaterThan(1);
+    expect(written).toBeGreaterThan(1);
   });
 
   it('keeps one TCP connection for a login and 100 sequential Lists, streamed or whole', async () => {
