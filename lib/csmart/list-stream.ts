@@ -53,7 +53,9 @@ export class ListRecordReader {
   /** The record being read: its depth, where it began in the current buffer, its bytes from earlier chunks. */
   #recordDepth = 0;
   #recordStart = -1;
-  #recordCarry: Buffer | undefined;
+  /** The unfinished record's pieces from earlier chunks (views, not copies) and their length. */
+  #recordCarry: Buffer[] | undefined;
+  #recordCarryBytes = 0;
   #recordSpaced = false;
   #records = 0;
   #trailing = '';
@@ -78,17 +80,15 @@ export class ListRecordReader {
   /** Reads one chunk; returns the records it completed (possibly none). Throws on a malformed answer. */
   push(chunk: Uint8Array): ListedRecord[] {
     const out: ListedRecord[] = [];
-    let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let i = 0;
-    if (this.#recordCarry) {
-      // A record that began in an earlier chunk: keep its bytes contiguous, go on where the scan stopped.
-      i = this.#recordCarry.length;
-      buffer = Buffer.concat([this.#recordCarry, buffer]);
-      this.#recordCarry = undefined;
-      this.#recordStart = 0;
-      if (buffer.length > this.#maxRecordBytes) throw this.#protocol(`answered a record larger than ${this.#maxRecordBytes} bytes`);
-    }
     const n = buffer.length;
+    if (this.#recordCarry) {
+      // A record that began in an earlier chunk: the scan goes on where it stopped, from this chunk's start.
+      // Only the record's own bytes are copied together once it ends (#finishRecord), never the whole chunk.
+      this.#recordStart = 0;
+      if (this.#recordCarryBytes + n > this.#maxRecordBytes) throw this.#protocol(`answered a record larger than ${this.#maxRecordBytes} bytes`);
+    }
     let backslash = -2;
     this.#backslash = -2;
     while (i < n) {
@@ -153,7 +153,12 @@ export class ListRecordReader {
           continue;
       }
     }
-    if (this.#recordStart >= 0) this.#recordCarry = buffer.subarray(this.#recordStart);
+    if (this.#recordStart >= 0) {
+      const piece = buffer.subarray(this.#recordStart);
+      if (this.#recordCarry) this.#recordCarry.push(piece);
+      else this.#recordCarry = [piece];
+      this.#recordCarryBytes += piece.length;
+    }
     return out;
   }
 
@@ -326,6 +331,13 @@ export class ListRecordReader {
 
   #finishRecord(buffer: Buffer, end: number): ListedRecord {
     let bytes = buffer.subarray(this.#recordStart, end);
+    if (this.#recordCarry) {
+      // The record began in earlier chunks: its pieces and this chunk's part, one copy of its own bytes.
+      this.#recordCarry.push(bytes);
+      bytes = Buffer.concat(this.#recordCarry, this.#recordCarryBytes + bytes.length);
+      this.#recordCarry = undefined;
+      this.#recordCarryBytes = 0;
+    }
     this.#recordStart = -1;
     if (this.#recordSpaced) bytes = minify(bytes);
     let parsed: unknown;

@@ -50,6 +50,19 @@ describe('List record reader: shapes', () => {
     }), { numRuns: 200 });
   });
 
+  it('copies only a split record\'s own bytes, not the chunk it ends in', () => {
+    // 128 KB chunks of ~1 KB records: most chunks end inside a record. Its bytes must be a copy of its
+    // own ~1 KB (from Buffer's pool), not a view into a copy of the whole next chunk (128 KB or more).
+    const list = Array.from({ length: 800 }, (_, i) => ({ id: String(i), note: 'ż'.repeat(500) }));
+    const answer = Buffer.from(JSON.stringify({ error: '', data: list }));
+    const { records } = readAll(answer, [128 * 1024]);
+    expect(records.map((r) => r.record)).toEqual(list);
+    expect(records.map((r) => r.bytes.toString())).toEqual(list.map((r) => JSON.stringify(r)));
+    const split = records.filter((r) => r.bytes.buffer !== answer.buffer);
+    expect(split.length).toBeGreaterThanOrEqual(4);
+    for (const r of split) expect(r.bytes.buffer.byteLength).toBeLessThan(128 * 1024);
+  });
+
   it('reads any JSON records (fuzzed) as JSON.parse does, whatever the chunking', () => {
     const record = fc.dictionary(fc.string(), fc.jsonValue()).map((r) => ({ ...r, id: 'x' }));
     fc.assert(fc.property(fc.array(record, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 5 }), (list, sizes) => {
