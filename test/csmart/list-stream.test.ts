@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsmartProtocolError, CsmartUpstreamError } from '../../lib/csmart/errors.ts';
-import { ListRecordReader, CsmartListRefusedError, type ListedRecord } from '../../lib/csmart/list-stream.ts';
+import { ListRecordReader, CsmartListRefusedError, ordinaryListRecords, type ListedRecord } from '../../lib/csmart/list-stream.ts';
 import { normaliseList } from '../../lib/csmart/normalise.ts';
 import { thrown } from '../support/thrown.ts';
 
@@ -184,5 +184,17 @@ describe('List record reader: faults', () => {
   it('never quotes a secret from the body in its messages', () => {
     const error = thrown(CsmartProtocolError, () => readAll('<html>token=s3cr3t-token</html>'));
     expect(error.message).not.toContain('s3cr3t-token');
+  });
+});
+
+describe('small ordinary List read by one JSON.parse', () => {
+  it('gives the records the reader gives for an ordinary answer, and leaves anything unusual to the reader', () => {
+    const ordinary = `${BOM}{"error":"","data":${JSON.stringify([...ACCOUNTS, { name: 'no id' }, { id: null }])}}`;
+    expect(ordinaryListRecords(Buffer.from(ordinary))).toEqual(readAll(ordinary).records.map((r) => r.record));
+    for (const unusual of [
+      '{"error":"Nieprawidłowy token","data":[]}', '{"data":[{"id":1}]}', '{"error":"","data":{"1":{"name":"A"}}}',
+      '{"error":"","data":[{"id":1}],"error":"late"}', '{"error":"","data":[[1]]}', '<br /><b>Warning</b>: x',
+      '{"error":"","data":[{"id":1}]} junk', '{"error":"","data":null}', `${BOM}${BOM}{"error":"","data":[]}`,
+    ]) expect(ordinaryListRecords(Buffer.from(unusual)), unusual).toBeUndefined();
   });
 });
