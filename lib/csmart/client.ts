@@ -5,7 +5,7 @@ import {
 import { replacementFields, type EditMode } from './edit-mode.ts';
 import { listRecordRenamer, type FieldNames } from './field-names.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
-import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, type OpenList } from './list-request.ts';
+import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, readListRecords, type ListRequest, type OpenList } from './list-request.ts';
 import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
@@ -150,26 +150,24 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     return new CsmartUpstreamError(message, { ...where, status });
   }
 
-  /** Sends a List and reads it up to its first batch (see list-request.ts), inside the retries. */
-  function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
-    return openListRequest({
+  /** What a List request needs (see list-request.ts). */
+  function listRequest(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): ListRequest {
+    return {
       fetch: doFetch, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
       idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs, rename: renameRecord,
       refusal: (text, status) => refusal(text, { module, action: 'List' }, status, secrets),
       networkError: (error) => networkError(error, { module, action: 'List' }, listIdleTimeoutMs),
-    });
+    };
+  }
+
+  /** Sends a List and reads it up to its first batch, inside the retries. */
+  function openList(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): Promise<OpenList> {
+    return openListRequest(listRequest(credentials, module, fields, secrets));
   }
 
   /** A List read whole inside the retries: nothing was handed out yet, so a cut answer can be asked for again. */
-  async function readWholeList(credentials: Credentials, module: string, _action: Action, params: Record<string, string | undefined>, secrets: string[]): Promise<CsmartRecord[]> {
-    const open = await openList(credentials, module as ModuleName, params, secrets);
-    const records: CsmartRecord[] = [];
-    try {
-      for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
-    } finally {
-      await open.close();
-    }
-    return records;
+  function readWholeList(credentials: Credentials, module: string, _action: Action, params: Record<string, string | undefined>, secrets: string[]): Promise<CsmartRecord[]> {
+    return readListRecords(listRequest(credentials, module as ModuleName, params, secrets));
   }
 
   /** A List opened up to its first batch, for the stream. */

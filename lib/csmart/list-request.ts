@@ -1,7 +1,8 @@
 import { FORM_CONTENT_TYPE } from './form-encoding.ts';
 import { CsmartTimeoutError, type CsmartError } from './errors.ts';
 import type { RecordRenamer } from './field-names.ts';
-import { ListRecordReader, CsmartListRefusedError, type ListEnvelope, type ListedRecord } from './list-stream.ts';
+import { ListRecordReader, CsmartListRefusedError, ordinaryListRecords, type ListEnvelope, type ListedRecord } from './list-stream.ts';
+import type { CsmartRecord } from './modules.ts';
 
 /** A List opened and read up to its first batch; `next` reads on, `close` gives up the rest. */
 export type OpenList = {
@@ -53,68 +54,153 @@ export const connectionReleased = () => new Promise<void>((resolve) => setImmedi
 const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
 
 /**
+ * One List's clock: an idle timeout (no byte for idleTimeoutMs, headers included) and a generous total,
+ * kept by one timer that fires after an idle stretch or at the deadline, whichever comes first. A class
+ * with a module-level callback, not closures: a small List is the client's most frequent call.
+ */
+class ListClock {
+  readonly controller = new AbortController();
+  readonly deadline: number;
+  readonly idleTimeoutMs: number;
+  timer: ReturnType<typeof setTimeout>;
+  constructor(idleTimeoutMs: number, totalTimeoutMs: number) {
+    this.deadline = performance.now() + totalTimeoutMs;
+    this.idleTimeoutMs = idleTimeoutMs;
+    this.timer = setTimeout(expireList, Math.min(idleTimeoutMs, totalTimeoutMs), this);
+  }
+
+  /** A byte arrived: the idle stretch starts again, never past the deadline. */
+  touch(): void {
+    const left = this.deadline - performance.now();
+    if (left < this.idleTimeoutMs) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(expireList, Math.max(0, left), this);
+    } else {
+      this.timer.refresh();
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function expireList(clock: ListClock): void {
+  const left = clock.deadline - performance.now();
+  clock.controller.abort(new ListTimeout(left <= 1 ? 'total' : 'idle'));
+}
+
+/** The client's error for whatever failed a List: a refusal, a timeout, else a failed connection. */
+function listFailure(options: ListRequest, clock: ListClock, error: unknown, status: number): CsmartError {
+  clock.stop();
+  if (error instanceof CsmartListRefusedError) return options.refusal(error.error, status);
+  const reason: unknown = clock.controller.signal.reason;
+  if (reason instanceof ListTimeout) {
+    const { module, idleTimeoutMs, totalTimeoutMs } = options;
+    const what = reason.kind === 'idle' ? `sent nothing for ${idleTimeoutMs} ms` : `did not finish within ${totalTimeoutMs} ms`;
+    return new CsmartTimeoutError(`CSMART ${module}/List ${what}`, { module, action: 'List', cause: error });
+  }
+  return options.networkError(error);
+}
+
+/** Sends the List; resolves with its answer's headers. */
+async function sendList(options: ListRequest, clock: ListClock): Promise<Response> {
+  try {
+    return await options.fetch(options.url, {
+      method: 'POST',
+      headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
+      body: options.body,
+      signal: clock.controller.signal,
+    });
+  } catch (error) {
+    throw listFailure(options, clock, error, 0);
+  }
+}
+
+/** A small answer (by its Content-Length): read in one go, the cheaper path of Node's fetch. */
+function isSmall(response: Response): boolean {
+  const declared = response.headers.get('content-length');
+  return declared !== null && Number(declared) <= WHOLE_LIST_BYTES;
+}
+
+async function readSmall(options: ListRequest, clock: ListClock, response: Response): Promise<Buffer> {
+  try {
+    return Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw listFailure(options, clock, error, response.status);
+  }
+}
+
+/** A whole small answer through the record reader (every shape and fault), records and envelope checked. */
+async function readSmallByReader(options: ListRequest, clock: ListClock, status: number, body: Buffer): Promise<ListedRecord[]> {
+  const records = new ListRecordReader({ module: options.module, status, secrets: options.secrets }, options.rename ? { rename: options.rename } : {});
+  let batch: ListedRecord[];
+  let envelope: ListEnvelope;
+  try {
+    batch = records.push(body);
+    envelope = records.end();
+  } catch (error) {
+    throw listFailure(options, clock, error, status);
+  }
+  clock.stop();
+  await connectionReleased();
+  if (envelope.error !== '') throw options.refusal(envelope.error, status);
+  return batch;
+}
+
+/**
  * Sends a List and reads its answer up to the first batch of records (or its end), so that the caller
  * can run everything that fails before any record is handed out inside its retries and re-login.
  * A small answer is read whole; a big one streams, record by record, under an idle and a total timeout.
  */
 export async function openListRequest(options: ListRequest): Promise<OpenList> {
-  const { module, idleTimeoutMs, totalTimeoutMs } = options;
-  const where = { module, action: 'List' as const };
-  // Idle: no byte for idleTimeoutMs (headers included). Total: the whole answer, generous.
-  const idle = new AbortController();
-  // One timer for both: it fires after an idle stretch, or at the deadline, whichever comes first.
-  const deadline = performance.now() + totalTimeoutMs;
-  const expire = () => {
-    const left = deadline - performance.now();
-    idle.abort(new ListTimeout(left <= 1 ? 'total' : 'idle'));
-  };
-  let idleTimer = setTimeout(expire, Math.min(idleTimeoutMs, totalTimeoutMs));
-  const stopTimers = () => clearTimeout(idleTimer);
-  const fail = (error: unknown, status: number): CsmartError => {
-    stopTimers();
-    if (error instanceof CsmartListRefusedError) return options.refusal(error.error, status);
-    const reason: unknown = idle.signal.reason;
-    if (reason instanceof ListTimeout) {
-      const what = reason.kind === 'idle' ? `sent nothing for ${idleTimeoutMs} ms` : `did not finish within ${totalTimeoutMs} ms`;
-      return new CsmartTimeoutError(`CSMART ${module}/List ${what}`, { ...where, cause: error });
-    }
-    return options.networkError(error);
-  };
-  let response: Response;
-  try {
-    response = await options.fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
-      body: options.body,
-      signal: idle.signal,
-    });
-  } catch (error) {
-    throw fail(error, 0);
-  }
-  const { status } = response;
-  const records = new ListRecordReader({ module, status, secrets: options.secrets }, options.rename ? { rename: options.rename } : {});
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) <= WHOLE_LIST_BYTES) {
-    // A small answer (most Lists): read in one go, the cheaper path of Node's fetch, through the same reader.
-    let batch: ListedRecord[];
-    let envelope: ListEnvelope;
-    try {
-      batch = records.push(new Uint8Array(await response.arrayBuffer()));
-      envelope = records.end();
-    } catch (error) {
-      throw fail(error, status);
-    }
-    stopTimers();
-    await connectionReleased();
-    if (envelope.error !== '') throw options.refusal(envelope.error, status);
+  const clock = new ListClock(options.idleTimeoutMs, options.totalTimeoutMs);
+  const response = await sendList(options, clock);
+  if (isSmall(response)) {
+    const batch = await readSmallByReader(options, clock, response.status, await readSmall(options, clock, response));
     return { first: batch.length > 0 ? batch : undefined, next: async () => undefined, close: async () => {} };
   }
+  return streamList(options, clock, response);
+}
+
+/**
+ * Sends a List and reads all its records (what `list` returns: no bytes kept). A small ordinary answer
+ * is parsed by one `JSON.parse`; anything unusual in it, and every big answer, goes through the record
+ * reader, so faults and their errors are the streamed List's.
+ */
+export async function readListRecords(options: ListRequest): Promise<CsmartRecord[]> {
+  const clock = new ListClock(options.idleTimeoutMs, options.totalTimeoutMs);
+  const response = await sendList(options, clock);
+  if (isSmall(response)) {
+    const body = await readSmall(options, clock, response);
+    const records = ordinaryListRecords(body, options.rename);
+    if (records === undefined) return (await readSmallByReader(options, clock, response.status, body)).map(recordOf);
+    clock.stop();
+    await connectionReleased();
+    return records;
+  }
+  const open = await streamList(options, clock, response);
+  const records: CsmartRecord[] = [];
+  try {
+    for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
+  } finally {
+    await open.close();
+  }
+  return records;
+}
+
+const recordOf = (listed: ListedRecord) => listed.record;
+
+/** A big answer read as it arrives, record by record, up to its first batch. */
+async function streamList(options: ListRequest, clock: ListClock, response: Response): Promise<OpenList> {
+  const { status } = response;
+  const records = new ListRecordReader({ module: options.module, status, secrets: options.secrets }, options.rename ? { rename: options.rename } : {});
   const body = response.body ?? emptyBody();
   // Read with the stream's own reader, not async iteration: one promise per chunk, no generator layers.
   const stream = body.getReader();
   let finished = false;
   const close = async () => {
-    stopTimers();
+    clock.stop();
     // Stops reading a body we gave up on, so its socket is not left half-read.
     if (!finished) await stream.cancel().catch(() => undefined);
     finished = true;
@@ -129,22 +215,16 @@ export async function openListRequest(options: ListRequest): Promise<OpenList> {
           envelope = records.end();
           break;
         }
-        const left = deadline - performance.now();
-        if (left < idleTimeoutMs) {
-          clearTimeout(idleTimer);
-          idleTimer = setTimeout(expire, Math.max(0, left));
-        } else {
-          idleTimer.refresh();
-        }
+        clock.touch();
         const batch = records.push(read.value);
         if (batch.length > 0) return batch;
       }
     } catch (error) {
       await close();
-      throw fail(error, status);
+      throw listFailure(options, clock, error, status);
     }
     finished = true;
-    stopTimers();
+    clock.stop();
     await connectionReleased();
     if (envelope.error !== '') throw options.refusal(envelope.error, status);
     return undefined;

@@ -53,7 +53,9 @@ export class ListRecordReader {
   /** The record being read: its depth, where it began in the current buffer, its bytes from earlier chunks. */
   #recordDepth = 0;
   #recordStart = -1;
-  #recordCarry: Buffer | undefined;
+  /** The unfinished record's pieces from earlier chunks (views, not copies) and their length. */
+  #recordCarry: Buffer[] | undefined;
+  #recordCarryBytes = 0;
   #recordSpaced = false;
   #records = 0;
   #trailing = '';
@@ -78,17 +80,15 @@ export class ListRecordReader {
   /** Reads one chunk; returns the records it completed (possibly none). Throws on a malformed answer. */
   push(chunk: Uint8Array): ListedRecord[] {
     const out: ListedRecord[] = [];
-    let buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let i = 0;
-    if (this.#recordCarry) {
-      // A record that began in an earlier chunk: keep its bytes contiguous, go on where the scan stopped.
-      i = this.#recordCarry.length;
-      buffer = Buffer.concat([this.#recordCarry, buffer]);
-      this.#recordCarry = undefined;
-      this.#recordStart = 0;
-      if (buffer.length > this.#maxRecordBytes) throw this.#protocol(`answered a record larger than ${this.#maxRecordBytes} bytes`);
-    }
     const n = buffer.length;
+    if (this.#recordCarry) {
+      // A record that began in an earlier chunk: the scan goes on where it stopped, from this chunk's start.
+      // Only the record's own bytes are copied together once it ends (#finishRecord), never the whole chunk.
+      this.#recordStart = 0;
+      if (this.#recordCarryBytes + n > this.#maxRecordBytes) throw this.#protocol(`answered a record larger than ${this.#maxRecordBytes} bytes`);
+    }
     let backslash = -2;
     this.#backslash = -2;
     while (i < n) {
@@ -153,7 +153,12 @@ export class ListRecordReader {
           continue;
       }
     }
-    if (this.#recordStart >= 0) this.#recordCarry = buffer.subarray(this.#recordStart);
+    if (this.#recordStart >= 0) {
+      const piece = buffer.subarray(this.#recordStart);
+      if (this.#recordCarry) this.#recordCarry.push(piece);
+      else this.#recordCarry = [piece];
+      this.#recordCarryBytes += piece.length;
+    }
     return out;
   }
 
@@ -326,6 +331,13 @@ export class ListRecordReader {
 
   #finishRecord(buffer: Buffer, end: number): ListedRecord {
     let bytes = buffer.subarray(this.#recordStart, end);
+    if (this.#recordCarry) {
+      // The record began in earlier chunks: its pieces and this chunk's part, one copy of its own bytes.
+      this.#recordCarry.push(bytes);
+      bytes = Buffer.concat(this.#recordCarry, this.#recordCarryBytes + bytes.length);
+      this.#recordCarry = undefined;
+      this.#recordCarryBytes = 0;
+    }
     this.#recordStart = -1;
     if (this.#recordSpaced) bytes = minify(bytes);
     let parsed: unknown;
@@ -338,19 +350,15 @@ export class ListRecordReader {
     if (this.#rename && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = this.#rename(parsed as Record<string, unknown>);
     const record = parsed as { id?: unknown; [field: string]: unknown };
     const raw = record.id;
-    if (typeof raw === 'string') return { record: record as CsmartRecord, bytes };
-    if (raw === undefined || raw === null) {
-      const id = this.#dataShape === 'object' ? this.#key : '';
-      if (this.#dataShape === 'object') {
-        // The key is the only place CSMART put the id: the line carries it in front of the record's fields.
-        const rest = bytes.subarray(1);
-        const joint = rest.length > 1 && raw === undefined ? ',' : '';
-        bytes = raw === undefined ? Buffer.concat([Buffer.from(`{"id":${JSON.stringify(id)}${joint}`), rest]) : bytes;
-      }
+    if ((raw === undefined || raw === null) && this.#dataShape === 'object') {
+      // The key is the only place CSMART put the id: the line carries it in front of the record's fields.
+      const id = this.#key;
+      const rest = bytes.subarray(1);
+      const joint = rest.length > 1 && raw === undefined ? ',' : '';
+      bytes = raw === undefined ? Buffer.concat([Buffer.from(`{"id":${JSON.stringify(id)}${joint}`), rest]) : bytes;
       return { record: { ...record, id } as CsmartRecord, bytes };
     }
-    record.id = String(raw);
-    return { record: record as CsmartRecord, bytes };
+    return { record: withStringId(record), bytes };
   }
 
   /** The key of the envelope member whose value is opening, read back from the kept envelope text. */
@@ -420,6 +428,47 @@ export class CsmartListRefusedError extends Error {
     super('CSMART refused the List');
     this.error = error;
   }
+}
+
+const ERROR_KEY = Buffer.from('"error"');
+const DATA_KEY = Buffer.from('"data"');
+
+/** A parsed record of an array-shaped List as `list` returns it: its id a string, `''` when it had none. */
+export function withStringId(record: { id?: unknown; [field: string]: unknown }): CsmartRecord {
+  const raw = record.id;
+  if (typeof raw === 'string') return record as CsmartRecord;
+  if (raw === undefined || raw === null) return { ...record, id: '' } as CsmartRecord;
+  record.id = String(raw);
+  return record as CsmartRecord;
+}
+
+/**
+ * The records of a small, whole, ordinary answer (`{"error":"","data":[{…},…]}`, a BOM allowed) read by one
+ * `JSON.parse`, as the reader would give them; `undefined` for anything else (not JSON, an `error`, an
+ * id-keyed or missing `data`, a record that is not an object), which the reader then reads, so that every
+ * unusual answer fails exactly as it does when streamed.
+ */
+export function ordinaryListRecords(body: Buffer, rename?: RecordRenamer): CsmartRecord[] | undefined {
+  // A second `"error"` or `"data"` anywhere (a repeated envelope member, which JSON.parse would silently
+  // overwrite, or only a record's text): the reader, which reads each one where it stands.
+  if (body.indexOf(ERROR_KEY) !== body.lastIndexOf(ERROR_KEY) || body.indexOf(DATA_KEY) !== body.lastIndexOf(DATA_KEY)) return undefined;
+  const start = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8', start));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { error, data } = parsed as { error?: unknown; data?: unknown };
+  if ((error !== '' && error !== null && error !== false) || !Array.isArray(data)) return undefined;
+  for (let k = 0; k < data.length; k++) {
+    let record: unknown = data[k];
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
+    if (rename) record = rename(record as Record<string, unknown>);
+    data[k] = withStringId(record as { id?: unknown });
+  }
+  return data as CsmartRecord[];
 }
 
 function isSpace(byte: number): boolean {

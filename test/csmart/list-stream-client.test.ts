@@ -28,7 +28,9 @@ beforeEach(async () => {
       return;
     }
     lists++;
-    response.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' });
+    // Headers not sent yet, so that a test can add a Content-Length (the client's small-answer path).
+    response.statusCode = 200;
+    response.setHeader('content-type', 'text/html; charset=UTF-8');
     void Promise.resolve(writeList(response)).catch(() => response.destroy());
   });
   connections = 0;
@@ -182,6 +184,59 @@ describe('streamed List over HTTP', () => {
     // Records kept coming in between.
     expect(ids.length).toBeGreaterThan(1);
     expect(written).toBeGreaterThan(1);
+  });
+
+  it('reads a small whole answer (one JSON.parse when ordinary) exactly as the streamed one, for every shape and fault', async () => {
+    // Each answer sent whole with its Content-Length (the small path of `list`) and in pieces without it (the
+    // record reader as it streams): the same records, or the same error class and message.
+    const answers = [
+      '\uFEFF{"error":"","data":[{"id":1,"nazwa":"A"},{"id":"2","NIP_klienta":"526"},{"nazwa":"no id"},{"id":null,"x":1}]}',
+      '  {"data":[{"id":5}],"error":null}\n',
+      '{"error":"","data":{"7":{"nazwa":"A"},"8":{"id":8},"9":{}}}',
+      '{"error":"","data":[]}',
+      '{"error":"","data":null}',
+      '{"error":false}',
+      '{"error":"","data":[{"id":1}],"error":""}',
+      '{"error":"Nieprawidłowy token","data":[{"id":1}],"error":""}',
+      '{"error":"","data":[{"id":1}],"data":[{"id":2}]}',
+      '{"error":"","data":[{"id":1,"data":"2026-12-02","error":"none"}]}',
+      '{"error":"Nieprawidłowy token","data":[]}',
+      '{"error":"","data":[{"id":1},{"id":2}],"error2":"x"}',
+      '{"data":[{"id":1}],"error":"Błąd bazy danych"}',
+      '{"error":"  ","data":[{"id":1}]}',
+      '{"error":0,"data":[{"id":1}]}',
+      '{"data":[{"id":1}]}',
+      '{"error":"","data":[{"id":1},[2]]}',
+      '{"error":"","data":[{"id":1},3]}',
+      '{"error":"","data":"none"}',
+      '{"error":"","data":[{"id":1}]} trailing',
+      '{"error":"","data":[{"id":1}',
+      '<br />\n<b>Warning</b>: mysqli_connect(): secret in <b>/var/www/api.php</b><br />\n{"error":"","data":[]}',
+      '<!DOCTYPE html><html><body>Przerwa techniczna</body></html>',
+      '[{"id":1}]',
+      '',
+    ];
+    const csmart = client({ fieldNames: { nip: 'NIP_klienta', name: 'nazwa' }, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const outcome = async () => {
+      try {
+        return { records: await csmart.list('Accounts') };
+      } catch (error) {
+        return { error: (error as Error).constructor.name, message: (error as Error).message };
+      }
+    };
+    for (const answer of answers) {
+      writeList = (response) => {
+        response.setHeader('content-length', Buffer.byteLength(answer));
+        response.end(answer);
+      };
+      const whole = await outcome();
+      writeList = async (response) => {
+        response.flushHeaders();
+        for (let at = 0; at < answer.length; at += 7) await put(response, answer.slice(at, at + 7));
+        response.end();
+      };
+      expect(whole, answer).toEqual(await outcome());
+    }
   });
 
   it('keeps one TCP connection for a login and 100 sequential Lists, streamed or whole', async () => {

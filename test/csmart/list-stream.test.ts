@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsmartProtocolError, CsmartUpstreamError } from '../../lib/csmart/errors.ts';
-import { ListRecordReader, CsmartListRefusedError, type ListedRecord } from '../../lib/csmart/list-stream.ts';
+import { ListRecordReader, CsmartListRefusedError, ordinaryListRecords, type ListedRecord } from '../../lib/csmart/list-stream.ts';
 import { normaliseList } from '../../lib/csmart/normalise.ts';
 import { thrown } from '../support/thrown.ts';
 
@@ -48,6 +48,19 @@ describe('List record reader: shapes', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (sizes) => {
       expect(readAll(answer, sizes).records.map((r) => [r.record, r.bytes.toString()])).toEqual(expected);
     }), { numRuns: 200 });
+  });
+
+  it('copies only a split record\'s own bytes, not the chunk it ends in', () => {
+    // 128 KB chunks of ~1 KB records: most chunks end inside a record. Its bytes must be a copy of its
+    // own ~1 KB (from Buffer's pool), not a view into a copy of the whole next chunk (128 KB or more).
+    const list = Array.from({ length: 800 }, (_, i) => ({ id: String(i), note: 'ż'.repeat(500) }));
+    const answer = Buffer.from(JSON.stringify({ error: '', data: list }));
+    const { records } = readAll(answer, [128 * 1024]);
+    expect(records.map((r) => r.record)).toEqual(list);
+    expect(records.map((r) => r.bytes.toString())).toEqual(list.map((r) => JSON.stringify(r)));
+    const split = records.filter((r) => r.bytes.buffer !== answer.buffer);
+    expect(split.length).toBeGreaterThanOrEqual(4);
+    for (const r of split) expect(r.bytes.buffer.byteLength).toBeLessThan(128 * 1024);
   });
 
   it('reads any JSON records (fuzzed) as JSON.parse does, whatever the chunking', () => {
@@ -171,5 +184,17 @@ describe('List record reader: faults', () => {
   it('never quotes a secret from the body in its messages', () => {
     const error = thrown(CsmartProtocolError, () => readAll('<html>token=s3cr3t-token</html>'));
     expect(error.message).not.toContain('s3cr3t-token');
+  });
+});
+
+describe('small ordinary List read by one JSON.parse', () => {
+  it('gives the records the reader gives for an ordinary answer, and leaves anything unusual to the reader', () => {
+    const ordinary = `${BOM}{"error":"","data":${JSON.stringify([...ACCOUNTS, { name: 'no id' }, { id: null }])}}`;
+    expect(ordinaryListRecords(Buffer.from(ordinary))).toEqual(readAll(ordinary).records.map((r) => r.record));
+    for (const unusual of [
+      '{"error":"Nieprawidłowy token","data":[]}', '{"data":[{"id":1}]}', '{"error":"","data":{"1":{"name":"A"}}}',
+      '{"error":"","data":[{"id":1}],"error":"late"}', '{"error":"","data":[[1]]}', '<br /><b>Warning</b>: x',
+      '{"error":"","data":[{"id":1}]} junk', '{"error":"","data":null}', `${BOM}${BOM}{"error":"","data":[]}`,
+    ]) expect(ordinaryListRecords(Buffer.from(unusual)), unusual).toBeUndefined();
   });
 });
