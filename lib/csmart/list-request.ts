@@ -191,6 +191,12 @@ export async function readListRecords(options: ListRequest): Promise<CsmartRecor
 
 const recordOf = (listed: ListedRecord) => listed.record;
 
+/**
+ * Records per batch of a streamed List: few enough that a batch's parsed records do not outlive V8's
+ * scavenges in numbers (see `ListRecordReader.read`), many enough that the await per batch costs nothing.
+ */
+const STREAMED_BATCH_RECORDS = 64;
+
 /** A big answer read as it arrives, record by record, up to its first batch. */
 async function streamList(options: ListRequest, clock: ListClock, response: Response): Promise<OpenList> {
   const { status } = response;
@@ -210,14 +216,15 @@ async function streamList(options: ListRequest, clock: ListClock, response: Resp
     let envelope: ListEnvelope;
     try {
       for (;;) {
+        const batch = records.read(STREAMED_BATCH_RECORDS);
+        if (batch.length > 0) return batch;
         const read = await stream.read();
         if (read.done) {
           envelope = records.end();
           break;
         }
         clock.touch();
-        const batch = records.push(read.value);
-        if (batch.length > 0) return batch;
+        records.feed(read.value);
       }
     } catch (error) {
       await close();

@@ -1,7 +1,7 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord } from '../csmart/modules.ts';
 import { KeyTable } from './key-table.ts';
-import { PackedTexts } from './packed-texts.ts';
+import { PackedTexts, TextAddresses } from './packed-texts.ts';
 
 /**
  * CSMART cannot search: the only way to find a client by NIP or e-mail is its whole Accounts list.
@@ -46,7 +46,7 @@ export type AccountDirectory = {
  * records hold (bench/list: 37 MB for 300,000). A hash names a wrong client with a chance of about n / 2^53 per lookup
  * (3·10^-11 for 300,000 clients); a hit by id is checked against the stored id.
  */
-type Index = { at: number; texts: PackedTexts; slots: number[]; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
+type Index = { at: number; texts: PackedTexts; slots: TextAddresses; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
 /** What each slot's address holds, in this order. */
 const ID = 0;
 const NAME = 1;
@@ -72,9 +72,9 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
   const add = (idx: Index, record: CsmartRecord) => {
     const idKey = keyHash(record.id);
     let slot = idx.byId.get(idKey);
-    if (slot !== undefined && !idx.texts.firstIs(idx.slots[slot]!, record.id)) slot = undefined; // a hash shared by two ids
+    if (slot !== undefined && !idx.texts.firstIs(idx.slots.at(slot), record.id)) slot = undefined; // a hash shared by two ids
     // A record listed again without a NIP keeps the one it had.
-    let storedNip = slot === undefined ? undefined : idx.texts.get(idx.slots[slot]!, 3)[NIP];
+    let storedNip = slot === undefined ? undefined : idx.texts.get(idx.slots.at(slot), 3)[NIP];
     if (slot === undefined) {
       slot = idx.slots.length;
       idx.byId.set(idKey, slot);
@@ -91,12 +91,12 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
     for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
     // A client listed twice gets its texts stored again (the old ones stay unused): duplicates are few.
-    idx.slots[slot] = idx.texts.add([record.id, typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined, storedNip]);
+    idx.slots.set(slot, idx.texts.add([record.id, typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined, storedNip]));
   };
 
   async function load(): Promise<Index> {
     stats.lists++;
-    const idx: Index = { at: now(), texts: new PackedTexts(), slots: [], byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
+    const idx: Index = { at: now(), texts: new PackedTexts(), slots: new TextAddresses(), byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
     // Built as the records stream in, keeping only the keys: the whole list is never held.
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
     for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
@@ -116,7 +116,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
 
   const asRecord = (idx: Index, slot: number | undefined): CsmartRecord | undefined => {
     if (slot === undefined) return undefined;
-    const texts = idx.texts.get(idx.slots[slot]!, 3);
+    const texts = idx.texts.get(idx.slots.at(slot), 3);
     const record: CsmartRecord = { id: texts[ID]! };
     const name = texts[NAME];
     const nip = texts[NIP];
@@ -138,7 +138,7 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     async byId(id, findOptions = {}) {
       const idx = await current(findOptions.fresh ?? false);
       const slot = idx.byId.get(keyHash(id));
-      return asRecord(idx, slot !== undefined && idx.texts.firstIs(idx.slots[slot]!, id) ? slot : undefined);
+      return asRecord(idx, slot !== undefined && idx.texts.firstIs(idx.slots.at(slot), id) ? slot : undefined);
     },
     async record(id) {
       stats.lists++;

@@ -86,3 +86,31 @@ export class PackedTexts {
     return this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   }
 }
+
+/**
+ * The addresses of `PackedTexts` by slot, in a typed array grown by doubling: outside the JavaScript heap,
+ * so a directory being built does not carry a growing array through every scavenge of the young generation.
+ */
+export class TextAddresses {
+  #addresses = new Float64Array(1024);
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  at(slot: number): number {
+    return this.#addresses[slot]!;
+  }
+
+  /** Sets the address of a slot; a slot one past the end appends. */
+  set(slot: number, address: number): void {
+    if (slot >= this.#addresses.length) {
+      const grown = new Float64Array(this.#addresses.length * 2);
+      grown.set(this.#addresses);
+      this.#addresses = grown;
+    }
+    this.#addresses[slot] = address;
+    if (slot >= this.#length) this.#length = slot + 1;
+  }
+}

@@ -1,4 +1,5 @@
 import type { CsmartRecord } from '../csmart/modules.ts';
+import { numberText } from '../csmart/number-text.ts';
 import { describeFields } from './field-schema.ts';
 import type { ChunkedGzipWriter } from './gzip-stream.ts';
 
@@ -42,7 +43,8 @@ function cellOf(value: unknown, formulaGuard: boolean): string {
     return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
   }
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') return numberText(value);
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return quoteCsv(JSON.stringify(value));
 }
 

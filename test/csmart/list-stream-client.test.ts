@@ -239,6 +239,26 @@ describe('streamed List over HTTP', () => {
     }
   });
 
+  it('hands out a big List in batches of at most 64 records, every record once and in order', async () => {
+    // Over 256 KB, so it streams; written in chunks of ~1,000 records.
+    const ids = Array.from({ length: 5_000 }, (_, i) => i + 1);
+    writeList = async (response) => {
+      await put(response, '{"error":"","data":[');
+      for (let at = 0; at < ids.length; at += 1_000) {
+        await put(response, `${at > 0 ? ',' : ''}${ids.slice(at, at + 1_000).map((id) => JSON.stringify({ id, name: `Klient ${id}`, city: 'Łódź' })).join(',')}`);
+      }
+      response.end(']}');
+    };
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    for await (const batch of client().listStream('Accounts')) {
+      sizes.push(batch.length);
+      for (const { record } of batch) seen.push(record.id);
+    }
+    expect(seen).toEqual(ids.map(String));
+    expect(Math.max(...sizes)).toBe(64);
+  });
+
   it('keeps one TCP connection for a login and 100 sequential Lists, streamed or whole', async () => {
     writeList = (response) => { response.end('{"error":"","data":[{"id":1}]}'); };
     const csmart = client();

@@ -50,6 +50,37 @@ describe('List record reader: shapes', () => {
     }), { numRuns: 200 });
   });
 
+  it('hands out a chunk\'s records a few at a time when asked, the same records as read whole', () => {
+    const list = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, name: `Klient ${i + 1}`, note: '"}{,'.repeat(i % 7) }));
+    const answer = Buffer.from(`${BOM}{"error":"","data":${JSON.stringify(list)}}`);
+    const expected = readAll(answer).records.map((r) => [r.record, r.bytes.toString()]);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 5000 }), (max, size) => {
+      const reader = new ListRecordReader(context);
+      const batches: ListedRecord[][] = [];
+      for (let at = 0; at < answer.length; at += size) {
+        reader.feed(answer.subarray(at, at + size));
+        // Read until the chunk is used up: a batch smaller than asked for says so.
+        for (let batch = reader.read(max); ; batch = reader.read(max)) {
+          if (batch.length > 0) batches.push(batch);
+          if (batch.length < max) break;
+        }
+      }
+      expect(reader.end().error).toBe('');
+      expect(batches.every((batch) => batch.length <= max)).toBe(true);
+      expect(batches.flat().map((r) => [r.record, r.bytes.toString()])).toEqual(expected);
+    }), { numRuns: 100 });
+  });
+
+  it('refuses a chunk fed before the one before it was read, and an end before the last chunk was read', () => {
+    const reader = new ListRecordReader(context);
+    reader.feed(Buffer.from('{"error":"","data":[{"id":1},{"id":2},{"id":3}]}'));
+    expect(reader.read(2).map((r) => r.record.id)).toEqual(['1', '2']);
+    expect(() => reader.feed(Buffer.from(' '))).toThrow(/before the one before it was read/);
+    expect(() => reader.end()).toThrow(/before its last chunk was read/);
+    expect(reader.read(2).map((r) => r.record.id)).toEqual(['3']);
+    expect(reader.end().error).toBe('');
+  });
+
   it('copies only a split record\'s own bytes, not the chunk it ends in', () => {
     // 128 KB chunks of ~1 KB records: most chunks end inside a record. Its bytes must be a copy of its
     // own ~1 KB (from Buffer's pool), not a view into a copy of the whole next chunk (128 KB or more).

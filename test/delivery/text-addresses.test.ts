@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { PackedTexts, TextAddresses } from '../../lib/delivery/packed-texts.ts';
+
+describe('TextAddresses', () => {
+  it('keeps every slot\'s address as it grows past its first capacity, and lets a slot be set again', () => {
+    const texts = new PackedTexts();
+    const slots = new TextAddresses();
+    for (let slot = 0; slot < 5_000; slot++) slots.set(slot, texts.add([String(slot), `Klient ${slot} — Łódź`]));
+    slots.set(17, texts.add(['17', 'Nowa nazwa']));
+    expect(slots.length).toBe(5_000);
+    expect(texts.get(slots.at(0), 2)).toEqual(['0', 'Klient 0 — Łódź']);
+    expect(texts.get(slots.at(4_999), 2)).toEqual(['4999', 'Klient 4999 — Łódź']);
+    expect(texts.get(slots.at(17), 2)).toEqual(['17', 'Nowa nazwa']);
+  });
+});
