@@ -112,9 +112,10 @@ export class ListRecordReader {
    * Reads on in the chunk fed last and returns the next records it completes, at most `max`: fewer means
    * the chunk is read to its end and the next one can be fed. Throws on a malformed answer.
    *
-   * Why at most `max`: the parsed records of a batch are alive together, and a whole 64 KB chunk's
-   * (some 450 records) outlive V8's scavenges, which then grow the young generation to its limit (measured:
-   * 27 MB more heap held by a 256 MB function after a 300,000-record List, against 8 MB with batches of 64).
+   * Why at most `max`: the parsed records of a batch are alive together, and a whole 64 KB chunk's (some
+   * 450 records) outlive V8's scavenges, which then grow the young generation to its limit. Measured by
+   * bench/list with a 256 MB function's flags and a 300,000-record List: +27–29 MB of heap reserved with
+   * whole chunks, +10 MB with batches of 64 together with `numberText` for the ids (neither alone helps).
    */
   read(max: number): ListedRecord[] {
     const out: ListedRecord[] = [];
