@@ -40,10 +40,10 @@ export type AccountDirectory = {
 };
 
 /**
- * What the directory keeps per client: its id, name and NIP packed as UTF-8 (one address per slot), and
+ * What the directory keeps per client: its id, name and NIP packed as UTF-8 (one address per slot, in a typed array), and
  * 53-bit hashes of its id, NIP, e-mail and phone in typed-array tables to its slot — no record objects,
- * no string per field and no Map entries, so its memory grows by about 125 bytes per client whatever the
- * records hold (bench/list: 37 MB for 300,000). A hash names a wrong client with a chance of about n / 2^53 per lookup
+ * no string per field and no Map entries, so its memory grows by about 130 bytes per client whatever the
+ * records hold (bench/list: 39 MB for 300,000). A hash names a wrong client with a chance of about n / 2^53 per lookup
  * (3·10^-11 for 300,000 clients); a hit by id is checked against the stored id.
  */
 type Index = { at: number; texts: PackedTexts; slots: TextAddresses; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
