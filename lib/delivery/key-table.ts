@@ -1,61 +1,87 @@
+/** Keys are 48-bit non-negative integers (`keyHash`): the high 16 bits and the low 32 are stored apart. */
+export const KEY_BITS = 48;
+const LOW = 2 ** 32;
+/** Grown at three quarters full, by half: linear probing stays short, and a table is 50–75% full. */
+const MAX_LOAD = 0.75;
+const GROWTH = 1.5;
+
 /**
- * A hash table from 53-bit integer keys to slot numbers, in two typed arrays (open addressing, linear
- * probing): 12 bytes per place and no object per entry, where a Map costs about 40 bytes per entry
- * and keeps a heap number for each key above 2^31.
+ * A hash table from 48-bit integer keys to slot numbers, in three typed arrays (open addressing, linear
+ * probing): 10 bytes per place and no object per entry, where a Map costs about 40 bytes per entry
+ * and keeps a heap number for each key above 2^31. Its size is not a power of two: growing by half
+ * instead of doubling keeps it 50–75% full, not 37–75% (measured with the account directory: 1,000,000
+ * clients' four tables took 100 MB at 12 bytes a place and doubling, 60 MB now).
  */
 export class KeyTable {
-  #keys: Float64Array;
+  #low: Uint32Array;
+  #high: Uint16Array;
+  /** The slot plus one: 0 marks an empty place. */
   #slots: Int32Array;
   #size = 0;
 
   constructor(capacity = 1024) {
-    this.#keys = new Float64Array(capacity);
-    this.#slots = new Int32Array(capacity);
+    const places = Math.max(4, Math.ceil(capacity));
+    this.#low = new Uint32Array(places);
+    this.#high = new Uint16Array(places);
+    this.#slots = new Int32Array(places);
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** The slot stored under `key` (a non-negative safe integer), or undefined. */
+  /** Places in the arrays, used or not. */
+  get places(): number {
+    return this.#slots.length;
+  }
+
+  /** The slot stored under `key` (a non-negative integer below 2^48), or undefined. */
   get(key: number): number | undefined {
-    const stored = key + 1; // 0 marks an empty place
-    const mask = this.#keys.length - 1;
-    for (let at = KeyTable.#start(key, mask); ; at = (at + 1) & mask) {
-      const k = this.#keys[at]!;
-      if (k === stored) return this.#slots[at];
-      if (k === 0) return undefined;
+    const low = key % LOW;
+    const high = Math.floor(key / LOW);
+    const places = this.#slots.length;
+    for (let at = KeyTable.#start(low, places); ; at = at + 1 === places ? 0 : at + 1) {
+      const slot = this.#slots[at]!;
+      if (slot === 0) return undefined;
+      if (this.#low[at] === low && this.#high[at] === high) return slot - 1;
     }
   }
 
   /** Stores (or replaces) the slot under `key`. */
   set(key: number, slot: number): void {
-    // Grown at three quarters full: linear probing stays short, and the arrays stay a third smaller than at half.
-    if ((this.#size + 1) * 4 > this.#keys.length * 3) this.#grow();
-    const stored = key + 1;
-    const mask = this.#keys.length - 1;
-    for (let at = KeyTable.#start(key, mask); ; at = (at + 1) & mask) {
-      const k = this.#keys[at]!;
-      if (k === stored || k === 0) {
-        if (k === 0) this.#size++;
-        this.#keys[at] = stored;
-        this.#slots[at] = slot;
-        return;
-      }
+    if (!(key >= 0 && key < 2 ** KEY_BITS && Number.isInteger(key))) throw new RangeError(`KeyTable: ${key} is not a ${KEY_BITS}-bit key`);
+    if (this.#size + 1 > this.#slots.length * MAX_LOAD) this.#grow();
+    this.#put(key % LOW, Math.floor(key / LOW), slot + 1);
+  }
+
+  #put(low: number, high: number, stored: number): void {
+    const places = this.#slots.length;
+    for (let at = KeyTable.#start(low, places); ; at = at + 1 === places ? 0 : at + 1) {
+      const slot = this.#slots[at]!;
+      if (slot === 0) this.#size++;
+      else if (this.#low[at] !== low || this.#high[at] !== high) continue;
+      this.#low[at] = low;
+      this.#high[at] = high;
+      this.#slots[at] = stored;
+      return;
     }
   }
 
-  static #start(key: number, mask: number): number {
-    // The low 32 bits mixed: keys are hashes already, but ids are small consecutive numbers.
-    return Math.imul((key % 4294967296) | 0, 0x9e3779b1) >>> 0 & mask;
+  /** Where a key's probe starts: its low 32 bits mixed (ids are small consecutive numbers), scaled to the size. */
+  static #start(low: number, places: number): number {
+    const mixed = Math.imul(low | 0, 0x9e3779b1) >>> 0;
+    return Math.min(places - 1, Math.floor((mixed / LOW) * places));
   }
 
   #grow(): void {
-    const keys = this.#keys;
+    const low = this.#low;
+    const high = this.#high;
     const slots = this.#slots;
-    this.#keys = new Float64Array(keys.length * 2);
-    this.#slots = new Int32Array(keys.length * 2);
+    const places = Math.ceil(slots.length * GROWTH);
+    this.#low = new Uint32Array(places);
+    this.#high = new Uint16Array(places);
+    this.#slots = new Int32Array(places);
     this.#size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i]! - 1, slots[i]!);
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== 0) this.#put(low[i]!, high[i]!, slots[i]!);
   }
 }

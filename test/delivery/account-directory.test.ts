@@ -3,7 +3,7 @@ import type { CsmartClient } from '../../lib/csmart/client.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
-import { KeyTable } from '../../lib/delivery/key-table.ts';
+import { KEY_BITS, KeyTable } from '../../lib/delivery/key-table.ts';
 import { PackedTexts } from '../../lib/delivery/packed-texts.ts';
 import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';
 import { CsmartUpstreamError } from '../../lib/csmart/errors.ts';
@@ -84,27 +84,45 @@ describe('account directory', () => {
     expect(await directory.byId('1', { fresh: true })).toBeUndefined();
   });
 
-  it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision, into exact integers', () => {
+  it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision, into 48-bit integers', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 100_000; i++) {
       for (const key of [String(5_260_000_000 + i), `kontakt${i}@example.pl`, String(600_000_000 + i)]) {
         const h = keyHash(key);
-        expect(Number.isSafeInteger(h)).toBe(true);
+        expect(Number.isInteger(h) && h >= 0 && h < 2 ** KEY_BITS).toBe(true);
         seen.add(h);
       }
     }
     expect(seen.size).toBe(300_000);
   });
 
-  it('keeps 53-bit keys in its key table through growth, replacing a key set twice', () => {
+  it('keeps 48-bit keys in its key table through growth, replacing a key set twice', () => {
     const table = new KeyTable(4);
+    // Small consecutive numbers, hashes, and keys that differ only in their high 16 or low 32 bits.
     const keys = Array.from({ length: 50_000 }, (_, i) => (i % 2 === 0 ? i : keyHash(`k${i}`)));
+    keys.push(2 ** 32 + 5, 2 ** 47 + 5, 2 ** 48 - 1, 0xffff_ffff);
     keys.forEach((key, slot) => table.set(key, slot));
     table.set(keys[7]!, 123_456);
-    expect(table.size).toBe(50_000);
+    table.set(0, 0);
+    expect(table.size).toBe(50_004);
     expect(keys.map((key) => table.get(key))).toEqual(keys.map((_, slot) => (slot === 7 ? 123_456 : slot)));
-    expect(table.get(2 ** 53 - 2)).toBeUndefined();
+    expect(table.get(2 ** 48 - 2)).toBeUndefined();
+    expect(table.get(2 ** 33 + 5)).toBeUndefined();
     expect(table.get(99_999)).toBeUndefined();
+    expect(() => table.set(2 ** 48, 1)).toThrow(RangeError);
+    expect(() => table.set(-1, 1)).toThrow(RangeError);
+  });
+
+  it('keeps its key table half to three quarters full as it grows', () => {
+    const table = new KeyTable(1024);
+    for (let i = 0; i < 300_000; i++) {
+      table.set(keyHash(`kontakt${i}@example.pl`), i);
+      if (i > 2_000 && i % 997 === 0) {
+        const load = table.size / table.places;
+        expect(load).toBeGreaterThan(0.49);
+        expect(load).toBeLessThanOrEqual(0.75);
+      }
+    }
   });
 
   it('packs texts as UTF-8 and gives them back: Polish letters, absent ones, long ones, across chunks', () => {

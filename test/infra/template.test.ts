@@ -229,18 +229,27 @@ describe('alarms that fire, and the dashboard', () => {
     expect(alarm).toMatchObject({ Threshold: 30, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
-  it('takes other thresholds as deploy parameters (--param), for the alarms and the dashboard alike', async () => {
+  it('takes other thresholds and the worker\'s memory as deploy parameters (--param), for the alarms and the dashboard alike', async () => {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
       SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
     };
-    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--format', 'json'], { env, timeout: 120_000 });
-    const resources = (JSON.parse(stdout) as { resources: { Resources: Record<string, Resource> } }).resources.Resources;
+    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--param=workerMemory=512', '--format', 'json'], { env, timeout: 120_000 });
+    const printed = JSON.parse(stdout) as { resources: { Resources: Record<string, Resource> }; functions: Record<string, { memorySize?: unknown }>; provider: { memorySize?: unknown } };
+    const resources = printed.resources.Resources;
     // A --param arrives as text; CloudFormation reads numeric properties from text.
     expect([resources.DeliveryQueueAgeAlarm?.Properties.Threshold, resources.DeliveryRetryRateAlarm?.Properties.Threshold].map(Number)).toEqual([15, 20]);
     expect(String(resources.DeliveryQueueAgeAlarm?.Properties.AlarmDescription)).toContain('more than 15 minutes');
     expect(resources.Dashboard?.Properties.DashboardBody['Fn::Sub']).toContain('"label": "alarm", "value": 15 }');
+    // A CRM with more clients than 256 MB of directory holds gets a bigger worker, the other functions unchanged.
+    expect([printed.functions.worker?.memorySize, printed.functions.leads?.memorySize ?? printed.provider.memorySize].map(Number)).toEqual([512, 256]);
   }, 150_000);
+
+  it('gives the worker 256 MB unless told otherwise, and its errors alarm says what to do when that runs out', () => {
+    expect(resource('WorkerLambdaFunction').Properties.MemorySize).toBe(256);
+    expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('Runtime.OutOfMemory');
+    expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('--param="workerMemory=512"');
+  });
 
   it('alarms on the share of delivery attempts that are retried', () => {
     const alarm = resource('DeliveryRetryRateAlarm').Properties;
