@@ -63,17 +63,26 @@ class ListClock {
   readonly deadline: number;
   readonly idleTimeoutMs: number;
   timer: ReturnType<typeof setTimeout>;
+  /**
+   * Whether the timer is set for the deadline (less than an idle stretch was left). Its kind is decided when
+   * it is set, not from the time when it fires: a timer may fire a little early by `performance.now()` (libuv
+   * counts from the time its loop turn began), which must not make a deadline look like an idle stretch.
+   */
+  atDeadline: boolean;
   constructor(idleTimeoutMs: number, totalTimeoutMs: number) {
     this.deadline = performance.now() + totalTimeoutMs;
     this.idleTimeoutMs = idleTimeoutMs;
+    this.atDeadline = totalTimeoutMs <= idleTimeoutMs;
     this.timer = setTimeout(expireList, Math.min(idleTimeoutMs, totalTimeoutMs), this);
   }
 
   /** A byte arrived: the idle stretch starts again, never past the deadline. */
   touch(): void {
+    if (this.atDeadline) return;
     const left = this.deadline - performance.now();
     if (left < this.idleTimeoutMs) {
       clearTimeout(this.timer);
+      this.atDeadline = true;
       this.timer = setTimeout(expireList, Math.max(0, left), this);
     } else {
       this.timer.refresh();
@@ -86,8 +95,7 @@ class ListClock {
 }
 
 function expireList(clock: ListClock): void {
-  const left = clock.deadline - performance.now();
-  clock.controller.abort(new ListTimeout(left <= 1 ? 'total' : 'idle'));
+  clock.controller.abort(new ListTimeout(clock.atDeadline ? 'total' : 'idle'));
 }
 
 /** The client's error for whatever failed a List: a refusal, a timeout, else a failed connection. */

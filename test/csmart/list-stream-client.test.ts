@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCsmartClient, type CsmartClientOptions } from '../../lib/csmart/client.ts';
 import { CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError } from '../../lib/csmart/errors.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
@@ -257,6 +257,30 @@ describe('streamed List over HTTP', () => {
     }
     expect(seen).toEqual(ids.map(String));
     expect(Math.max(...sizes)).toBe(64);
+  });
+
+  it('calls a List stopped at its total timeout a total timeout, even when its timer fires a little early', async () => {
+    // Timers count whole milliseconds (libuv), performance.now() does not: the deadline's timer can fire a
+    // millisecond or two before it by performance.now(), as it once did on a loaded CI machine. Simulated
+    // here: 10 ms early, as the timer's callback reads the time. It must still say "did not finish".
+    const now = performance.now.bind(performance);
+    const early = vi.spyOn(performance, 'now').mockImplementation(() => (new Error().stack?.includes('expireList') ? now() - 10 : now()));
+    writeList = async (response) => {
+      await put(response, '{"error":"","data":[{"id":0}');
+      for (let id = 1; id < 1000 && !response.destroyed; id++) {
+        await pause(20);
+        await put(response, `,{"id":${id}}`);
+      }
+      response.end(']}');
+    };
+    try {
+      const { ids, error } = await drain(client({ listIdleTimeoutMs: 300, listTimeoutMs: 600 }).listStream('Accounts'));
+      expect(error).toBeInstanceOf(CsmartTimeoutError);
+      expect(error?.message).toBe('CSMART Accounts/List did not finish within 600 ms');
+      expect(ids.length).toBeGreaterThan(1);
+    } finally {
+      early.mockRestore();
+    }
   });
 
   it('keeps one TCP connection for a login and 100 sequential Lists, streamed or whole', async () => {
