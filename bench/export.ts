@@ -39,6 +39,8 @@ const gzipAsync = promisify(gzip);
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
+/** Peak RSS growth with V8's default heap per size, for the growth per extra byte of JSON (the fixed part left out). */
+const growthBySize: Array<{ count: number; bytes: number; growth: number }> = [];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -129,6 +131,7 @@ for (const { count, rounds } of SIZES) {
     for (const [heapMb, semiMb] of [[undefined, undefined], [256, undefined], [undefined, 4]] as const) {
       const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day++).padStart(2, '0')}`, heapMb, semiMb);
       const growth = memory.rssPeak - memory.rssStart;
+      if (!heapMb && !semiMb) growthBySize.push({ count, bytes: bytes.length, growth });
       const label = heapMb ? `with a ${heapMb} MB heap` : semiMb ? `with ${semiMb} MB semi-spaces` : "with V8's default heap";
       console.log(`    ${label}: RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}× (in ${(memory.ms / 1000).toFixed(1)} s);`
         + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${((memory.heapPeak - memory.heapStart) / bytes.length).toFixed(2)}×`);
@@ -248,6 +251,13 @@ async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer,
     for (const [label, m] of [['first night (no baseline)', first], ['next night (diff, nothing changed)', second], ['next night, 4 MB semi-spaces', third]] as const) {
       console.log(`    ${label.padEnd(36)}${(m.ms / 1000).toFixed(1)} s, peak RSS ${mb(m.rssPeak)} (+${mb(m.rssPeak - m.rssStart)} = ${((m.rssPeak - m.rssStart) / bytes).toFixed(2)}× the JSON)`);
     }
+    growthBySize.push({ count, bytes, growth: second.rssPeak - second.rssStart });
+    // What grows with the data, the part a run costs whatever its size (code, zlib, first calls) left out.
+    const steps = growthBySize.slice(1).map((m, i) => {
+      const before = growthBySize[i]!;
+      return `${fmt(before.count)} → ${fmt(m.count)}: +${mb(m.growth - before.growth)} for +${mb(m.bytes - before.bytes)} = ${((m.growth - before.growth) / (m.bytes - before.bytes)).toFixed(2)}×`;
+    });
+    console.log(`  peak RSS growth per extra byte of JSON received, V8's default heap (each run diffs against the night before): ${steps.join('; ')}`);
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -64,9 +64,9 @@ class ListClock {
   readonly idleTimeoutMs: number;
   timer: ReturnType<typeof setTimeout>;
   /**
-   * Whether the timer is set for the deadline (less than an idle stretch was left). Its kind is decided when
-   * it is set, not from the time when it fires: a timer may fire a little early by `performance.now()` (libuv
-   * counts from the time its loop turn began), which must not make a deadline look like an idle stretch.
+   * Whether the timer is set for the deadline (less than an idle stretch was left). The kind is decided when the
+   * timer is set, not from the time when it fires: libuv counts whole milliseconds, so a timer can fire a
+   * millisecond or two before its time by `performance.now()`, and a deadline then looked like an idle stretch.
    */
   atDeadline: boolean;
   constructor(idleTimeoutMs: number, totalTimeoutMs: number) {
