@@ -64,7 +64,16 @@ export function keyHash(text: string): number {
   return (a >>> 0) * 2 ** 16 + ((b >>> 0) >>> 16);
 }
 
-export function createAccountDirectory(options: { client: Pick<CsmartClient, 'listStream'>; ttlMs: number; now?: () => number }): AccountDirectory {
+/** A directory built from a whole Accounts List: how many clients it holds and how long the List took. */
+export type DirectoryLoaded = { clients: number; ms: number };
+
+export function createAccountDirectory(options: {
+  client: Pick<CsmartClient, 'listStream'>;
+  ttlMs: number;
+  now?: () => number;
+  /** Told after each List the directory was built from (the worker reports its memory then: it grows with the CRM). */
+  onLoaded?: (loaded: DirectoryLoaded) => void;
+}): AccountDirectory {
   const now = options.now ?? Date.now;
   let index: Promise<Index> | undefined;
   const stats = { lists: 0 };
@@ -99,7 +108,9 @@ export function createAccountDirectory(options: { client: Pick<CsmartClient, 'li
     const idx: Index = { at: now(), texts: new PackedTexts(), slots: new TextAddresses(), byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
     // Built as the records stream in, keeping only the keys: the whole list is never held.
     // Oldest first, so the newest record wins when CSMART holds duplicates from before us.
+    const started = performance.now();
     for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
+    options.onLoaded?.({ clients: idx.slots.length, ms: Math.round(performance.now() - started) });
     return idx;
   }
 

@@ -23,6 +23,8 @@ export const METRIC = {
   /** One per export run that finished with every module written: the heartbeat alarm's signal. */
   exportSucceeded: 'ExportSucceeded',
   enrichment: 'Enrichment',
+  /** The worker's memory in use, in percent of its function's memory, after it read CSMART's whole client list. */
+  workerMemoryUsed: 'WorkerMemoryUsed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -47,7 +49,13 @@ export const METRIC_DIMENSIONS: Readonly<Record<MetricName, readonly string[]>> 
   ExportModuleFailed: ['service'],
   ExportSucceeded: ['service'],
   Enrichment: ['service', 'outcome'],
+  WorkerMemoryUsed: ['service'],
 };
+
+/** A percentage (the worker's memory in use). */
+export function percent(name: MetricName, value: number): void {
+  metrics.addMetric(name, MetricUnit.Percent, value);
+}
 
 export function count(name: MetricName, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);

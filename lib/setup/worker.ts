@@ -6,7 +6,7 @@ import { lazy } from '../config/lazy.ts';
 import type { Environment } from '../config/settings.ts';
 import type { CallEvent } from '../csmart/client.ts';
 import { DEFAULT_RETRY_POLICY } from '../csmart/retry-policy.ts';
-import { createAccountDirectory } from '../delivery/account-directory.ts';
+import { createAccountDirectory, type DirectoryLoaded } from '../delivery/account-directory.ts';
 import { deliverJob } from '../delivery/deliver.ts';
 import { ConfigSettingMissingError } from '../config/errors.ts';
 import { createLinkStore } from '../delivery/link-store.ts';
@@ -23,6 +23,7 @@ import { createRegisterStore } from '../enrichment/register-store.ts';
 import type { DeliveryJob } from '../intake/job.ts';
 import { reportClientEvent } from '../observability/client-log.ts';
 import { reportWorkerEvent } from '../observability/delivery-log.ts';
+import { reportDirectoryLoaded } from '../observability/directory-log.ts';
 import { reportEnrichment } from '../observability/enrichment-log.ts';
 import { createConfiguredClient } from './csmart-client.ts';
 
@@ -34,11 +35,13 @@ export type WorkerReporters = {
   onWorkerEvent?(event: WorkerEvent): void;
   onClientEvent?(event: CallEvent): void;
   onEnrichment?(job: DeliveryJob, reports: EnrichmentReport[]): void;
+  /** After each Accounts List the directory was built from, with the function's memory (Lambda's context). */
+  onDirectoryLoaded?(loaded: DirectoryLoaded, memoryLimitMb: number | undefined): void;
 };
 
 export type WorkerSetup = {
   /** The worker's dependencies for one invocation (its ARN finds the queues, its clock bounds the batch). */
-  deps(context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>): Promise<WorkerDeps>;
+  deps(context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis' | 'memoryLimitInMB'>): Promise<WorkerDeps>;
 };
 
 export type WorkerParts = WorkerReporters & {
@@ -61,7 +64,12 @@ export function createWorkerSetup(env: Environment, parts: WorkerParts = {}): Wo
 
   const links = createLinkStore({ dynamo: dynamo(), tableName: settings.linkTable });
   const client = guardEmptyLists(createConfiguredClient(settings, config.credentials, parts.onClientEvent ?? reportClientEvent), links);
-  const accounts = createAccountDirectory({ client, ttlMs: settings.accountCacheSeconds * 1000 });
+  // The function's memory, from the invocation's context: the directory's report measures against it.
+  let memoryLimitMb: number | undefined;
+  const onDirectoryLoaded = parts.onDirectoryLoaded ?? reportDirectoryLoaded;
+  const accounts = createAccountDirectory({
+    client, ttlMs: settings.accountCacheSeconds * 1000, onLoaded: (loaded) => onDirectoryLoaded(loaded, memoryLimitMb),
+  });
   const prepare: PrepareDeps = {
     lookup: createNipLookup({
       store: createRegisterStore({ dynamo: dynamo(), tableName: settings.linkTable }),
@@ -90,6 +98,7 @@ export function createWorkerSetup(env: Environment, parts: WorkerParts = {}): Wo
 
   return {
     async deps(context) {
+      memoryLimitMb = Number(context.memoryLimitInMB) || undefined;
       queueUrls ??= createQueueUrlResolver(sdkSqs(sqs()), settings);
       const urls = await queueUrls(context.invokedFunctionArn);
       return {

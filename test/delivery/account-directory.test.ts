@@ -141,6 +141,20 @@ describe('account directory', () => {
     expect(texts.reservedBytes).toBeGreaterThan(3 * 1024 * 1024);
   });
 
+  it('says after each List it was built from how many clients it holds', async () => {
+    const { client } = streamingClient(function* () {
+      for (let i = 1; i <= 250; i++) yield { id: String(i), name: `Klient ${i}`, email: `k${i}@b.pl` };
+      yield { id: '7', name: 'Klient 7 (again)' };
+    });
+    const loads: { clients: number; ms: number }[] = [];
+    const directory = createAccountDirectory({ client, ttlMs: 60_000, onLoaded: (loaded) => loads.push(loaded) });
+    await directory.find({ email: 'k1@b.pl' });
+    await directory.find({ email: 'k2@b.pl' });
+    await directory.byId('3', { fresh: true });
+    expect(loads.map((l) => l.clients)).toEqual([250, 250]);
+    expect(loads.every((l) => l.ms >= 0)).toBe(true);
+  });
+
   it('keeps a client listed again by id in one slot: the newest name, the NIP it had when the new one has none', async () => {
     const { client } = streamingClient(function* () {
       yield { id: '9', name: 'Stara', nip: '5260250274', email: 'stary@b.pl' };

@@ -84,6 +84,7 @@ describe('osls package', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([name]) => name).sort()).toEqual([
       'DeadLetterQueueNotEmptyAlarm', 'DeliveryQueueAgeAlarm', 'DeliveryRetryRateAlarm', 'ExportFailedAlarm', 'ExportHeartbeatAlarm', 'ExportNotInvokedAlarm', 'WorkerErrorsAlarm',
+      'WorkerMemoryAlarm',
     ]);
     for (const [name, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -234,11 +235,12 @@ describe('alarms that fire, and the dashboard', () => {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1',
       SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off',
     };
-    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--param=workerMemory=512', '--format', 'json'], { env, timeout: 120_000 });
+    const { stdout } = await run('npx', ['osls', 'print', '--stage', 'prod', '--param=queueAgeAlarmMinutes=15', '--param=retryRateAlarmPercent=20', '--param=workerMemory=512', '--param=workerMemoryAlarmPercent=70', '--format', 'json'], { env, timeout: 120_000 });
     const printed = JSON.parse(stdout) as { resources: { Resources: Record<string, Resource> }; functions: Record<string, { memorySize?: unknown }>; provider: { memorySize?: unknown } };
     const resources = printed.resources.Resources;
     // A --param arrives as text; CloudFormation reads numeric properties from text.
-    expect([resources.DeliveryQueueAgeAlarm?.Properties.Threshold, resources.DeliveryRetryRateAlarm?.Properties.Threshold].map(Number)).toEqual([15, 20]);
+    expect([resources.DeliveryQueueAgeAlarm?.Properties.Threshold, resources.DeliveryRetryRateAlarm?.Properties.Threshold, resources.WorkerMemoryAlarm?.Properties.Threshold].map(Number)).toEqual([15, 20, 70]);
+    expect(String(resources.WorkerMemoryAlarm?.Properties.AlarmDescription)).toContain('more than 70% of its 512 MB');
     expect(String(resources.DeliveryQueueAgeAlarm?.Properties.AlarmDescription)).toContain('more than 15 minutes');
     expect(resources.Dashboard?.Properties.DashboardBody['Fn::Sub']).toContain('"label": "alarm", "value": 15 }');
     // A CRM with more clients than 256 MB of directory holds gets a bigger worker, the other functions unchanged.
@@ -247,6 +249,12 @@ describe('alarms that fire, and the dashboard', () => {
 
   it('gives the worker 256 MB unless told otherwise, and its errors alarm says what to do when that runs out', () => {
     expect(resource('WorkerLambdaFunction').Properties.MemorySize).toBe(256);
+    // Before that: the memory the worker reports after reading the client list, against 80% of it.
+    expect(resource('WorkerMemoryAlarm').Properties).toMatchObject({
+      Namespace: 'CsmartConnect', MetricName: 'WorkerMemoryUsed', Dimensions: [{ Name: 'service', Value: 'csmart-connect' }],
+      Statistic: 'Maximum', Threshold: 80, ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(resource('WorkerMemoryAlarm').Properties.AlarmDescription).toContain('--param="workerMemory=512"');
     expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('Runtime.OutOfMemory');
     expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('--param="workerMemory=512"');
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 
 /** One metric line in CloudWatch's embedded metric format, as Powertools writes it to stdout. */
-export type EmfLine = { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
+export type EmfLine = { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[] } } & Record<string, unknown>;
 
 /**
  * Collects the metric lines written to stdout during each test of the file (the log guard still sees
