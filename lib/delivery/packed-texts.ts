@@ -103,10 +103,10 @@ export class TextAddresses {
     return this.#addresses[slot]!;
   }
 
-  /** Sets the address of a slot; a slot one past the end appends. */
+  /** Sets the address of a slot (past the end: the array grows to hold it, never drops the write). */
   set(slot: number, address: number): void {
     if (slot >= this.#addresses.length) {
-      const grown = new Float64Array(this.#addresses.length * 2);
+      const grown = new Float64Array(Math.max(this.#addresses.length * 2, slot + 1));
       grown.set(this.#addresses);
       this.#addresses = grown;
     }

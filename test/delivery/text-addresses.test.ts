@@ -11,5 +11,9 @@ describe('TextAddresses', () => {
     expect(texts.get(slots.at(0), 2)).toEqual(['0', 'Klient 0 — Łódź']);
     expect(texts.get(slots.at(4_999), 2)).toEqual(['4999', 'Klient 4999 — Łódź']);
     expect(texts.get(slots.at(17), 2)).toEqual(['17', 'Nowa nazwa']);
+    // A slot far past the end is kept, not silently dropped by the typed array.
+    slots.set(20_000, texts.add(['20000', 'Daleko']));
+    expect(slots.length).toBe(20_001);
+    expect(texts.get(slots.at(20_000), 2)).toEqual(['20000', 'Daleko']);
   });
 });
