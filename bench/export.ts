@@ -13,7 +13,6 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzip, gzipSync } from 'node:zlib';
-import { createCsmartClient } from '../lib/csmart/client.ts';
 import type { CsmartRecord } from '../lib/csmart/modules.ts';
 import { ListRecordReader, type ListedRecord } from '../lib/csmart/list-stream.ts';
 import { csvHeader, csvRow } from '../lib/export/csv.ts';
@@ -22,14 +21,13 @@ import { DEFAULT_EXPORT_SETTINGS } from '../lib/export/constants.ts';
 import { diffSnapshots } from '../lib/export/diff.ts';
 import { describeFields } from '../lib/export/field-schema.ts';
 import { ChunkedGzipWriter } from '../lib/export/gzip-stream.ts';
-import { createLocalSnapshotStore } from '../lib/export/local-snapshot-store.ts';
 import { HashList } from '../lib/export/hash-list.ts';
 import { readNdjsonLines, writeNdjson } from '../lib/export/ndjson.ts';
-import { runExport } from '../lib/export/run-export.ts';
 import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../lib/export/snapshot-index.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
-import { demoCredentials, fetchListBytes, withoutBom } from './support/csmart-list.ts';
+import { fetchListBytes, withoutBom } from './support/csmart-list.ts';
 import type { ExportMemoryResult } from './support/export-memory.ts';
+import type { ExportRunTimeResult } from './support/export-run-time.ts';
 import { median } from './support/measure.ts';
 import { startSandboxProcess } from './support/sandbox-process.ts';
 import { alternatingRounds, wallOf } from './support/timing.ts';
@@ -58,15 +56,6 @@ for (const { count, rounds } of SIZES) {
     console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
     if (count === SIZES[0].count) gzipLevels(listed, fields);
 
-    const client = createCsmartClient({ credentials: async () => demoCredentials(sandbox.url) });
-    const store = createLocalSnapshotStore(dir);
-    let day = 1;
-    // Each run is the next night's, diffing against the one before (nothing changed: the nightly norm).
-    const nightlyRun = async () => {
-      const date = `2026-03-${String(day++).padStart(2, '0')}`;
-      const run = await runExport({ modules: ['Accounts'], listStream: (module) => client.listStream(module), store, date, domain: 'bench', now: () => new Date() });
-      if (run.results[0]?.status !== 'ok') throw new Error(`the export failed: ${JSON.stringify(run.results[0]?.error)}`);
-    };
     const writeCsvRows = async (writer: ChunkedGzipWriter) => {
       writer.write(csvHeader(fields));
       for (const record of records) {
@@ -77,8 +66,6 @@ for (const { count, rounds } of SIZES) {
     const contenders = {
       // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
       'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
-      // The whole run's baseline: the List fetched bare (login included), parsed and gzipped.
-      'fetch+parse+gzip': async () => { const answer = await fetchListBytes(sandbox.url, 'Accounts'); JSON.parse(withoutBom(answer.toString('utf8'))); await gzipAsync(answer); },
       // The List reader alone: each record's bounds found, its bytes given to JSON.parse.
       reader: async () => { readListed(bytes); },
       // Each record's own bytes and a line feed, SHA-1 of the bytes: what the export writes (at its gzip level).
@@ -103,7 +90,6 @@ for (const { count, rounds } of SIZES) {
       restringified: () => intoNullSink((writer) => writeNdjson(records, writer)),
       csv: () => intoNullSink(writeCsvRows),
       csv6: () => intoNullSink(writeCsvRows, 6),
-      run: nightlyRun,
     };
     for (const warm of Object.values(contenders)) await warm();
     const r = await alternatingRounds(rounds, 'parse+gzip', contenders, { settle: collectGarbage });
@@ -118,16 +104,17 @@ for (const { count, rounds } of SIZES) {
     line('  JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
     line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
     line('  the same at gzip level 6 (before)', 'csv6', '');
-    line('whole runExport into a folder (List included)', 'run', '');
-    const whole = r['fetch+parse+gzip'];
-    console.log(`    ${'whole runExport vs fetch + JSON.parse + gzip'.padEnd(50)}${(r.run.ms / whole.ms).toFixed(2)}× wall (${r.run.ms.toFixed(0)} vs ${whole.ms.toFixed(0)} ms), `
-      + `${(r.run.cpuMs / whole.cpuMs).toFixed(2)}× CPU of this process (the sandbox runs apart); goal ≤ 1.5`);
+    const whole = await exportRunTime(sandbox.url, dir, '2026-03', rounds);
+    console.log(`    ${'whole runExport vs fetch + JSON.parse + gzip'.padEnd(50)}${whole.run.ratio.toFixed(2)}× wall (${whole.run.ms.toFixed(0)} vs ${whole.baseline.ms.toFixed(0)} ms), `
+      + `${whole.run.cpuRatio.toFixed(2)}× CPU (${whole.run.cpuMs.toFixed(0)} vs ${whole.baseline.cpuMs.toFixed(0)} ms), in a fresh process holding nothing else, `
+      + `${rounds} alternating rounds (the sandbox runs apart); goal ≤ 1.5`);
 
     console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
     // V8 sizes its heap from the memory it may use: on this 24 GB machine garbage piles up far longer
     // than in a 1,024 MB function; a 256 MB heap shows what the export really holds.
     // V8's young generation (two semi-spaces of up to 16 MB) holds the streamed answer's short-lived garbage;
     // `--max-semi-space-size=4` (NODE_OPTIONS) caps it, at the price of more frequent scavenges.
+    let day = 1;
     for (const [heapMb, semiMb] of [[undefined, undefined], [256, undefined], [undefined, 4]] as const) {
       const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day++).padStart(2, '0')}`, heapMb, semiMb);
       const growth = memory.rssPeak - memory.rssStart;
@@ -171,6 +158,19 @@ async function intoNullSink(write: (writer: ChunkedGzipWriter) => Promise<unknow
   writer.output.resume();
   await write(writer);
   await writer.end();
+}
+
+/** The whole export against fetch + parse + gzip, nights of `month` in `dir`, timed in a fresh process. */
+async function exportRunTime(endpoint: string, dir: string, month: string, rounds: number): Promise<ExportRunTimeResult> {
+  const child = startBenchChild('bench/support/export-run-time.ts', {
+    env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_MONTH: month, BENCH_ROUNDS: String(rounds) },
+    execArgv: ['--expose-gc'], stdout: 'inherit',
+  });
+  try {
+    return await child.next<ExportRunTimeResult & ChildMessage>('result');
+  } finally {
+    await child.stop();
+  }
 }
 
 /** One nightly export's memory, in a fresh process per size so the figures are clean. */

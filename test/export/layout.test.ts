@@ -47,6 +47,22 @@ describe('describeFields', () => {
     ]);
   });
 
+  it('counts every field once per record when records change their keys or their order', () => {
+    const fields = describeFields([
+      { id: '1', name: 'A', city: 'Gdańsk' },
+      { id: '2', name: 'B', city: 'Łódź' },
+      { name: 'C', id: '3', nip: 5260250274, city: null },
+      { id: '4', city: 'Kraków' },
+      { id: '5', name: 'E', city: 'Opole' },
+    ]);
+    expect(fields).toEqual([
+      { name: 'id', types: ['string'], present: 5 },
+      { name: 'name', types: ['string'], present: 4 },
+      { name: 'city', types: ['string', 'null'], present: 5 },
+      { name: 'nip', types: ['number'], present: 1 },
+    ]);
+  });
+
   it('lists id even for an empty list, so the CSV always has a header', () => {
     expect(describeFields([])).toEqual([{ name: 'id', types: [], present: 0 }]);
   });
