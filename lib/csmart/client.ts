@@ -4,8 +4,9 @@ import {
 } from './errors.ts';
 import { replacementFields, type EditMode } from './edit-mode.ts';
 import { listRecordRenamer, type FieldNames } from './field-names.ts';
-import { encodeForm, FORM_CONTENT_TYPE } from './form-encoding.ts';
-import { connectionReleased, DEFAULT_LIST_TIMEOUT_MS, openListRequest, readListRecords, type ListRequest, type OpenList } from './list-request.ts';
+import { encodeForm } from './form-encoding.ts';
+import { createHttpTransport, type CsmartTransport } from './http-transport.ts';
+import { DEFAULT_LIST_TIMEOUT_MS, openListRequest, readListRecords, type ListRequest, type OpenList } from './list-request.ts';
 import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
@@ -45,7 +46,8 @@ export type CsmartClientOptions = {
   fieldNames?: FieldNames;
   /** Tokens shared with other clients of the same process (the CLI's commands); by default the client's own. */
   tokens?: TokenCache;
-  fetch?: typeof fetch;
+  /** How requests are sent (default: node:http(s) with keep-alive, `createHttpTransport`). */
+  transport?: CsmartTransport;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onEvent?: (event: CallEvent) => void;
@@ -79,7 +81,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const classify = createErrorClassifier({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
-  const doFetch = options.fetch ?? fetch;
+  const transport = options.transport ?? createHttpTransport();
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const emit = options.onEvent ?? (() => {});
@@ -112,7 +114,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   async function send(credentials: Credentials, module: string, action: Action, fields: Record<string, string | undefined>, secrets: string[]): Promise<unknown> {
     const url = urlFor(credentials.endpoint, module, action);
     const where = { module, action };
-    let response: Response;
+    let status: number;
     let body: string;
     // A controller and a timer rather than AbortSignal.timeout(): that one builds a transferable signal and
     // registers it for finalisation, ~10 µs of CPU per call against ~4 (bench/client); the timer is cleared
@@ -120,22 +122,17 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const timeout = new AbortController();
     const timer = setTimeout(abortForTimeout, timeoutMs, timeout);
     try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
-        body: encodeForm(fields),
-        signal: timeout.signal,
-      });
-      body = await response.text();
+      const answer = await transport({ url, body: encodeForm(fields), signal: timeout.signal });
+      status = answer.status;
+      body = (await answer.bytes()).toString('utf8');
       clearTimeout(timer);
-      await connectionReleased();
     } catch (error) {
       clearTimeout(timer);
       throw networkError(error, where, timeoutMs);
     }
-    const envelope = parseReply(body, { ...where, status: response.status, secrets });
+    const envelope = parseReply(body, { ...where, status, secrets });
     if (envelope.error === '') return envelope.data;
-    throw refusal(envelope.error, where, response.status, secrets);
+    throw refusal(envelope.error, where, status, secrets);
   }
 
   /** The error for a refusal CSMART wrote into its envelope. */
@@ -153,7 +150,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   /** What a List request needs (see list-request.ts). */
   function listRequest(credentials: Credentials, module: ModuleName, fields: Record<string, string | undefined>, secrets: string[]): ListRequest {
     return {
-      fetch: doFetch, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
+      transport, url: urlFor(credentials.endpoint, module, 'List'), body: encodeForm(fields), module, secrets,
       idleTimeoutMs: listIdleTimeoutMs, totalTimeoutMs: listTimeoutMs, rename: renameRecord,
       refusal: (text, status) => refusal(text, { module, action: 'List' }, status, secrets),
       networkError: (error) => networkError(error, { module, action: 'List' }, listIdleTimeoutMs),
@@ -321,7 +318,7 @@ function abortForTimeout(controller: AbortController): void {
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Classifies a fetch failure. Only a refused or unresolvable connection proves the request never left. */
+/** Classifies a transport failure. Only a refused or unresolvable connection proves the request never left. */
 export function networkError(error: unknown, where: { module: string; action: Action }, timeoutMs: number): CsmartError {
   if (error instanceof CsmartError) return error;
   const name = (error as { name?: string } | null)?.name;

@@ -1,6 +1,6 @@
-import { FORM_CONTENT_TYPE } from './form-encoding.ts';
 import { CsmartTimeoutError, type CsmartError } from './errors.ts';
 import type { RecordRenamer } from './field-names.ts';
+import type { CsmartTransport, TransportAnswer } from './http-transport.ts';
 import { ListRecordReader, CsmartListRefusedError, ordinaryListRecords, type ListEnvelope, type ListedRecord } from './list-stream.ts';
 import type { CsmartRecord } from './modules.ts';
 
@@ -12,7 +12,7 @@ export type OpenList = {
 };
 
 export type ListRequest = {
-  fetch: typeof fetch;
+  transport: CsmartTransport;
   url: string;
   /** The form-encoded request body (credentials and token included: never logged). */
   body: string;
@@ -43,15 +43,6 @@ class ListTimeout extends Error {
     this.kind = kind;
   }
 }
-
-/**
- * Node's fetch marks a connection idle again only on the event loop's next turn after the answer's
- * last byte was read; a request sent before that finds it busy and opens a second socket (measured:
- * 2 connections for 100 sequential calls; 1 after waiting a turn).
- */
-export const connectionReleased = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const emptyBody = () => new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
 
 /**
  * One List's clock: an idle timeout (no byte for idleTimeoutMs, headers included) and a generous total,
@@ -112,30 +103,24 @@ function listFailure(options: ListRequest, clock: ListClock, error: unknown, sta
 }
 
 /** Sends the List; resolves with its answer's headers. */
-async function sendList(options: ListRequest, clock: ListClock): Promise<Response> {
+async function sendList(options: ListRequest, clock: ListClock): Promise<TransportAnswer> {
   try {
-    return await options.fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
-      body: options.body,
-      signal: clock.controller.signal,
-    });
+    return await options.transport({ url: options.url, body: options.body, signal: clock.controller.signal });
   } catch (error) {
     throw listFailure(options, clock, error, 0);
   }
 }
 
-/** A small answer (by its Content-Length): read in one go, the cheaper path of Node's fetch. */
-function isSmall(response: Response): boolean {
-  const declared = response.headers.get('content-length');
-  return declared !== null && Number(declared) <= WHOLE_LIST_BYTES;
+/** A small answer (by its Content-Length): read in one go. */
+function isSmall(answer: TransportAnswer): boolean {
+  return answer.length !== undefined && answer.length <= WHOLE_LIST_BYTES;
 }
 
-async function readSmall(options: ListRequest, clock: ListClock, response: Response): Promise<Buffer> {
+async function readSmall(options: ListRequest, clock: ListClock, answer: TransportAnswer): Promise<Buffer> {
   try {
-    return Buffer.from(await response.arrayBuffer());
+    return await answer.bytes();
   } catch (error) {
-    throw listFailure(options, clock, error, response.status);
+    throw listFailure(options, clock, error, answer.status);
   }
 }
 
@@ -151,7 +136,6 @@ async function readSmallByReader(options: ListRequest, clock: ListClock, status:
     throw listFailure(options, clock, error, status);
   }
   clock.stop();
-  await connectionReleased();
   if (envelope.error !== '') throw options.refusal(envelope.error, status);
   return batch;
 }
@@ -163,12 +147,12 @@ async function readSmallByReader(options: ListRequest, clock: ListClock, status:
  */
 export async function openListRequest(options: ListRequest): Promise<OpenList> {
   const clock = new ListClock(options.idleTimeoutMs, options.totalTimeoutMs);
-  const response = await sendList(options, clock);
-  if (isSmall(response)) {
-    const batch = await readSmallByReader(options, clock, response.status, await readSmall(options, clock, response));
+  const answer = await sendList(options, clock);
+  if (isSmall(answer)) {
+    const batch = await readSmallByReader(options, clock, answer.status, await readSmall(options, clock, answer));
     return { first: batch.length > 0 ? batch : undefined, next: async () => undefined, close: async () => {} };
   }
-  return streamList(options, clock, response);
+  return streamList(options, clock, answer);
 }
 
 /**
@@ -178,16 +162,15 @@ export async function openListRequest(options: ListRequest): Promise<OpenList> {
  */
 export async function readListRecords(options: ListRequest): Promise<CsmartRecord[]> {
   const clock = new ListClock(options.idleTimeoutMs, options.totalTimeoutMs);
-  const response = await sendList(options, clock);
-  if (isSmall(response)) {
-    const body = await readSmall(options, clock, response);
+  const answer = await sendList(options, clock);
+  if (isSmall(answer)) {
+    const body = await readSmall(options, clock, answer);
     const records = ordinaryListRecords(body, options.rename);
-    if (records === undefined) return (await readSmallByReader(options, clock, response.status, body)).map(recordOf);
+    if (records === undefined) return (await readSmallByReader(options, clock, answer.status, body)).map(recordOf);
     clock.stop();
-    await connectionReleased();
     return records;
   }
-  const open = await streamList(options, clock, response);
+  const open = await streamList(options, clock, answer);
   const records: CsmartRecord[] = [];
   try {
     for (let batch = open.first; batch !== undefined; batch = await open.next()) for (const listed of batch) records.push(listed.record);
@@ -206,17 +189,14 @@ const recordOf = (listed: ListedRecord) => listed.record;
 const STREAMED_BATCH_RECORDS = 64;
 
 /** A big answer read as it arrives, record by record, up to its first batch. */
-async function streamList(options: ListRequest, clock: ListClock, response: Response): Promise<OpenList> {
-  const { status } = response;
+async function streamList(options: ListRequest, clock: ListClock, answer: TransportAnswer): Promise<OpenList> {
+  const { status } = answer;
   const records = new ListRecordReader({ module: options.module, status, secrets: options.secrets }, options.rename ? { rename: options.rename } : {});
-  const body = response.body ?? emptyBody();
-  // Read with the stream's own reader, not async iteration: one promise per chunk, no generator layers.
-  const stream = body.getReader();
   let finished = false;
   const close = async () => {
     clock.stop();
     // Stops reading a body we gave up on, so its socket is not left half-read.
-    if (!finished) await stream.cancel().catch(() => undefined);
+    if (!finished) answer.cancel();
     finished = true;
   };
   const next = async (): Promise<ListedRecord[] | undefined> => {
@@ -226,13 +206,13 @@ async function streamList(options: ListRequest, clock: ListClock, response: Resp
       for (;;) {
         const batch = records.read(STREAMED_BATCH_RECORDS);
         if (batch.length > 0) return batch;
-        const read = await stream.read();
-        if (read.done) {
+        const piece = await answer.read();
+        if (piece === undefined) {
           envelope = records.end();
           break;
         }
         clock.touch();
-        records.feed(read.value);
+        records.feed(piece);
       }
     } catch (error) {
       await close();
@@ -240,7 +220,6 @@ async function streamList(options: ListRequest, clock: ListClock, response: Resp
     }
     finished = true;
     clock.stop();
-    await connectionReleased();
     if (envelope.error !== '') throw options.refusal(envelope.error, status);
     return undefined;
   };

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sha1Hex } from '../../lib/config/credentials.ts';
@@ -5,6 +6,7 @@ import { createCsmartClient, type CallEvent, type CsmartClientOptions } from '..
 import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from '../../lib/csmart/errors.ts';
+import { createHttpTransport, type CsmartTransport } from '../../lib/csmart/http-transport.ts';
 import { MODULE_NAMES, MODULES } from '../../lib/csmart/modules.ts';
 import { createTokenCache } from '../../lib/csmart/token-cache.ts';
 import { useSandbox } from '../support/sandbox.ts';
@@ -37,6 +39,10 @@ async function failureOf(promise: Promise<unknown>): Promise<CsmartError> {
   throw new Error('expected the call to fail');
 }
 
+/** Starts a server on a free loopback port; answers the port. */
+const listening = (server: Server) => new Promise<number>((resolve) => {
+  server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+});
 
 /** The sandbox logs a slow request when it answers, after the client gave up on it. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 450));
@@ -222,16 +228,29 @@ describe('faults', () => {
 
   it('treats an error text answered with HTTP 503 (maintenance) as CSMART being down, so the work is retried', async () => {
     let lists = 0;
-    const maintenance: typeof fetch = async (url, init) => {
-      if (String(url).includes('module=Login')) return fetch(url, init);
-      lists++;
-      return new Response('\uFEFF{"error":"Przerwa techniczna","data":null}', { status: 503, headers: { 'content-type': 'text/html' } });
-    };
-    const { client } = setup({ fetch: maintenance });
-    const error = await failureOf(client.list('Products'));
-    expect(error).toBeInstanceOf(CsmartUpstreamError);
-    expect(error.transient).toBe(true);
-    expect(lists).toBe(ATTEMPTS);
+    // CSMART during maintenance: the login works, every other call answers its envelope with HTTP 503.
+    const maintenance = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.url?.includes('module=Login')) {
+          response.writeHead(200, { 'content-type': 'text/html' }).end('\uFEFF{"error":"","data":{"token":"t0k3n"}}');
+          return;
+        }
+        lists++;
+        response.writeHead(503, { 'content-type': 'text/html' }).end('\uFEFF{"error":"Przerwa techniczna","data":null}');
+      });
+    });
+    const port = await listening(maintenance);
+    try {
+      const { client } = setup({ credentials: async () => ({ endpoint: `http://127.0.0.1:${port}/app/api.php`, domain: 'demo', email: 'x', hash: 'y' }) });
+      const error = await failureOf(client.list('Products'));
+      expect(error).toBeInstanceOf(CsmartUpstreamError);
+      expect(error.transient).toBe(true);
+      expect(lists).toBe(ATTEMPTS);
+    } finally {
+      maintenance.closeAllConnections();
+      maintenance.close();
+    }
   });
 
   it('recovers when a List fault passes before the attempts run out', async () => {
@@ -295,12 +314,13 @@ describe('secrets', () => {
     const { endpoint, domain, email, password } = sandbox.demoCredentials;
     const hash = sha1Hex(password);
     const sentTokens = new Set<string>();
-    const recordingFetch: typeof fetch = (url, init) => {
-      const token = new URLSearchParams(String(init?.body ?? '')).get('token');
+    const http = createHttpTransport();
+    const recording: CsmartTransport = (request) => {
+      const token = new URLSearchParams(request.body).get('token');
       if (token) sentTokens.add(token);
-      return fetch(url, init);
+      return http(request);
     };
-    const { client, events } = setup({ timeoutMs: 100, fetch: recordingFetch });
+    const { client, events } = setup({ timeoutMs: 100, transport: recording });
     const messages: string[] = [];
     const collect = (promise: Promise<unknown>) => promise.catch((e: Error) => { messages.push(`${e.message} ${String(e.cause ?? '')}`); });
     for (const kind of ['html', 'php-warning', 'truncate', 'status', 'drop', 'latency']) {

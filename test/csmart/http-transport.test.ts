@@ -1,0 +1,122 @@
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCsmartClient } from '../../lib/csmart/client.ts';
+import { createHttpTransport } from '../../lib/csmart/http-transport.ts';
+
+/** Loopback servers standing in for CSMART's web server: what it may do on the wire that the sandbox does not. */
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function serve(listener: RequestListener, host = '127.0.0.1'): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => listener(request, response));
+  });
+  server.on('connection', () => connections++);
+  servers.push(server);
+  const port = await new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as { port: number }).port)));
+  const name = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${name}:${port}/app/api.php`, connections: () => connections };
+}
+
+const TOKEN_REPLY = '\uFEFF{"error":"","data":{"token":"t0k3n"}}';
+/** A List of `count` clients, as CSMART's id-keyed object. */
+const listOf = (count: number) => `\uFEFF{"error":"","data":{${Array.from({ length: count }, (_, i) => `"${i + 1}":{"id":"${i + 1}","name":"Klient ${i + 1} – Łódź"}`).join(',')}}}`;
+const COMPRESS = {
+  gzip: (data: Buffer) => gzipSync(data),
+  deflate: (data: Buffer) => deflateSync(data),
+  br: (data: Buffer) => brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
+} as const;
+
+function clientOf(url: string) {
+  return createCsmartClient({ credentials: async () => ({ endpoint: url, domain: 'demo', email: 'a@b.pl', hash: 'h' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeoutMs: 2_000 });
+}
+
+describe('the CSMART client on the wire (node:http transport)', () => {
+  it.each(Object.keys(COMPRESS) as Array<keyof typeof COMPRESS>)('asks for compressed answers and reads a %s-encoded List, small and streamed', async (encoding) => {
+    const seen: IncomingHttpHeaders[] = [];
+    const { url } = await serve((request, response) => {
+      seen.push(request.headers);
+      if (request.url?.includes('module=Login')) return void response.end(TOKEN_REPLY);
+      const count = request.url?.includes('Products') ? 3 : 20_000;
+      response.writeHead(200, { 'content-type': 'text/html', 'content-encoding': encoding }).end(COMPRESS[encoding](Buffer.from(listOf(count))));
+    });
+    const client = clientOf(url);
+    expect((await client.list('Products')).map((r) => r.name)).toEqual(['Klient 1 – Łódź', 'Klient 2 – Łódź', 'Klient 3 – Łódź']);
+    let streamed = 0;
+    for await (const batch of client.listStream('Accounts')) streamed += batch.length;
+    expect(streamed).toBe(20_000);
+    expect(seen.every((headers) => headers['accept-encoding'] === 'gzip, deflate, br')).toBe(true);
+  });
+
+  it('reads a compressed Save reply', async () => {
+    const { url } = await serve((request, response) => {
+      const reply = request.url?.includes('module=Login') ? TOKEN_REPLY : '\uFEFF{"error":"","data":{"id":"77"}}';
+      response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(reply));
+    });
+    expect(await clientOf(url).save('Accounts', { name: 'Żółta Łódź' })).toBe('77');
+  });
+
+  it('sends the form body in UTF-8 with its length', async () => {
+    const bodies: Array<{ length: string | undefined; body: string }> = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push({ length: request.headers['content-length'], body: Buffer.concat(chunks).toString('utf8') });
+        response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : '{"error":"","data":{"id":"1"}}');
+      });
+    });
+    servers.push(server);
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    await clientOf(`http://127.0.0.1:${port}/app/api.php`).save('Accounts', { name: 'Żółta Łódź' });
+    const save = bodies.at(-1)!;
+    expect(new URLSearchParams(save.body).get('name')).toBe('Żółta Łódź');
+    expect(Number(save.length)).toBe(Buffer.byteLength(save.body));
+  });
+
+  it('keeps one connection for sequential calls, whole and streamed', async () => {
+    const { url, connections } = await serve((request, response) => {
+      if (request.url?.includes('module=Login')) return void response.end(TOKEN_REPLY);
+      // No Content-Length (chunked): the answer streams, and the socket is reused after its last byte.
+      response.write(listOf(2).slice(0, 10));
+      response.end(listOf(2).slice(10));
+    });
+    const client = clientOf(url);
+    for (let i = 0; i < 50; i++) await client.list('Products');
+    for (let i = 0; i < 50; i++) for await (const batch of client.listStream('Products')) void batch;
+    expect(connections()).toBe(1);
+  });
+
+  it('reaches a server on an IPv6 address', async () => {
+    const { url } = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)), '::1');
+    expect(await clientOf(url).list('Products')).toEqual([{ id: '1', name: 'Klient 1 – Łódź' }]);
+  });
+
+  it('fails with the signal\'s reason when aborted while the body is being read, as fetch does', async () => {
+    const { url } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': '100' });
+      response.write('{"error":"",');
+    });
+    const controller = new AbortController();
+    const answer = await createHttpTransport()({ url, body: 'a=b', signal: controller.signal });
+    expect(answer.length).toBe(100);
+    const reading = answer.bytes();
+    const reason = new DOMException('too slow', 'TimeoutError');
+    controller.abort(reason);
+    await expect(reading).rejects.toBe(reason);
+  });
+
+  it('hands a body in an encoding it did not ask for on as it came', async () => {
+    const { url } = await serve((_request, response) => response.writeHead(200, { 'content-encoding': 'zstd-unknown' }).end('{"error":"","data":[]}'));
+    const answer = await createHttpTransport()({ url, body: 'a=b', signal: new AbortController().signal });
+    expect((await answer.bytes()).toString()).toBe('{"error":"","data":[]}');
+  });
+});
