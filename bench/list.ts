@@ -18,7 +18,7 @@ import { ListRecordReader } from '../lib/csmart/list-stream.ts';
 import { syntheticAccount } from '../sandbox/seed.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
 import type { DirectoryMemoryResult } from './support/directory-memory.ts';
-import { median } from './support/measure.ts';
+import { lambdaHeapFlags, median } from './support/measure.ts';
 import { startSandboxProcess } from './support/sandbox-process.ts';
 
 // Two parsers without types of their own: the little of their API used here.
@@ -133,7 +133,6 @@ for (const [name, fn] of Object.entries(hashes)) {
 // tenth of the memory, so semi-space 12 MB, and old space the rest, 231 MB), so garbage is collected as it
 // would be there instead of piling up in this 24 GB machine's heap.
 const WORKER_MEMORY_MB = 256;
-const lambdaHeapFlags = (memoryMb: number) => [`--max-semi-space-size=${Math.floor(memoryMb / 10 / 2)}`, `--max-old-space-size=${memoryMb - Math.floor(memoryMb / 10)}`];
 const memory: Array<DirectoryMemoryResult & { count: number; listOnly: boolean }> = [];
 // The first child only warms tsx's transform cache (and is dropped): a child that transforms the sources itself
 // starts some 14 MB higher, which made the 1,000-client figure, and so the ratio, swing between runs.
