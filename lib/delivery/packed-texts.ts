@@ -106,9 +106,8 @@ export class TextAddresses {
   /** Sets the address of a slot (past the end: the array grows to hold it, never drops the write). */
   set(slot: number, address: number): void {
     if (slot >= this.#addresses.length) {
-      const grown = new Float64Array(Math.max(this.#addresses.length * 2, slot + 1));
-      grown.set(this.#addresses);
-      this.#addresses = grown;
+      // `transfer` moves the contents into a larger buffer and frees the old one now, not at the next full GC.
+      this.#addresses = new Float64Array(this.#addresses.buffer.transfer(Math.max(this.#addresses.length * 2, slot + 1) * 8));
     }
     this.#addresses[slot] = address;
     if (slot >= this.#length) this.#length = slot + 1;

@@ -16,10 +16,17 @@ export class HashList {
   #hashes: Uint8Array;
   #count = 0;
   #idBytes = 0;
+  /**
+   * Whether the arrays are this list's own (not views of a decoded index's bytes): only then are they grown by
+   * `transfer`, which moves their contents into a larger buffer and frees the old one at once, not at the next
+   * full GC (a list of a million records otherwise leaves twice its size behind as garbage outside the heap).
+   */
+  #own = true;
 
   constructor(capacity = 1024) {
     const records = Math.max(16, capacity);
-    this.#ids = Buffer.allocUnsafe(records * 8);
+    // A buffer of its own (never a slice of Node's shared pool), so that it can be transferred when it grows.
+    this.#ids = Buffer.from(new ArrayBuffer(records * 8));
     this.#ends = new Uint32Array(records);
     this.#hashes = new Uint8Array(records * HASH_BYTES);
   }
@@ -32,6 +39,7 @@ export class HashList {
     list.#hashes = hashes;
     list.#count = count;
     list.#idBytes = count > 0 ? ends[count - 1]! : 0;
+    list.#own = false;
     return list;
   }
 
@@ -155,17 +163,19 @@ export class HashList {
 
   #growRecords(): void {
     const capacity = Math.ceil(this.#ends.length * 1.5);
-    const ends = new Uint32Array(capacity);
-    ends.set(this.#ends);
-    this.#ends = ends;
-    const hashes = new Uint8Array(capacity * HASH_BYTES);
-    hashes.set(this.#hashes);
-    this.#hashes = hashes;
+    this.#ends = new Uint32Array(grown(this.#ends, capacity * 4, this.#own));
+    this.#hashes = new Uint8Array(grown(this.#hashes, capacity * HASH_BYTES, this.#own));
   }
 
   #growIds(room: number): void {
-    const ids = Buffer.allocUnsafe(Math.max(Math.ceil(this.#ids.length * 1.5), this.#idBytes + room));
-    this.#ids.copy(ids, 0, 0, this.#idBytes);
-    this.#ids = ids;
+    this.#ids = Buffer.from(grown(this.#ids, Math.max(Math.ceil(this.#ids.length * 1.5), this.#idBytes + room), this.#own));
   }
+}
+
+/** A larger buffer holding the array's bytes: its own buffer transferred (and so freed now), else a copy. */
+function grown(array: Uint8Array | Uint32Array, bytes: number, own: boolean): ArrayBuffer {
+  if (own && array.byteOffset === 0 && array.buffer instanceof ArrayBuffer && array.buffer.byteLength === array.byteLength) return array.buffer.transfer(bytes);
+  const copy = new Uint8Array(bytes);
+  copy.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return copy.buffer;
 }

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCsmartClient } from '../../lib/csmart/client.ts';
@@ -93,6 +96,36 @@ describe('the CSMART client on the wire (node:http transport)', () => {
     for (let i = 0; i < 50; i++) await client.list('Products');
     for (let i = 0; i < 50; i++) for await (const batch of client.listStream('Products')) void batch;
     expect(connections()).toBe(1);
+  });
+
+  it('speaks HTTPS, as CSMART is served, and keeps one connection for sequential calls there too', async () => {
+    // A certificate for 127.0.0.1 made for this test only, trusted by this test file's process alone.
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const defaults = getCACertificates('default');
+    setDefaultCACertificates([...defaults, fixture('loopback-tls.crt').toString()]);
+    let connections = 0;
+    const server = createTlsServer({ cert: fixture('loopback-tls.crt'), key: fixture('loopback-tls.key') }, (request, response) => {
+      request.resume();
+      request.on('end', () => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(2)));
+    });
+    server.on('secureConnection', () => connections++);
+    servers.push(server as unknown as Server);
+    try {
+      const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+      const client = clientOf(`https://127.0.0.1:${port}/app/api.php`);
+      for (let i = 0; i < 20; i++) expect(await client.list('Products')).toHaveLength(2);
+      expect(connections).toBe(1);
+    } finally {
+      setDefaultCACertificates(defaults);
+    }
+  });
+
+  it('refuses a server whose certificate it does not trust', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const server = createTlsServer({ cert: fixture('loopback-tls.crt'), key: fixture('loopback-tls.key') }, (_request, response) => response.end(TOKEN_REPLY));
+    servers.push(server as unknown as Server);
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    await expect(clientOf(`https://127.0.0.1:${port}/app/api.php`).login()).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('SELF_SIGNED') });
   });
 
   it('reaches a server on an IPv6 address', async () => {

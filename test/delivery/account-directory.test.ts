@@ -113,6 +113,17 @@ describe('account directory', () => {
     expect(() => table.set(-1, 1)).toThrow(RangeError);
   });
 
+  it('frees a growing key table\'s old arrays at once, not at the next full GC', () => {
+    const buffersNow = () => process.memoryUsage().arrayBuffers;
+    const before = buffersNow();
+    const table = new KeyTable(4);
+    // Small integer keys: nothing but the table's own arrays is allocated, so no GC runs meanwhile.
+    for (let i = 0; i < 200_000; i++) table.set(i * 7919, i);
+    // Growing by half from 4 places allocates about three times the last size in all; only the last is alive.
+    expect(buffersNow() - before).toBeLessThan(table.places * 10 * 1.5);
+    expect(table.get(199_999 * 7919)).toBe(199_999);
+  });
+
   it('keeps its key table half to three quarters full as it grows', () => {
     const table = new KeyTable(1024);
     for (let i = 0; i < 300_000; i++) {

@@ -16,4 +16,14 @@ describe('TextAddresses', () => {
     expect(slots.length).toBe(20_001);
     expect(texts.get(slots.at(20_000), 2)).toEqual(['20000', 'Daleko']);
   });
+
+  it('frees its old array when it grows, not at the next full GC', () => {
+    const buffersNow = () => process.memoryUsage().arrayBuffers;
+    const slots = new TextAddresses();
+    const before = buffersNow();
+    for (let slot = 0; slot < 1_000_000; slot++) slots.set(slot, slot);
+    // Doubling from 1,024 places to 2^20 allocates twice the last array in all; only the last (8 MB) is alive.
+    expect(buffersNow() - before).toBeLessThan(1.25 * 8 * 2 ** 20);
+    expect(slots.at(999_999)).toBe(999_999);
+  });
 });

@@ -54,6 +54,26 @@ describe('the snapshot index (binary)', () => {
     expect(decoded.records.allHashes()).toEqual(HASHES);
   });
 
+  it('grows a list as records come, freeing its old arrays at once, and never touches a decoded index\'s bytes', () => {
+    const ids = Array.from({ length: 300_000 }, (_, i) => String(1_000_000 + i));
+    const line = Buffer.alloc(20, 7);
+    const buffersNow = () => process.memoryUsage().arrayBuffers;
+    const before = buffersNow();
+    const list = new HashList(16);
+    for (const id of ids) list.push(id, line);
+    // About 31 bytes a record alive (ids, ends, hashes, each grown by half): what was outgrown is already freed.
+    expect(buffersNow() - before).toBeLessThan(300_000 * 31 * 1.6);
+    expect(list.idAt(299_999)).toBe('1299999');
+
+    const encoded = encodeSnapshotIndex(sample());
+    const before2 = Buffer.from(encoded);
+    const decoded = decodeSnapshotIndex(encoded)!.records;
+    for (const id of ids.slice(0, 5_000)) decoded.push(id, line);
+    expect(decoded.idAt(0)).toBe(IDS[0]);
+    expect(decoded.idAt(IDS.length + 4_999)).toBe(ids[4_999]);
+    expect(encoded.equals(before2)).toBe(true);
+  });
+
   it('holds about 31 bytes per record of 7-digit ids, not two strings each', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => String(1_000_000 + i));
     expect(encodeSnapshotIndex(sample(ids, ids.map(sha1))).length).toBeLessThan(10_000 * 31 + 512);
