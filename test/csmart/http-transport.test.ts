@@ -128,6 +128,29 @@ describe('the CSMART client on the wire (node:http transport)', () => {
     await expect(clientOf(`https://127.0.0.1:${port}/app/api.php`).login()).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('SELF_SIGNED') });
   });
 
+  it('waits out a pause in an answer longer than it keeps idle connections (4 s): that limit is for pooled sockets only', async () => {
+    const { url } = await serve((request, response) => {
+      if (request.url?.includes('module=Login')) return void response.end(TOKEN_REPLY);
+      const body = listOf(2);
+      response.write(body.slice(0, 20));
+      setTimeout(() => response.end(body.slice(20)), 4_500);
+    });
+    const client = createCsmartClient({ credentials: async () => ({ endpoint: url, domain: 'demo', email: 'a@b.pl', hash: 'h' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeoutMs: 8_000 });
+    expect(await client.list('Products')).toHaveLength(2);
+  }, 15_000);
+
+  it('closes a connection idle for 4 s, before a server would (Apache closes at 5 s): a stale socket is never reused', async () => {
+    const { url, connections } = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)));
+    servers.at(-1)!.keepAliveTimeout = 60_000;
+    const client = clientOf(url);
+    await client.list('Products');
+    await client.list('Products');
+    expect(connections()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 4_300));
+    await client.list('Products');
+    expect(connections()).toBe(2);
+  }, 15_000);
+
   it('reaches a server on an IPv6 address', async () => {
     const { url } = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)), '::1');
     expect(await clientOf(url).list('Products')).toEqual([{ id: '1', name: 'Klient 1 – Łódź' }]);
