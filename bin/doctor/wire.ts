@@ -43,6 +43,8 @@ export function createDoctorWire(credentials: Credentials, options: { timeoutMs:
         headers: { 'content-type': FORM_CONTENT_TYPE, accept: 'application/json' },
         body: encodeForm(fields),
         signal: AbortSignal.timeout(options.timeoutMs),
+        // As the integration's client: a redirect is reported, not followed (a POST moved by 301-303 loses its body).
+        redirect: 'manual',
       });
       buffer = Buffer.from(await response.arrayBuffer());
     } catch (error) {
@@ -53,6 +55,11 @@ export function createDoctorWire(credentials: Credentials, options: { timeoutMs:
     const ms = Math.round(performance.now() - started);
     const text = buffer.toString('utf8');
     const base = { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes: buffer.length, ms, bom: text.startsWith('\uFEFF') };
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      const target = location ? ` to ${location.slice(0, 200)}` : '';
+      return { ...base, error: undefined, data: undefined, problem: `a redirect${target}: set CSMART_API_URL to the address of its api.php` };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text.replace(/^[\uFEFF\s]+/, ''));

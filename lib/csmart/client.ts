@@ -5,7 +5,7 @@ import {
 import { replacementFields, type EditMode } from './edit-mode.ts';
 import { listRecordRenamer, type FieldNames } from './field-names.ts';
 import { encodeForm } from './form-encoding.ts';
-import { createHttpTransport, type CsmartTransport } from './http-transport.ts';
+import { createHttpTransport, redirectError, type CsmartTransport } from './http-transport.ts';
 import { DEFAULT_LIST_TIMEOUT_MS, openListRequest, readListRecords, type ListRequest, type OpenList } from './list-request.ts';
 import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
@@ -123,6 +123,8 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const timer = setTimeout(abortForTimeout, timeoutMs, timeout);
     try {
       const answer = await transport({ url, body: encodeForm(fields), signal: timeout.signal });
+      const moved = redirectError(answer, where);
+      if (moved) throw moved;
       status = answer.status;
       body = (await answer.bytes()).toString('utf8');
       clearTimeout(timer);

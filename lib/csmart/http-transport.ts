@@ -1,5 +1,6 @@
 import type { Agent, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { CsmartConfigError } from './errors.ts';
 import { FORM_CONTENT_TYPE } from './form-encoding.ts';
 
 /** One form-encoded POST to CSMART. */
@@ -16,6 +17,8 @@ export type TransportAnswer = {
   status: number;
   /** The body's length in bytes, when the server declared it and did not compress the body. */
   length: number | undefined;
+  /** Where a redirect points (its `Location`). */
+  location: string | undefined;
   /** The whole body (decompressed). */
   bytes(): Promise<Buffer>;
   /** The next piece of the body (decompressed), `undefined` at its end. */
@@ -85,6 +88,7 @@ function answerOf(incoming: IncomingMessage, signal: AbortSignal): TransportAnsw
   let pieces: AsyncIterator<Uint8Array> | undefined;
   return {
     status: incoming.statusCode ?? 0,
+    location: incoming.headers.location,
     length: body === incoming && declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined,
     bytes: () => new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -121,4 +125,19 @@ function decoded(incoming: IncomingMessage, encoding: string | undefined): Reada
   // An encoding we did not ask for: handed on as it came (the reply's parser then says it is not JSON).
   if (decoder === undefined) return incoming;
   return stream.pipeline(incoming, decoder, () => {});
+}
+
+/**
+ * A redirect answered instead of the call: the endpoint is not CSMART's `api.php` any more (http:// moved to
+ * https://, a new host). It is not followed: a POST redirected by 301, 302 or 303 loses its body (the
+ * credentials) on the way, as fetch would send it. A setting to fix, not a failure to retry.
+ */
+export function redirectError(answer: TransportAnswer, where: { module: string; action: string }): CsmartConfigError | undefined {
+  if (answer.status < 300 || answer.status >= 400) return undefined;
+  answer.cancel();
+  const target = answer.location ? ` to ${answer.location.slice(0, 200)}` : '';
+  return new CsmartConfigError(
+    `CSMART ${where.module}/${where.action} answered HTTP ${answer.status}, a redirect${target}: set CSMART_API_URL to the address of its api.php`,
+    { ...where, field: 'CSMART_API_URL' },
+  );
 }

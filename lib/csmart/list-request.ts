@@ -1,6 +1,6 @@
 import { CsmartTimeoutError, type CsmartError } from './errors.ts';
 import type { RecordRenamer } from './field-names.ts';
-import type { CsmartTransport, TransportAnswer } from './http-transport.ts';
+import { redirectError, type CsmartTransport, type TransportAnswer } from './http-transport.ts';
 import { ListRecordReader, CsmartListRefusedError, ordinaryListRecords, type ListEnvelope, type ListedRecord } from './list-stream.ts';
 import type { CsmartRecord } from './modules.ts';
 
@@ -104,11 +104,18 @@ function listFailure(options: ListRequest, clock: ListClock, error: unknown, sta
 
 /** Sends the List; resolves with its answer's headers. */
 async function sendList(options: ListRequest, clock: ListClock): Promise<TransportAnswer> {
+  let answer: TransportAnswer;
   try {
-    return await options.transport({ url: options.url, body: options.body, signal: clock.controller.signal });
+    answer = await options.transport({ url: options.url, body: options.body, signal: clock.controller.signal });
   } catch (error) {
     throw listFailure(options, clock, error, 0);
   }
+  const moved = redirectError(answer, { module: options.module, action: 'List' });
+  if (moved) {
+    clock.stop();
+    throw moved;
+  }
+  return answer;
 }
 
 /** A small answer (by its Content-Length): read in one go. */

@@ -151,6 +151,28 @@ describe('the CSMART client on the wire (node:http transport)', () => {
     expect(connections()).toBe(2);
   }, 15_000);
 
+  it.each([301, 302, 307, 308])('says where an endpoint moved (HTTP %i) instead of following it, and does not retry', async (status) => {
+    let requests = 0;
+    const { url } = await serve((request, response) => {
+      requests++;
+      response.writeHead(status, { location: `https://crm.example.pl${request.url ?? ''}`, 'content-type': 'text/html' }).end('<html><body>Moved</body></html>');
+    });
+    const client = createCsmartClient({ credentials: async () => ({ endpoint: url, domain: 'demo', email: 'a@b.pl', hash: 'h' }), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    const login = await client.login().catch((error: unknown) => error);
+    expect(login).toMatchObject({ code: 'config', field: 'CSMART_API_URL', transient: false, message: expect.stringContaining(`HTTP ${status}, a redirect to https://crm.example.pl/app/api.php?module=Login`) });
+    expect(requests).toBe(1);
+  });
+
+  it('says so for a redirected List and Save too', async () => {
+    const { url } = await serve((request, response) => {
+      if (request.url?.includes('module=Login')) return void response.end(TOKEN_REPLY);
+      response.writeHead(301, { location: 'https://crm.example.pl/app/api.php' }).end();
+    });
+    const client = clientOf(url);
+    await expect(client.list('Products')).rejects.toMatchObject({ code: 'config', action: 'List', message: expect.stringContaining('a redirect to https://crm.example.pl/app/api.php') });
+    await expect(client.save('Accounts', { name: 'Żółta Łódź' })).rejects.toMatchObject({ code: 'config', action: 'Save' });
+  });
+
   it('reaches a server on an IPv6 address', async () => {
     const { url } = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)), '::1');
     expect(await clientOf(url).list('Products')).toEqual([{ id: '1', name: 'Klient 1 – Łódź' }]);

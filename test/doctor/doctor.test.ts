@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../bin/doctor/report.ts';
 import { readSettings } from '../../lib/config/settings.ts';
@@ -159,6 +160,24 @@ describe('csmart doctor', () => {
     expect(out).toContain('Login: FAILED — Nieprawidłowy login lub hasło.');
     expect(out + err).not.toContain('wrong-password');
     expect(out + err).not.toContain(sha1('wrong-password'));
+  });
+
+  it('reports an endpoint that redirects (http:// moved to https://) and where to, instead of following it', async () => {
+    let requests = 0;
+    const moved = createServer((request, response) => {
+      requests++;
+      request.resume();
+      response.writeHead(301, { location: `https://crm.example.pl${request.url ?? ''}` }).end();
+    });
+    const port = await new Promise<number>((resolve) => moved.listen(0, '127.0.0.1', () => resolve((moved.address() as { port: number }).port)));
+    try {
+      const { code, out } = await doctor([], { CSMART_API_URL: `http://127.0.0.1:${port}/app/api.php` });
+      expect(code).toBe(1);
+      expect(out).toContain('Login: FAILED — a redirect to https://crm.example.pl/app/api.php?module=Login: set CSMART_API_URL to the address of its api.php');
+      expect(requests).toBe(1);
+    } finally {
+      moved.close();
+    }
   });
 
   it('never prints the password, its hash or the token', async () => {
