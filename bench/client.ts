@@ -2,6 +2,7 @@
  * bench/client — the CSMART client against the sandbox on loopback (run with `npm run bench -- client`).
  * Prints ratios and counts, never asserts: machines are noisy.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname } from 'node:path';
@@ -87,6 +88,24 @@ export const handler = async () => client.list('Products');`);
   console.log(`client-only handler bundle: ${kb(clientBundle.bytes)} minified (goal ≤ 64 KB)`);
   console.log(`fresh process importing it: ${clientMs!.toFixed(1)} ms vs ${emptyMs!.toFixed(1)} ms for an empty handler = ${ratio(clientMs!, emptyMs!)}× (goal ≤ 1.15)`);
   for (const entry of [clientEntry, emptyEntry]) rmSync(dirname(entry), { recursive: true, force: true });
+
+  // 5. A cold start's first calls: a fresh process logs in and lists (two calls), through the client and through a
+  // bare fetch, timed from the process's start to the answer (what the worker's cold start pays for them).
+  const ourFirst = scratchModule(`import { createCsmartClient } from '${process.cwd()}/lib/csmart/client.ts';
+const { endpoint, domain, email, hash } = JSON.parse(process.env.BENCH_CREDENTIALS!);
+const client = createCsmartClient({ credentials: async () => ({ endpoint, domain, email, hash }) });
+void client.list('Products').then(() => console.log(performance.now()));`);
+  const bareFirst = scratchModule(`const { endpoint, domain, email, hash } = JSON.parse(process.env.BENCH_CREDENTIALS!);
+const post = async (url: string, body: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' }, body })).text();
+void (async () => {
+  const login = JSON.parse((await post(endpoint + '?module=Login', new URLSearchParams({ domain, email, hash }).toString())).replace(/^\uFEFF/, ''));
+  JSON.parse((await post(endpoint + '?module=Products&action=List', new URLSearchParams({ domain, token: login.data.token }).toString())).replace(/^\uFEFF/, ''));
+  console.log(performance.now());
+})();`);
+  const [ourBundle, bareBundle] = [await bundle(ourFirst), await bundle(bareFirst)];
+  const firstMs = firstCallTimes([ourBundle.file, bareBundle.file], JSON.stringify(credentials));
+  console.log(`a fresh process's first login + List, from its start to the answer: ${firstMs[0]!.toFixed(1)} ms through the client vs ${firstMs[1]!.toFixed(1)} ms with a bare fetch = ${ratio(firstMs[0]!, firstMs[1]!)}× (median of 11, alternating)`);
+  for (const entry of [ourFirst, bareFirst]) rmSync(dirname(entry), { recursive: true, force: true });
 } finally {
   await sandbox.stop();
 }
@@ -113,4 +132,16 @@ async function bareLogin(): Promise<string> {
     body: encodeForm({ domain: credentials.domain, email: credentials.email, hash: credentials.hash }),
   });
   return (JSON.parse((await response.text()).replace(/^\uFEFF/, '')) as { data: { token: string } }).data.token;
+}
+
+/** Median of what each bundle prints (its own timing), each run in a fresh process, alternating. */
+function firstCallTimes(files: string[], credentialsJson: string, runs = 11): number[] {
+  const samples = files.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    files.forEach((file, index) => {
+      const out = execFileSync(process.execPath, [file], { env: { ...process.env, BENCH_CREDENTIALS: credentialsJson }, encoding: 'utf8' });
+      samples[index]!.push(Number(out.trim()));
+    });
+  }
+  return samples.map(median);
 }
