@@ -89,9 +89,9 @@ export class KeyTable {
 
 /**
  * Frees arrays' memory at once (by detaching their buffers) instead of when V8 next collects the objects that hold
- * them: a growing table's old arrays otherwise wait for a full GC as "external memory", and enough of them start
- * one during a big List.
+ * them: a growing table's old arrays otherwise stay allocated until then (bench/list: the worker's peak with
+ * 1,000,000 clients fell from 247 MB to 221–224 MB).
  */
-export function releaseNow(...arrays: Array<{ readonly buffer: ArrayBuffer }>): void {
+function releaseNow(...arrays: Array<{ readonly buffer: ArrayBuffer }>): void {
   for (const array of arrays) if (!array.buffer.detached) array.buffer.transfer(0);
 }
