@@ -97,14 +97,20 @@ export class HashList {
 
   /** Whether the id at `i` equals the id at `j` of `other`, compared as bytes. */
   sameId(i: number, other: HashList, j: number): boolean {
+    return this.compareIds(i, other, j) === 0;
+  }
+
+  /** The order of the id at `i` against the id at `j` of `other`: by length, then byte by byte (negative, 0, positive). */
+  compareIds(i: number, other: HashList, j: number): number {
     const from = this.#start(i);
     const length = this.#ends[i]! - from;
     const otherFrom = other.#start(j);
-    if (other.#ends[j]! - otherFrom !== length) return false;
+    const otherLength = other.#ends[j]! - otherFrom;
+    if (length !== otherLength) return length - otherLength;
     const a = this.#ids;
     const b = other.#ids;
-    for (let k = 0; k < length; k++) if (a[from + k] !== b[otherFrom + k]) return false;
-    return true;
+    for (let k = 0; k < length; k++) if (a[from + k] !== b[otherFrom + k]) return a[from + k]! - b[otherFrom + k]!;
+    return 0;
   }
 
   /** A 32-bit FNV-1a hash of the id's bytes at `i`, for the diff's table. */

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, changedFields, diffSnapshots } from '../../lib/export/diff.ts';
+import { canonicalJson, changedFields, diffByTable, diffInOrder, diffSnapshots } from '../../lib/export/diff.ts';
 import { HashList } from '../../lib/export/hash-list.ts';
 import { hashRecordLine } from '../../lib/export/record-hash.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
@@ -31,6 +32,49 @@ describe('diffSnapshots', () => {
     const records = accounts(5);
     const diff = diffSnapshots(hashesOf(records), hashesOf([...records].reverse()));
     expect(diff).toEqual({ created: [], updated: [], deleted: [], unchanged: 5 });
+  });
+
+  it('diffs the nightly norm (the same ids in order, new ones at the end) in one pass, as the table would', () => {
+    const before = accounts(5);
+    const after = [...before.slice(0, 2), account(3, { city: 'Gdańsk' }), ...before.slice(3), account(6), account(7)];
+    const fast = diffInOrder(hashesOf(before), hashesOf(after));
+    expect(fast).toEqual({ created: [5, 6], updated: [{ index: 2, previousLine: 2 }], deleted: [], unchanged: 4 });
+    expect(fast).toEqual(diffByTable(hashesOf(before), hashesOf(after)));
+    // Numeric ids of different lengths are in order by length first: "9" before "10".
+    expect(diffInOrder(HashList.of(['9', '10'], ['', '']), HashList.of(['9', '10', '11'], ['', '', '']))?.created).toEqual([2]);
+  });
+
+  it('leaves anything but the nightly norm to the table: a deletion, a move, an id out of order or listed twice', () => {
+    const ids = (list: string[]) => HashList.of(list, list.map(() => ''));
+    expect(diffInOrder(ids(['1', '2', '3']), ids(['1', '3']))).toBeUndefined();
+    expect(diffInOrder(ids(['1', '2', '3']), ids(['1', '3', '2']))).toBeUndefined();
+    expect(diffInOrder(ids(['1', '2']), ids(['1', '2', '2']))).toBeUndefined();
+    expect(diffInOrder(ids(['2', '1']), ids(['2', '1']))).toBeUndefined();
+    expect(diffInOrder(ids(['1', '2']), ids(['1', '2', '0']))).toBeUndefined();
+  });
+
+  it('answers the same as the table for any two lists (ids repeated, reordered, added, deleted, changed)', () => {
+    const list = fc.array(fc.record({ id: fc.integer({ min: 1, max: 40 }), version: fc.integer({ min: 0, max: 2 }) }), { maxLength: 30 });
+    const hashes = (records: Array<{ id: number; version: number }>) => HashList.of(records.map((r) => String(r.id)), records.map((r) => hashRecordLine(`${r.id}:${r.version}`)));
+    // Half the cases grow yesterday's sorted list, so the fast path is taken often, not only refused.
+    const pair = fc.oneof(
+      fc.tuple(list, list),
+      fc.tuple(fc.uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 20 }), fc.integer({ min: 0, max: 5 }), fc.array(fc.boolean(), { maxLength: 20 }))
+        .map(([unique, added, changed]) => {
+          const before = [...unique].sort((a, b) => a - b).map((id) => ({ id, version: 0 }));
+          const top = before.at(-1)?.id ?? 0;
+          const after = [...before.map((r, i) => ({ id: r.id, version: changed[i] ? 1 : 0 })), ...Array.from({ length: added }, (_, k) => ({ id: top + k + 1, version: 0 }))];
+          return [before, after] as const;
+        }),
+    );
+    let fast = 0;
+    fc.assert(fc.property(pair, ([before, after]) => {
+      const inOrder = diffInOrder(hashes(before), hashes(after));
+      if (inOrder) fast++;
+      expect(diffSnapshots(hashes(before), hashes(after))).toEqual(diffByTable(hashes(before), hashes(after)));
+      if (inOrder) expect(inOrder).toEqual(diffByTable(hashes(before), hashes(after)));
+    }), { numRuns: 500 });
+    expect(fast).toBeGreaterThan(100);
   });
 
   it('counts an id listed twice once', () => {
