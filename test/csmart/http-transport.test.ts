@@ -24,7 +24,10 @@ async function serve(listener: RequestListener, host = '127.0.0.1'): Promise<{ u
   });
   server.on('connection', () => connections++);
   servers.push(server);
-  const port = await new Promise<number>((resolve) => server.listen(0, host, () => resolve((server.address() as { port: number }).port)));
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve((server.address() as { port: number }).port));
+  });
   const name = host.includes(':') ? `[${host}]` : host;
   return { url: `http://${name}:${port}/app/api.php`, connections: () => connections };
 }
@@ -173,9 +176,15 @@ describe('the CSMART client on the wire (node:http transport)', () => {
     await expect(client.save('Accounts', { name: 'Żółta Łódź' })).rejects.toMatchObject({ code: 'config', action: 'Save' });
   });
 
-  it('reaches a server on an IPv6 address', async () => {
-    const { url } = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)), '::1');
-    expect(await clientOf(url).list('Products')).toEqual([{ id: '1', name: 'Klient 1 – Łódź' }]);
+  it('reaches a server on an IPv6 address', async (context) => {
+    const served = await serve((request, response) => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(1)), '::1')
+      .catch((error: NodeJS.ErrnoException) => {
+        // A machine without IPv6 on loopback cannot serve this case: it is skipped there, not passed.
+        if (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT') return undefined;
+        throw error;
+      });
+    if (!served) return context.skip();
+    expect(await clientOf(served.url).list('Products')).toEqual([{ id: '1', name: 'Klient 1 – Łódź' }]);
   });
 
   it('fails with the signal\'s reason when aborted while the body is being read, as fetch does', async () => {
