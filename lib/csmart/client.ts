@@ -328,6 +328,10 @@ export function networkError(error: unknown, where: { module: string; action: Ac
     return new CsmartTimeoutError(`CSMART ${where.module}/${where.action} did not answer within ${timeoutMs} ms`, { ...where, cause: error });
   }
   const code = causeCode(error);
+  // zlib's codes (Z_DATA_ERROR…) and Brotli's (ERR__ERROR_FORMAT_…): the answer came, but its compressed body is broken.
+  if (code !== undefined && (code.startsWith('Z_') || code.startsWith('ERR__ERROR_'))) {
+    return new CsmartProtocolError(`CSMART ${where.module}/${where.action} answered a compressed body that could not be decompressed (${code})`, { ...where, cause: error });
+  }
   return new CsmartNetworkError(`CSMART ${where.module}/${where.action} could not be reached (${code ?? 'network error'})`, {
     ...where, cause: error, neverSent: code !== undefined && NEVER_SENT_CODES.has(code),
   });

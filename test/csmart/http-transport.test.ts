@@ -62,6 +62,16 @@ describe('the CSMART client on the wire (node:http transport)', () => {
     expect(seen.every((headers) => headers['accept-encoding'] === 'gzip, deflate, br')).toBe(true);
   });
 
+  it.each(['gzip', 'br'] as const)('calls a broken %s body a protocol error, not a network one', async (encoding) => {
+    const { url } = await serve((request, response) => {
+      if (request.url?.includes('module=Login')) return void response.end(TOKEN_REPLY);
+      // gzip's 10-byte header, then a block of the reserved type 3; for Brotli, bytes its decoder refuses outright.
+      const header = encoding === 'gzip' ? gzipSync('').subarray(0, 10) : Buffer.alloc(0);
+      response.writeHead(200, { 'content-encoding': encoding }).end(Buffer.concat([header, Buffer.alloc(40, 0xff)]));
+    });
+    await expect(clientOf(url).list('Products')).rejects.toMatchObject({ code: 'protocol', message: expect.stringContaining('a compressed body that could not be decompressed') });
+  });
+
   it('reads a compressed Save reply', async () => {
     const { url } = await serve((request, response) => {
       const reply = request.url?.includes('module=Login') ? TOKEN_REPLY : '\uFEFF{"error":"","data":{"id":"77"}}';
