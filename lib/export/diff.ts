@@ -19,11 +19,8 @@ export type SnapshotDiff = {
 
 /**
  * Pure diff of two snapshots' hashes. Without a previous snapshot every record counts as created.
- * An id repeated in one list counts once (its first occurrence).
- *
- * Works on the lists' typed arrays: one open-addressing table of positions (an Int32Array, ids compared
- * as bytes), not a Map of strings — a tenth of the memory, and no id or hash becomes a string unless it
- * changed. The table holds previous lines as `line + 1` and ids only the current list has as `-(index + 1)`.
+ * An id repeated in one list counts once (its first occurrence). The nightly norm takes one pass
+ * (`diffInOrder`); anything else goes through the table (`diffByTable`), with the same answer.
  */
 export function diffSnapshots(previous: HashList | undefined, current: HashList): SnapshotDiff {
   return (previous && diffInOrder(previous, current)) ?? diffByTable(previous, current);
@@ -53,7 +50,11 @@ export function diffInOrder(previous: HashList, current: HashList): SnapshotDiff
   return diff;
 }
 
-/** Any two snapshots: an open-addressing table of yesterday's first line per id, today's looked up in it. */
+/**
+ * Any two snapshots, on the lists' typed arrays: one open-addressing table of positions (an Int32Array, ids
+ * compared as bytes), not a Map of strings — a tenth of the memory, and no id or hash becomes a string unless
+ * it changed. The table holds previous lines as `line + 1` and ids only the current list has as `-(index + 1)`.
+ */
 export function diffByTable(previous: HashList | undefined, current: HashList): SnapshotDiff {
   const diff: SnapshotDiff = { created: [], updated: [], deleted: [], unchanged: 0 };
   const before = previous ?? new HashList(0);
