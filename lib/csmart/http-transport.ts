@@ -135,9 +135,10 @@ function decoded(incoming: IncomingMessage, encoding: string | undefined): Reada
 export function redirectError(answer: TransportAnswer, where: { module: string; action: string }): CsmartConfigError | undefined {
   if (answer.status < 300 || answer.status >= 400) return undefined;
   answer.cancel();
-  const target = answer.location ? ` to ${answer.location.slice(0, 200)}` : '';
-  return new CsmartConfigError(
-    `CSMART ${where.module}/${where.action} answered HTTP ${answer.status}, a redirect${target}: set CSMART_API_URL to the address of its api.php`,
-    { ...where, field: 'CSMART_API_URL' },
-  );
+  return new CsmartConfigError(`CSMART ${where.module}/${where.action} answered HTTP ${answer.status}, ${movedTo(answer.location)}`, { ...where, field: 'CSMART_API_URL' });
+}
+
+/** What to say of a redirect and where it points (the client's error, and `csmart doctor`'s finding). */
+export function movedTo(location: string | null | undefined): string {
+  return `a redirect${location ? ` to ${location.slice(0, 200)}` : ''}: set CSMART_API_URL to the address of its api.php`;
 }
