@@ -1,5 +1,6 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord } from '../csmart/modules.ts';
+import { numberText } from '../csmart/number-text.ts';
 import { KeyTable } from './key-table.ts';
 import { PackedTexts, TextAddresses } from './packed-texts.ts';
 
@@ -14,7 +15,7 @@ const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
 const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
 
 /** Matching keys, not validation (lib/mapping validates): a NIP's digits, an e-mail in lower case. */
-export const nipDigits = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value).replace(/\D/g, '') : '');
+export const nipDigits = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? numberText(value) : '').replace(/\D/g, '');
 export const emailKey = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
 /** A phone's digits with the Polish country code: "+48 601 000 001", "601000001" and "0048601000001" are one phone. */
 export const phoneKey = (value: unknown) => {
@@ -95,12 +96,12 @@ export function createAccountDirectory(options: {
       if (!nip) continue;
       idx.byNip.set(keyHash(nip), slot);
       // Kept as the record stores it ("526-025-02-74" stays so): tasks carry the client's NIP exactly.
-      storedNip = String(value).trim();
+      storedNip = typeof value === 'number' ? numberText(value) : String(value).trim();
     }
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
     for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
     // A client listed twice gets its texts stored again (the old ones stay unused): duplicates are few.
-    idx.slots.set(slot, idx.texts.add([record.id, typeof name === 'string' ? name : typeof name === 'number' ? String(name) : undefined, storedNip]));
+    idx.slots.set(slot, idx.texts.add([record.id, typeof name === 'string' ? name : typeof name === 'number' ? numberText(name) : undefined, storedNip]));
   };
 
   async function load(): Promise<Index> {

@@ -46,6 +46,12 @@ describe('account directory', () => {
     expect(await directory.byId('1')).not.toHaveProperty('description');
   });
 
+  it('takes a NIP and a name CSMART lists as numbers, and hands them on as their text', async () => {
+    const { client } = streamingClient(function* () { yield { id: '9', name: 2024, nip: 5260250274 } as unknown as CsmartRecord; });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect(await directory.find({ nip: '526-025-02-74' })).toEqual({ id: '9', name: '2024', nip: '5260250274' });
+  });
+
   it('reads one whole record from a fresh List when asked', async () => {
     const { client, calls } = streamingClient(function* () { for (let i = 1; i <= 300; i++) yield account(i); });
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
