@@ -16,21 +16,31 @@ afterEach(async () => {
   }
 });
 
-async function serve(listener: RequestListener, host = '127.0.0.1'): Promise<{ url: string; connections: () => number }> {
-  let connections = 0;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => listener(request, response));
-  });
-  server.on('connection', () => connections++);
+/** Listens on a free port of `host` (closed after the test); answers the port, or fails when the host cannot be served. */
+function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   servers.push(server);
-  const port = await new Promise<number>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve((server.address() as { port: number }).port));
   });
+}
+
+/** An HTTP server that answers each request once its body has arrived (the body is handed on too). */
+async function serve(listener: (...args: [...Parameters<RequestListener>, body: Buffer]) => void, host = '127.0.0.1'): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => listener(request, response, Buffer.concat(chunks)));
+  });
+  server.on('connection', () => connections++);
+  const port = await listen(server, host);
   const name = host.includes(':') ? `[${host}]` : host;
   return { url: `http://${name}:${port}/app/api.php`, connections: () => connections };
 }
+
+/** The loopback certificate and key made for these tests. */
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
 const TOKEN_REPLY = '\uFEFF{"error":"","data":{"token":"t0k3n"}}';
 /** A List of `count` clients, as CSMART's id-keyed object. */
@@ -82,17 +92,11 @@ describe('the CSMART client on the wire (node:http transport)', () => {
 
   it('sends the form body in UTF-8 with its length', async () => {
     const bodies: Array<{ length: string | undefined; body: string }> = [];
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        bodies.push({ length: request.headers['content-length'], body: Buffer.concat(chunks).toString('utf8') });
-        response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : '{"error":"","data":{"id":"1"}}');
-      });
+    const { url } = await serve((request, response, body) => {
+      bodies.push({ length: request.headers['content-length'], body: body.toString('utf8') });
+      response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : '{"error":"","data":{"id":"1"}}');
     });
-    servers.push(server);
-    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
-    await clientOf(`http://127.0.0.1:${port}/app/api.php`).save('Accounts', { name: 'Żółta Łódź' });
+    await clientOf(url).save('Accounts', { name: 'Żółta Łódź' });
     const save = bodies.at(-1)!;
     expect(new URLSearchParams(save.body).get('name')).toBe('Żółta Łódź');
     expect(Number(save.length)).toBe(Buffer.byteLength(save.body));
@@ -113,7 +117,6 @@ describe('the CSMART client on the wire (node:http transport)', () => {
 
   it('speaks HTTPS, as CSMART is served, and keeps one connection for sequential calls there too', async () => {
     // A certificate for 127.0.0.1 made for this test only, trusted by this test file's process alone.
-    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
     const defaults = getCACertificates('default');
     setDefaultCACertificates([...defaults, fixture('loopback-tls.crt').toString()]);
     let connections = 0;
@@ -122,9 +125,8 @@ describe('the CSMART client on the wire (node:http transport)', () => {
       request.on('end', () => response.end(request.url?.includes('module=Login') ? TOKEN_REPLY : listOf(2)));
     });
     server.on('secureConnection', () => connections++);
-    servers.push(server as unknown as Server);
     try {
-      const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+      const port = await listen(server);
       const client = clientOf(`https://127.0.0.1:${port}/app/api.php`);
       for (let i = 0; i < 20; i++) expect(await client.list('Products')).toHaveLength(2);
       expect(connections).toBe(1);
@@ -134,10 +136,8 @@ describe('the CSMART client on the wire (node:http transport)', () => {
   });
 
   it('refuses a server whose certificate it does not trust', async () => {
-    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
     const server = createTlsServer({ cert: fixture('loopback-tls.crt'), key: fixture('loopback-tls.key') }, (_request, response) => response.end(TOKEN_REPLY));
-    servers.push(server as unknown as Server);
-    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const port = await listen(server);
     await expect(clientOf(`https://127.0.0.1:${port}/app/api.php`).login()).rejects.toMatchObject({ code: 'network', message: expect.stringContaining('SELF_SIGNED') });
   });
 
