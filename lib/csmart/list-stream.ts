@@ -58,6 +58,9 @@ export class ListRecordReader {
   #recordCarry: Buffer[] | undefined;
   #recordCarryBytes = 0;
   #recordSpaced = false;
+  /** Whole records of the current chunk not parsed yet: where the first began, where each ended. */
+  #runStart = -1;
+  #runEnds: number[] = [];
   #records = 0;
   #trailing = '';
   #maxRecordBytes: number;
@@ -128,9 +131,18 @@ export class ListRecordReader {
         // Inside a record (nearly every byte): a tight scan of its own.
         i = this.#scanRecord(buffer, i, n);
         if (this.#recordDepth === 0) {
-          out.push(this.#finishRecord(buffer, i));
+          if (this.#recordCarry || this.#recordSpaced || this.#dataShape !== 'array') {
+            this.#parseRun(buffer, out);
+            out.push(this.#finishRecord(buffer, i));
+          } else {
+            // A whole record in this chunk: parsed with its neighbours (see #parseRun).
+            if (this.#runStart < 0) this.#runStart = this.#recordStart;
+            this.#runEnds.push(i);
+            this.#recordStart = -1;
+          }
           this.#expect = 'after';
-          if (out.length >= max) {
+          if (out.length + this.#runEnds.length >= max) {
+            this.#parseRun(buffer, out);
             this.#pos = i;
             this.#outerBackslash = backslash;
             return out;
@@ -190,6 +202,7 @@ export class ListRecordReader {
           continue;
       }
     }
+    this.#parseRun(buffer, out);
     this.#pos = n;
     if (this.#recordStart >= 0 && this.#recordStart < n) {
       const piece = buffer.subarray(this.#recordStart);
@@ -370,6 +383,42 @@ export class ListRecordReader {
     this.#expect = 'colon';
   }
 
+  /**
+   * Parses the run of whole records waiting in this chunk (only commas and spaces between them) with one
+   * `JSON.parse` of `[…]`: one string and one call for up to a batch instead of one per record, measured
+   * 0.70–0.75× the CPU of parsing each (bench/list). A run that does not parse is read record by record,
+   * so the error names the record, as before.
+   */
+  #parseRun(buffer: Buffer, out: ListedRecord[]): void {
+    const ends = this.#runEnds;
+    if (ends.length === 0) return;
+    const from = this.#runStart;
+    this.#runStart = -1;
+    this.#runEnds = [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(`[${buffer.toString('utf8', from, ends[ends.length - 1])}]`);
+    } catch {
+      parsed = undefined;
+    }
+    const records = Array.isArray(parsed) && parsed.length === ends.length ? parsed as unknown[] : undefined;
+    const current = this.#recordStart;
+    let start = from;
+    for (let k = 0; k < ends.length; k++) {
+      const end = ends[k]!;
+      while (buffer[start] !== 0x7b) start++; // past the comma and spaces between two records
+      if (records) {
+        this.#records++;
+        out.push(this.#listed(records[k], buffer.subarray(start, end)));
+      } else {
+        this.#recordStart = start;
+        out.push(this.#finishRecord(buffer, end));
+      }
+      start = end;
+    }
+    this.#recordStart = current;
+  }
+
   #finishRecord(buffer: Buffer, end: number): ListedRecord {
     let bytes = buffer.subarray(this.#recordStart, end);
     if (this.#recordCarry) {
@@ -388,6 +437,11 @@ export class ListRecordReader {
       throw this.#protocol(`answered record ${this.#records + 1} that is not valid JSON`, cause);
     }
     this.#records++;
+    return this.#listed(parsed, bytes);
+  }
+
+  /** A parsed record and its bytes as the reader hands them on: renamed, its id a string (or taken from its key). */
+  #listed(parsed: unknown, bytes: Buffer): ListedRecord {
     if (this.#rename && parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) parsed = this.#rename(parsed as Record<string, unknown>);
     const record = parsed as { id?: unknown; [field: string]: unknown };
     const raw = record.id;

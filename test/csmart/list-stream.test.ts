@@ -208,6 +208,15 @@ describe('List record reader: faults', () => {
     thrown(CsmartProtocolError, () => readAll(`{"error":"","data":${data}}`));
   });
 
+  it('names the record that is not JSON among whole records of one chunk, which are parsed together', () => {
+    const data = `[{"id":1},{"id":2},\n {"id":3,"name":tru},{"id":4}]`;
+    expect(thrown(CsmartProtocolError, () => readAll(`{"error":"","data":${data}}`)).message).toMatch(/record 3 that is not valid JSON/);
+    // Spaces and line breaks between records are not part of any record's bytes.
+    const spaced = readAll(`{"error":"","data":[ {"id":1} ,\n\t{"id":"2","a":[1]}\r\n, {"id":3} ]}`).records;
+    expect(spaced.map((r) => r.bytes.toString())).toEqual(['{"id":1}', '{"id":"2","a":[1]}', '{"id":3}']);
+    expect(spaced.map((r) => r.record)).toEqual([{ id: '1' }, { id: '2', a: [1] }, { id: '3' }]);
+  });
+
   it('reports an envelope without the error field', () => {
     expect(thrown(CsmartProtocolError, () => readAll('{"data":[{"id":1}]}')).message).toMatch(/without the "error" field/);
   });
