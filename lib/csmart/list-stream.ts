@@ -26,7 +26,7 @@ export type ListEnvelope = { error: string };
  * Why not a general streaming JSON parser: measured on these machines (bench/list-parsers), the npm
  * parsers cost 3–12× a whole `JSON.parse` of the same bytes, since they build every string and
  * number in JavaScript. This reader only finds where each record starts and ends (a byte scan that
- * jumps from quote to quote inside strings) and hands each record's bytes to `JSON.parse`, which does
+ * follows nesting and strings) and hands the records' bytes to `JSON.parse`, which does
  * the real parsing natively. Everything outside the records (a few bytes) is checked by `JSON.parse`
  * too: it is kept, with the data replaced by `null`, and parsed when the envelope ends.
  *
@@ -64,9 +64,7 @@ export class ListRecordReader {
   #records = 0;
   #trailing = '';
   #maxRecordBytes: number;
-  /** Position of the next backslash in the current buffer (-1: none left, -2: not looked up yet). */
-  #backslash = -2;
-  /** The same for strings outside records (the envelope's, the data's keys). */
+  /** Position of the next backslash in the current buffer, for strings outside records (-1: none left, -2: not looked up yet). */
   #outerBackslash = -2;
   /** The chunk being read and how far. */
   #buffer: Buffer = Buffer.alloc(0);
@@ -107,7 +105,6 @@ export class ListRecordReader {
     }
     this.#buffer = buffer;
     this.#pos = 0;
-    this.#backslash = -2;
     this.#outerBackslash = -2;
   }
 
@@ -218,35 +215,34 @@ export class ListRecordReader {
   /**
    * Scans a record from `i`: only nesting and strings matter (JSON.parse checks the rest). Returns
    * where it stopped: just after the record's closing brace (`#recordDepth` is then 0), or the buffer's
-   * end. Inside strings it jumps from quote to quote; a backslash's position is looked up once per
-   * buffer stretch, not per string.
+   * end.
    */
   #scanRecord(buffer: Buffer, i: number, n: number): number {
     let depth = this.#recordDepth;
     let inString = this.#inString;
     let escaped = this.#escaped;
-    let backslash = this.#backslash;
     let spaced = this.#recordSpaced;
     scan: while (i < n) {
       if (inString) {
         if (escaped) {
           escaped = false;
           i++;
-          continue;
         }
-        const quote = buffer.indexOf(0x22, i);
-        if (backslash !== -1 && backslash < i) backslash = buffer.indexOf(0x5c, i);
-        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
-          escaped = true;
-          i = backslash + 1;
-          continue;
+        // Byte by byte: a record's strings are short, and a call to indexOf per string cost more than it saved.
+        while (i < n) {
+          const byte = buffer[i]!;
+          if (byte === 0x5c) i += 2;
+          else if (byte === 0x22) break;
+          else i++;
         }
-        if (quote === -1) {
+        if (i >= n) {
+          // A backslash as the chunk's last byte: the byte it escapes comes first in the next chunk.
+          escaped = i > n;
           i = n;
           break scan;
         }
         inString = false;
-        i = quote + 1;
+        i++;
         continue;
       }
       const byte = buffer[i++]!;
@@ -259,7 +255,6 @@ export class ListRecordReader {
     this.#recordDepth = depth;
     this.#inString = inString;
     this.#escaped = escaped;
-    this.#backslash = backslash;
     this.#recordSpaced = spaced;
     return i;
   }
