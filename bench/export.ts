@@ -23,6 +23,7 @@ import { describeFields } from '../lib/export/field-schema.ts';
 import { ChunkedGzipWriter } from '../lib/export/gzip-stream.ts';
 import { HashList } from '../lib/export/hash-list.ts';
 import { readNdjsonLines, writeNdjson } from '../lib/export/ndjson.ts';
+import { contentHash } from '../lib/export/record-hash.ts';
 import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../lib/export/snapshot-index.ts';
 import { startBenchChild, type ChildMessage } from './support/child.ts';
 import { fetchListBytes, withoutBom } from './support/csmart-list.ts';
@@ -33,6 +34,7 @@ import { startSandboxProcess } from './support/sandbox-process.ts';
 import { alternatingRounds, wallOf } from './support/timing.ts';
 
 const gzipAsync = promisify(gzip);
+const hasher = await contentHash();
 // A full GC before each contender (untimed): each pays for its own garbage, not for what the one before left.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -76,26 +78,26 @@ for (const { count, rounds } of SIZES) {
       'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
       // The List reader alone: each record's bounds found, its bytes given to JSON.parse.
       reader: async () => { readListed(bytes); },
-      // Each record's own bytes and a line feed, SHA-1 of the bytes: what the export writes (at its gzip level).
+      // Each record's own bytes and a line feed, XXH64 of the bytes: what the export writes (at its gzip level).
       ndjson: () => intoNullSink(async (writer) => {
-        const hashes = new HashList(64 * 1024);
+        const hashes = new HashList(hasher.kind, 64 * 1024);
         for (const { record, bytes: line } of listed) {
           const waiting = writer.writeLineBytes(line);
-          hashes.add(record.id, line);
+          hashes.add(record.id, line, hasher);
           if (waiting) await waiting;
         }
       }),
       // The same at zlib's default level 6, as the export wrote before (for comparison).
       ndjson6: () => intoNullSink(async (writer) => {
-        const hashes = new HashList(64 * 1024);
+        const hashes = new HashList(hasher.kind, 64 * 1024);
         for (const { record, bytes: line } of listed) {
           const waiting = writer.writeLineBytes(line);
-          hashes.add(record.id, line);
+          hashes.add(record.id, line, hasher);
           if (waiting) await waiting;
         }
       }, 6),
-      // Yesterday's writer: JSON.stringify per record and SHA-1 of the text (for comparison).
-      restringified: () => intoNullSink((writer) => writeNdjson(records, writer)),
+      // The first writer: JSON.stringify per record and a hash of the text (for comparison).
+      restringified: () => intoNullSink((writer) => writeNdjson(records, writer, hasher)),
       csv: () => intoNullSink(writeCsvRows),
       csv6: () => intoNullSink(writeCsvRows, 6),
     };
@@ -107,9 +109,9 @@ for (const { count, rounds } of SIZES) {
         + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
     console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
     line('List reader (record bounds + JSON.parse each)', 'reader', '');
-    line('NDJSON writer (own bytes, SHA-1 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
+    line('NDJSON writer (own bytes, XXH64 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
     line('  the same at gzip level 6 (before)', 'ndjson6', '');
-    line('  JSON.stringify + SHA-1 per line (reference)', 'restringified', '');
+    line('  JSON.stringify + hash per line (reference)', 'restringified', '');
     line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
     line('  the same at gzip level 6 (before)', 'csv6', '');
     const whole = await exportRunTime(sandbox.url, dir, '2026-03', rounds);
@@ -220,7 +222,7 @@ async function diffTime(records: readonly CsmartRecord[]): Promise<void> {
     samples.read.push(await wallOf(async () => { previousRecords = await readNdjsonLines(Readable.from([previousNdjson]), lines); }));
     let resolved: ReturnType<typeof resolveChanges> | undefined;
     samples.resolve.push(await wallOf(async () => {
-      resolved = resolveChanges({ diff, records: changed, current, previous: decoded?.records, previousRecords, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
+      resolved = resolveChanges({ diff, records: changed, current, previous: decoded?.records, previousRecords, previousHasher: hasher, currentNdjson: location, previousNdjson: { ...location, key: 'prev.ndjson.gz' } });
     }));
     summary = `${resolved!.updated} updated, ${resolved!.created} created, ${resolved!.deleted} deleted, ${resolved!.unchanged} unchanged`;
   }
@@ -237,7 +239,7 @@ async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer,
   const writer = new ChunkedGzipWriter();
   const chunks: Buffer[] = [];
   writer.output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const hashes = await writeNdjson(records, writer);
+  const hashes = await writeNdjson(records, writer, hasher);
   await writer.end();
   return [Buffer.concat(chunks), hashes];
 }

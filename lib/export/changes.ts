@@ -2,7 +2,7 @@ import type { CsmartRecord } from '../csmart/modules.ts';
 import type { ChangeKind } from './constants.ts';
 import { changedFields, type SnapshotDiff } from './diff.ts';
 import type { HashList } from './hash-list.ts';
-import { hashRecordLine } from './record-hash.ts';
+import { hashRecordLine, type ContentHash } from './record-hash.ts';
 import type { ObjectLocation } from './snapshot-store.ts';
 
 /** Where a record's full JSON can be read: an NDJSON object and the record's 1-based line in it. */
@@ -30,6 +30,8 @@ export type ChangeInputs = {
   previousRecords: ReadonlyMap<number, CsmartRecord>;
   /** Hashes of those previous lines' own bytes; without them a line is taken to be `JSON.stringify` of its record. */
   previousHashes?: ReadonlyMap<number, string>;
+  /** The hasher of the previous index's kind, for a previous line whose hash is not given. */
+  previousHasher?: ContentHash;
   currentNdjson: ObjectLocation;
   previousNdjson: ObjectLocation | undefined;
 };
@@ -48,7 +50,7 @@ function pick(record: CsmartRecord, fields: readonly string[]): Record<string, u
  * not the version the index describes) is still announced, without `changedFields`.
  */
 export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
-  const { diff, records, current, previous, previousRecords, previousHashes, currentNdjson, previousNdjson } = inputs;
+  const { diff, records, current, previous, previousRecords, previousHashes, previousHasher, currentNdjson, previousNdjson } = inputs;
   const changes: Change[] = [];
   const at = (index: number): RecordLocation => ({ ...currentNdjson, line: index + 1 });
   const wasAt = (line: number): RecordLocation | undefined => (previousNdjson ? { ...previousNdjson, line: line + 1 } : undefined);
@@ -56,8 +58,8 @@ export function resolveChanges(inputs: ChangeInputs): ResolvedChanges {
   const previousAt = (line: number, id: string): CsmartRecord | undefined => {
     const before = previousRecords.get(line);
     if (before === undefined || String(before.id) !== id) return undefined;
-    const hash = previousHashes?.get(line) ?? hashRecordLine(JSON.stringify(before));
-    return previous && hash === previous.hashAt(line) ? before : undefined;
+    const hash = previousHashes?.get(line) ?? (previousHasher ? hashRecordLine(previousHasher, JSON.stringify(before)) : undefined);
+    return previous && hash !== undefined && hash === previous.hashAt(line) ? before : undefined;
   };
   let unchanged = diff.unchanged;
   let updated = 0;

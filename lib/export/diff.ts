@@ -23,6 +23,7 @@ export type SnapshotDiff = {
  * (`diffInOrder`); anything else goes through the table (`diffByTable`), with the same answer.
  */
 export function diffSnapshots(previous: HashList | undefined, current: HashList): SnapshotDiff {
+  if (previous && previous.kind !== current.kind) throw new Error(`diffSnapshots: ${previous.kind} hashes compared with ${current.kind}`);
   return (previous && diffInOrder(previous, current)) ?? diffByTable(previous, current);
 }
 
@@ -57,7 +58,7 @@ export function diffInOrder(previous: HashList, current: HashList): SnapshotDiff
  */
 export function diffByTable(previous: HashList | undefined, current: HashList): SnapshotDiff {
   const diff: SnapshotDiff = { created: [], updated: [], deleted: [], unchanged: 0 };
-  const before = previous ?? new HashList(0);
+  const before = previous ?? new HashList(current.kind, 0);
   const n = before.count;
   let size = 16;
   while (size < (n + current.count) * 1.5) size *= 2;

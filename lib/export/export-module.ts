@@ -15,6 +15,7 @@ import { snapshotKeys } from './layout.ts';
 import { buildManifest, type ExportManifest } from './manifest.ts';
 import { HashList } from './hash-list.ts';
 import { ndjsonRecords, readNdjsonLines } from './ndjson.ts';
+import { contentHash, type ContentHash } from './record-hash.ts';
 import { encodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -41,8 +42,15 @@ export type ModuleExport = {
 
 const NO_CHANGES: ResolvedChanges = { changes: [], created: 0, updated: 0, deleted: 0, unchanged: 0 };
 
-/** What the stream left behind: ids and hashes by line, the fields seen, and whether the CSV header held them all. */
-type Written = { hashes: HashList; fields: FieldCollector; csvComplete: boolean };
+/**
+ * What the stream left behind: ids and hashes by line, the fields seen, and whether the CSV header held them all.
+ * `compared`: the same lines hashed as the baseline's index was, when it holds another kind (SHA-1, the night
+ * after the upgrade): the diff compares those, the index stores `hashes`.
+ */
+type Written = { hashes: HashList; compared: HashList | undefined; fields: FieldCollector; csvComplete: boolean };
+
+/** The hashers of a run: the current kind, and the baseline's when it holds another. */
+type Hashers = { current: ContentHash; baseline: ContentHash | undefined };
 
 /**
  * Exports one module's records for one day and announces what changed. Nothing but ids and hashes is
@@ -65,6 +73,8 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const baseline = await findBaseline(store, settings.prefix, module, date);
   const previousIndex: SnapshotIndex | undefined = baseline?.index;
   const previous = previousIndex?.records;
+  const current = await contentHash();
+  const hashers: Hashers = { current, baseline: previous && previous.kind !== current.kind ? await contentHash(previous.kind) : undefined };
 
   // Nothing is started before CSMART answered: the first batch (or the end of an empty list) comes first.
   const iterator = inputs.records[Symbol.asyncIterator]();
@@ -89,16 +99,16 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const ndjson = beginGzipUpload(store, keys.ndjson, CONTENT_TYPES.gzip, gzip);
   let csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
   const csvOptions = { formulaGuard: settings.csvFormulaGuard };
-  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions));
-  const current = written.hashes;
+  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions, hashers));
+  const hashes = written.hashes;
 
-  const diff = previous || settings.emitOnFirstRun ? diffSnapshots(previous, current) : undefined;
+  const diff = previous || settings.emitOnFirstRun ? diffSnapshots(previous, written.compared ?? hashes) : undefined;
   const { previousRecords, previousHashes } = await streamInto([ndjson, csv], async () => {
     const found = { previousRecords: new Map<number, CsmartRecord>(), previousHashes: new Map<number, string>() };
     const lines = diff ? [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)] : [];
     if (previousIndex && lines.length > 0) {
       const stream = await store.getStream(previousIndex.ndjson);
-      if (stream) found.previousRecords = await readNdjsonLines(stream, lines, { hashes: found.previousHashes });
+      if (stream) found.previousRecords = await readNdjsonLines(stream, lines, { hashes: { into: found.previousHashes, hasher: hashers.baseline ?? current } });
     }
     if (baseline?.date === date) {
       await store.delete(keys.manifest);
@@ -119,7 +129,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
       if (stream) for (const [line, record] of await readNdjsonLines(stream, wanted)) records[line] = record;
     }
     resolved = resolveChanges({
-      diff, records, current, previous, previousRecords, previousHashes,
+      diff, records, current: hashes, previous, previousRecords, previousHashes, previousHasher: hashers.baseline ?? current,
       currentNdjson: store.locate(keys.ndjson),
       // On a rerun the previous NDJSON is the one being replaced: it cannot be referenced afterwards.
       previousNdjson: previousIndex && previousIndex.ndjson !== keys.ndjson ? store.locate(previousIndex.ndjson) : undefined,
@@ -143,7 +153,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
     events = await publishInBatches(batches, publish, settings.publishConcurrency);
   }
 
-  const encoded = encodeSnapshotIndex({ module, date, ndjson: keys.ndjson, records: current });
+  const encoded = encodeSnapshotIndex({ module, date, ndjson: keys.ndjson, records: hashes });
   await store.put(keys.index, encoded, CONTENT_TYPES.binary);
   const indexFile: StoredFile = {
     key: keys.index, contentType: CONTENT_TYPES.binary, bytes: encoded.length,
@@ -151,7 +161,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   };
 
   const manifest = buildManifest({
-    module, date, domain, count: current.count, fields,
+    module, date, domain, count: hashes.count, fields,
     files: { ndjson: ndjsonFile, csv: csvFile, index: indexFile },
     changes: {
       baseline: baseline?.date ?? null,
@@ -180,8 +190,10 @@ async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Pr
  * its CSV row from the parsed record, under a header of the fields of the first batch. Keeps only ids
  * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
  */
-async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }): Promise<Written> {
-  const hashes = new HashList(64 * 1024);
+async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }, hashers: Hashers): Promise<Written> {
+  const hashes = new HashList(hashers.current.kind, 64 * 1024);
+  const { current, baseline } = hashers;
+  const compared = baseline ? new HashList(baseline.kind, 64 * 1024) : undefined;
   const fields = new FieldCollector();
   let header: string[] | undefined;
   for await (const batch of stream) {
@@ -192,21 +204,25 @@ async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUp
       const waiting = csv.writer.write(csvHeader(header, csvOptions));
       if (waiting) await waiting;
     }
+    // A batch's CSV rows are encoded by one write: a write per row cost more than the rows themselves.
+    let rows = '';
     for (const { record, bytes } of batch) {
       const line = ndjson.writer.writeLineBytes(bytes);
-      hashes.add(record.id, bytes);
+      hashes.add(record.id, bytes, current);
+      if (compared && baseline) compared.add(record.id, bytes, baseline);
       fields.add(record);
-      const row = csv.writer.write(csvRow(record, header, csvOptions));
+      rows += csvRow(record, header, csvOptions);
       if (line) await line;
-      if (row) await row;
     }
+    const written = csv.writer.write(rows);
+    if (written) await written;
   }
   if (!header) {
     const waiting = csv.writer.write(csvHeader(fields.names(), csvOptions));
     if (waiting) await waiting;
   }
   // Both began with `id`; more names than the header means a field came after it was written.
-  return { hashes, fields, csvComplete: header === undefined || fields.names().length === header.length };
+  return { hashes, compared, fields, csvComplete: header === undefined || fields.names().length === header.length };
 }
 
 /** The CSV written again from a stored gzipped NDJSON, line by line (never the whole file in memory). */

@@ -1,16 +1,17 @@
-import { hash } from 'node:crypto';
-
-/** Bytes of one content hash (SHA-1). */
-export const HASH_BYTES = 20;
+import { HASH_BYTES, type ContentHash, type ContentHashKind } from './record-hash.ts';
 
 /**
  * Ids and content hashes of a snapshot's records in NDJSON line order (line n is position n), kept in
- * typed arrays: the ids' UTF-8 bytes end to end with their end offsets, and the 20-byte SHA-1 of each
- * line. About 31 bytes per record (for ids of 7 digits) instead of two JavaScript strings and two array
- * slots (~90 bytes), and no object per record for the garbage collector to trace. Ids and hashes become
- * strings only for the few records that changed (`idAt`, `hashAt`).
+ * typed arrays: the ids' UTF-8 bytes end to end with their end offsets, and each line's hash (8 bytes of
+ * XXH64; 20 of SHA-1 in an index written before it). About 19 bytes per record (for ids of 7 digits)
+ * instead of two JavaScript strings and two array slots (~90 bytes), and no object per record for the
+ * garbage collector to trace. Ids and hashes become strings only for the few records that changed
+ * (`idAt`, `hashAt`).
  */
 export class HashList {
+  /** The hash its records carry. */
+  readonly kind: ContentHashKind;
+  readonly #hashBytes: number;
   #ids: Buffer;
   #ends: Uint32Array;
   #hashes: Uint8Array;
@@ -23,17 +24,19 @@ export class HashList {
    */
   #own = true;
 
-  constructor(capacity = 1024) {
+  constructor(kind: ContentHashKind, capacity = 1024) {
+    this.kind = kind;
+    this.#hashBytes = HASH_BYTES[kind];
     const records = Math.max(16, capacity);
     // A buffer of its own (never a slice of Node's shared pool), so that it can be transferred when it grows.
     this.#ids = Buffer.from(new ArrayBuffer(records * 8));
     this.#ends = new Uint32Array(records);
-    this.#hashes = new Uint8Array(records * HASH_BYTES);
+    this.#hashes = new Uint8Array(records * this.#hashBytes);
   }
 
   /** A list over arrays already filled (a decoded index): `ends[i]` is where id i ends in `ids`. */
-  static over(ids: Buffer, ends: Uint32Array, hashes: Uint8Array, count: number): HashList {
-    const list = new HashList(0);
+  static over(kind: ContentHashKind, ids: Buffer, ends: Uint32Array, hashes: Uint8Array, count: number): HashList {
+    const list = new HashList(kind, 0);
     list.#ids = ids;
     list.#ends = ends;
     list.#hashes = hashes;
@@ -43,14 +46,15 @@ export class HashList {
     return list;
   }
 
-  /** A list from ids and base64url hashes (an index of the earlier JSON format, tests). A hash that is not 20 bytes of base64url reads as zeros: it equals no real hash. */
-  static of(ids: readonly string[], hashes: readonly string[]): HashList {
-    const list = new HashList(ids.length);
-    const bytes = Buffer.alloc(HASH_BYTES);
+  /** A list from ids and base64url hashes of a kind (an index of the earlier JSON format, tests). A hash of another length or not base64url reads as zeros: it equals no real hash. */
+  static of(kind: ContentHashKind, ids: readonly string[], hashes: readonly string[]): HashList {
+    const list = new HashList(kind, ids.length);
+    const size = HASH_BYTES[kind];
+    const bytes = Buffer.alloc(size);
     for (let i = 0; i < ids.length; i++) {
       const text = hashes[i] ?? '';
       bytes.fill(0);
-      if (text.length === 27 && /^[A-Za-z0-9_-]+$/.test(text)) bytes.write(text, 'base64url');
+      if (text.length === Math.ceil((size * 4) / 3) && /^[A-Za-z0-9_-]+$/.test(text)) bytes.write(text, 'base64url');
       list.push(ids[i]!, bytes);
     }
     return list;
@@ -60,19 +64,17 @@ export class HashList {
     return this.#count;
   }
 
-  /** Adds a record: its id and the SHA-1 of its NDJSON line's bytes. */
-  add(id: string, line: Uint8Array): void {
-    // A `binary` (latin1) digest is a 20-character string copied byte by byte: measured 3–4× cheaper than a
-    // digest Buffer (an allocation per record), and about as cheap as the base64url text it replaces.
-    const digest = hash('sha1', line, 'binary');
+  /** Adds a record: its id and the hash of its NDJSON line's bytes, by a hasher of this list's kind. */
+  add(id: string, line: Uint8Array, hasher: ContentHash): void {
+    if (hasher.kind !== this.kind) throw new Error(`HashList: a ${hasher.kind} hash added to a list of ${this.kind}`);
     const at = this.#reserve(id);
-    for (let j = 0; j < HASH_BYTES; j++) this.#hashes[at * HASH_BYTES + j] = digest.charCodeAt(j);
+    hasher.into(line, this.#hashes, at * this.#hashBytes);
   }
 
-  /** Adds a record with its hash already computed (20 bytes). */
+  /** Adds a record with its hash already computed. */
   push(id: string, hashBytes: Uint8Array): void {
     const at = this.#reserve(id);
-    this.#hashes.set(hashBytes.subarray(0, HASH_BYTES), at * HASH_BYTES);
+    this.#hashes.set(hashBytes.subarray(0, this.#hashBytes), at * this.#hashBytes);
   }
 
   /** The id at a position. */
@@ -80,18 +82,19 @@ export class HashList {
     return this.#ids.toString('utf8', this.#start(i), this.#ends[i]);
   }
 
-  /** The content hash at a position as the change events carry it: base64url of the SHA-1. */
+  /** The content hash at a position as the change events' ids are made of it: base64url. */
   hashAt(i: number): string {
-    return Buffer.from(this.#hashes.buffer, this.#hashes.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('base64url');
+    return Buffer.from(this.#hashes.buffer, this.#hashes.byteOffset + i * this.#hashBytes, this.#hashBytes).toString('base64url');
   }
 
-  /** Whether the record at `i` has the same content hash as the one at `j` of `other`. */
+  /** Whether the record at `i` has the same content hash as the one at `j` of `other` (a list of the same kind). */
   sameHash(i: number, other: HashList, j: number): boolean {
     const a = this.#hashes;
     const b = other.#hashes;
-    const x = i * HASH_BYTES;
-    const y = j * HASH_BYTES;
-    for (let k = 0; k < HASH_BYTES; k++) if (a[x + k] !== b[y + k]) return false;
+    const size = this.#hashBytes;
+    const x = i * size;
+    const y = j * size;
+    for (let k = 0; k < size; k++) if (a[x + k] !== b[y + k]) return false;
     return true;
   }
 
@@ -136,7 +139,7 @@ export class HashList {
     return {
       ids: this.#ids.subarray(0, this.#idBytes),
       ends: this.#ends.subarray(0, this.#count),
-      hashes: this.#hashes.subarray(0, this.#count * HASH_BYTES),
+      hashes: this.#hashes.subarray(0, this.#count * this.#hashBytes),
     };
   }
 
@@ -170,7 +173,7 @@ export class HashList {
   #growRecords(): void {
     const capacity = Math.ceil(this.#ends.length * 1.5);
     this.#ends = new Uint32Array(grown(this.#ends, capacity * 4, this.#own));
-    this.#hashes = new Uint8Array(grown(this.#hashes, capacity * HASH_BYTES, this.#own));
+    this.#hashes = new Uint8Array(grown(this.#hashes, capacity * this.#hashBytes, this.#own));
   }
 
   #growIds(room: number): void {

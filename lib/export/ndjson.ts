@@ -3,28 +3,31 @@ import { createGunzip } from 'node:zlib';
 import type { CsmartRecord } from '../csmart/modules.ts';
 import type { ChunkedGzipWriter } from './gzip-stream.ts';
 import { HashList } from './hash-list.ts';
-import { hashRecordLine } from './record-hash.ts';
+import { hashRecordLine, type ContentHash } from './record-hash.ts';
 
 /**
  * Writes records as NDJSON (one `JSON.stringify` per record, `\n` after each) and hashes every line on
  * the way, so the diff needs no second pass. Does not end the writer.
  */
-export async function writeNdjson(records: readonly CsmartRecord[], writer: ChunkedGzipWriter): Promise<HashList> {
-  const hashes = new HashList(records.length);
+export async function writeNdjson(records: readonly CsmartRecord[], writer: ChunkedGzipWriter, hasher: ContentHash): Promise<HashList> {
+  const hashes = new HashList(hasher.kind, records.length);
   for (const record of records) {
     const waiting = writer.writeLine(JSON.stringify(record));
-    hashes.add(typeof record.id === 'string' ? record.id : String(record.id), writer.lastLine);
+    hashes.add(typeof record.id === 'string' ? record.id : String(record.id), writer.lastLine, hasher);
     if (waiting) await waiting;
   }
   return hashes;
 }
 
+/** Where to put the hashes of the lines read (base64url by line), and the hasher of the index they are checked against. */
+export type LineHashes = { into: Map<number, string>; hasher: ContentHash };
+
 /**
  * One NDJSON line as a record: its id as text (a line holds the id as CSMART wrote it, maybe a number),
  * and, when asked, the hash of the line's own bytes, which is what the index holds.
  */
-function lineRecord(bytes: Buffer, line: number, hashes: Map<number, string> | undefined): CsmartRecord {
-  hashes?.set(line, hashRecordLine(bytes));
+function lineRecord(bytes: Buffer, line: number, hashes: LineHashes | undefined): CsmartRecord {
+  hashes?.into.set(line, hashRecordLine(hashes.hasher, bytes));
   const record = JSON.parse(bytes.toString('utf8')) as { id?: unknown };
   if (typeof record.id !== 'string') record.id = record.id === undefined || record.id === null ? '' : String(record.id);
   return record as CsmartRecord;
@@ -34,7 +37,7 @@ function lineRecord(bytes: Buffer, line: number, hashes: Map<number, string> | u
  * Reads chosen lines (0-based) of a gzipped NDJSON stream and parses only those; stops reading once all
  * were found. Used to fetch the previous version of changed records without parsing the whole snapshot.
  */
-export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>, options: { hashes?: Map<number, string> } = {}): Promise<Map<number, CsmartRecord>> {
+export async function readNdjsonLines(gzipped: Readable, lines: Iterable<number>, options: { hashes?: LineHashes } = {}): Promise<Map<number, CsmartRecord>> {
   const wanted = new Set(lines);
   const found = new Map<number, CsmartRecord>();
   if (wanted.size === 0) {

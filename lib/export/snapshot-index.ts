@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { HASH_BYTES, HashList } from './hash-list.ts';
+import { HashList } from './hash-list.ts';
+import { HASH_BYTES, type ContentHashKind } from './record-hash.ts';
 
 /**
  * What the next run diffs against: ids and content hashes in NDJSON line order, and the NDJSON they
@@ -11,7 +12,7 @@ export type SnapshotIndex = {
   date: string;
   /** Key of the NDJSON whose line n is position n here. */
   ndjson: string;
-  /** Ids and SHA-1 hashes of the lines. */
+  /** Ids and content hashes of the lines. */
   records: HashList;
 };
 
@@ -20,13 +21,13 @@ export type SnapshotIndex = {
  *
  *   "CSMIDX" 0x00 0x02      magic and format version (8 bytes)
  *   u32                     length of the header JSON
- *   header JSON             { module, date, ndjson, count, hash: "sha1", idBytes }
+ *   header JSON             { module, date, ndjson, count, hash: "xxh64" (or "sha1"), idBytes }
  *   0–3 zero bytes          so the ends start at a multiple of 4
  *   u32 × count             end offset of each id in the id bytes
- *   20 bytes × count        SHA-1 of each NDJSON line
+ *   8 bytes × count         XXH64 of each NDJSON line (big-endian; 20 bytes of SHA-1 when hash is "sha1")
  *   idBytes bytes           the ids' UTF-8 bytes, end to end
  *
- * Read back as views of the file's bytes (no copy, no string per record); ~31 bytes per record. Not
+ * Read back as views of the file's bytes (no copy, no string per record); ~19 bytes per record. Not
  * gzipped: most of it is hashes, which do not compress. The earlier index (`index.json.gz`: gzipped JSON
  * with `ids` and base64url `hashes`) is still read, so a night after the upgrade diffs against it.
  */
@@ -36,7 +37,7 @@ const MAGIC = Buffer.from('CSMIDX\u0000\u0002', 'latin1');
 export function encodeSnapshotIndex(index: SnapshotIndex): Buffer {
   const { ids, ends, hashes } = index.records.parts();
   const header = Buffer.from(JSON.stringify({
-    module: index.module, date: index.date, ndjson: index.ndjson, count: ends.length, hash: 'sha1', idBytes: ids.length,
+    module: index.module, date: index.date, ndjson: index.ndjson, count: ends.length, hash: index.records.kind, idBytes: ids.length,
   }));
   const headerEnd = MAGIC.length + 4 + header.length;
   const endsAt = headerEnd + ((4 - (headerEnd % 4)) % 4);
@@ -74,12 +75,13 @@ function decodeBinary(stored: Buffer): SnapshotIndex | undefined {
   const headerEnd = MAGIC.length + 4 + headerLength;
   const header = JSON.parse(stored.toString('utf8', MAGIC.length + 4, headerEnd)) as Record<string, unknown>;
   const { module, date, ndjson, count, idBytes } = header;
-  if (typeof module !== 'string' || typeof date !== 'string' || typeof ndjson !== 'string' || header.hash !== 'sha1') return undefined;
+  if (typeof module !== 'string' || typeof date !== 'string' || typeof ndjson !== 'string' || !isHashKind(header.hash)) return undefined;
+  const kind = header.hash;
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(idBytes)) return undefined;
   const n = count as number;
   const endsAt = headerEnd + ((4 - (headerEnd % 4)) % 4);
   const hashesAt = endsAt + n * 4;
-  const idsAt = hashesAt + n * HASH_BYTES;
+  const idsAt = hashesAt + n * HASH_BYTES[kind];
   if (stored.length !== idsAt + (idBytes as number)) return undefined;
   // A view when the bytes sit at a multiple of 4 in memory (a file or S3 object read whole does), else a copy.
   let ends: Uint32Array;
@@ -96,8 +98,10 @@ function decodeBinary(stored: Buffer): SnapshotIndex | undefined {
   if (last !== idBytes) return undefined;
   const hashes = stored.subarray(hashesAt, idsAt);
   const ids = stored.subarray(idsAt);
-  return { module, date, ndjson, records: HashList.over(ids, ends, hashes, n) };
+  return { module, date, ndjson, records: HashList.over(kind, ids, ends, hashes, n) };
 }
+
+const isHashKind = (value: unknown): value is ContentHashKind => typeof value === 'string' && Object.hasOwn(HASH_BYTES, value);
 
 /** The index as written before: gzipped `{ version: 1, module, date, ndjson, ids, hashes }`. */
 function decodeJson(gzipped: Buffer): SnapshotIndex | undefined {
@@ -110,6 +114,6 @@ function decodeJson(gzipped: Buffer): SnapshotIndex | undefined {
     module: typeof value.module === 'string' ? value.module : '',
     date: typeof value.date === 'string' ? value.date : '',
     ndjson: value.ndjson as string,
-    records: HashList.of(ids as string[], hashes as string[]),
+    records: HashList.of('sha1', ids as string[], hashes as string[]),
   };
 }

@@ -3,19 +3,20 @@ import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { resolveChanges, type ChangeInputs } from '../../lib/export/changes.ts';
 import { diffSnapshots } from '../../lib/export/diff.ts';
 import { HashList } from '../../lib/export/hash-list.ts';
-import { hashRecordLine } from '../../lib/export/record-hash.ts';
+import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
 import { account } from './helpers.ts';
 
+const hasher = await contentHash();
 const now = { bucket: 'b', key: 'today.ndjson.gz' };
 const before = { bucket: 'b', key: 'yesterday.ndjson.gz' };
 
 function inputs(previous: CsmartRecord[], current: CsmartRecord[], overrides: Partial<ChangeInputs> = {}): ChangeInputs {
-  const hashes = (records: CsmartRecord[]) => HashList.of(records.map((r) => r.id), records.map((r) => hashRecordLine(JSON.stringify(r))));
+  const hashes = (records: CsmartRecord[]) => HashList.of(hasher.kind, records.map((r) => r.id), records.map((r) => hashRecordLine(hasher, JSON.stringify(r))));
   const prev = hashes(previous);
   const curr = hashes(current);
   return {
     diff: diffSnapshots(prev, curr), records: current, current: curr, previous: prev,
-    previousRecords: new Map(previous.map((r, line) => [line, r])),
+    previousRecords: new Map(previous.map((r, line) => [line, r])), previousHasher: hasher,
     currentNdjson: now, previousNdjson: before, ...overrides,
   };
 }
@@ -27,7 +28,7 @@ describe('resolveChanges', () => {
     expect(result.changes).toEqual([
       { kind: 'Created', id: '3', hash: expect.any(String), record: account(3), location: { ...now, line: 2 } },
       { kind: 'Updated', id: '2', hash: expect.any(String), record: account(2, { city: 'Gdańsk' }), location: { ...now, line: 1 }, changedFields: ['city'], previous: { city: 'Łódź' } },
-      { kind: 'Deleted', id: '1', hash: hashRecordLine(JSON.stringify(account(1))), record: account(1), location: { ...before, line: 1 } },
+      { kind: 'Deleted', id: '1', hash: hashRecordLine(hasher, JSON.stringify(account(1))), record: account(1), location: { ...before, line: 1 } },
     ]);
   });
 

@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, changedFields, diffByTable, diffInOrder, diffSnapshots } from '../../lib/export/diff.ts';
 import { HashList } from '../../lib/export/hash-list.ts';
-import { hashRecordLine } from '../../lib/export/record-hash.ts';
+import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { account, accounts } from './helpers.ts';
 
+const hasher = await contentHash();
+
 function hashesOf(records: CsmartRecord[]): HashList {
-  return HashList.of(records.map((r) => r.id), records.map((r) => hashRecordLine(JSON.stringify(r))));
+  return HashList.of(hasher.kind, records.map((r) => r.id), records.map((r) => hashRecordLine(hasher, JSON.stringify(r))));
 }
 
 describe('diffSnapshots', () => {
@@ -41,11 +43,11 @@ describe('diffSnapshots', () => {
     expect(fast).toEqual({ created: [5, 6], updated: [{ index: 2, previousLine: 2 }], deleted: [], unchanged: 4 });
     expect(fast).toEqual(diffByTable(hashesOf(before), hashesOf(after)));
     // Numeric ids of different lengths are in order by length first: "9" before "10".
-    expect(diffInOrder(HashList.of(['9', '10'], ['', '']), HashList.of(['9', '10', '11'], ['', '', '']))?.created).toEqual([2]);
+    expect(diffInOrder(HashList.of('xxh64', ['9', '10'], ['', '']), HashList.of('xxh64', ['9', '10', '11'], ['', '', '']))?.created).toEqual([2]);
   });
 
   it('leaves anything but the nightly norm to the table: a deletion, a move, an id out of order or listed twice', () => {
-    const ids = (list: string[]) => HashList.of(list, list.map(() => ''));
+    const ids = (list: string[]) => HashList.of('xxh64', list, list.map(() => ''));
     expect(diffInOrder(ids(['1', '2', '3']), ids(['1', '3']))).toBeUndefined();
     expect(diffInOrder(ids(['1', '2', '3']), ids(['1', '3', '2']))).toBeUndefined();
     expect(diffInOrder(ids(['1', '2']), ids(['1', '2', '2']))).toBeUndefined();
@@ -55,7 +57,7 @@ describe('diffSnapshots', () => {
 
   it('answers the same as the table for any two lists (ids repeated, reordered, added, deleted, changed)', () => {
     const list = fc.array(fc.record({ id: fc.integer({ min: 1, max: 40 }), version: fc.integer({ min: 0, max: 2 }) }), { maxLength: 30 });
-    const hashes = (records: Array<{ id: number; version: number }>) => HashList.of(records.map((r) => String(r.id)), records.map((r) => hashRecordLine(`${r.id}:${r.version}`)));
+    const hashes = (records: Array<{ id: number; version: number }>) => HashList.of(hasher.kind, records.map((r) => String(r.id)), records.map((r) => hashRecordLine(hasher, `${r.id}:${r.version}`)));
     // Half the cases grow yesterday's sorted list, so the fast path is taken often, not only refused.
     const pair = fc.oneof(
       fc.tuple(list, list),

@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { GZIP_CHUNK_BYTES } from '../../lib/export/constants.ts';
 import { ChunkedGzipWriter } from '../../lib/export/gzip-stream.ts';
 import { readNdjsonLines, writeNdjson } from '../../lib/export/ndjson.ts';
-import { hashRecordLine } from '../../lib/export/record-hash.ts';
+import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
 import { accounts } from './helpers.ts';
+
+const hasher = await contentHash();
 
 async function gzipNdjson(records: ReturnType<typeof accounts>, chunkBytes?: number) {
   const writer = new ChunkedGzipWriter(chunkBytes ? { chunkBytes } : {});
   const collected = buffer(writer.output);
-  const hashes = await writeNdjson(records, writer);
+  const hashes = await writeNdjson(records, writer, hasher);
   const summary = await writer.end();
   return { gzipped: await collected, hashes, summary, writer };
 }
@@ -69,7 +71,7 @@ describe('NDJSON through chunked gzip', () => {
     const records = accounts(3);
     const { hashes } = await gzipNdjson(records);
     expect(hashes.allIds()).toEqual(['1', '2', '3']);
-    expect(hashes.allHashes()).toEqual(records.map((r) => hashRecordLine(JSON.stringify(r))));
+    expect(hashes.allHashes()).toEqual(records.map((r) => hashRecordLine(hasher, JSON.stringify(r))));
   });
 
   it('waits for a slow reader instead of buffering the whole file, and fails the wait when the reader fails', async () => {

@@ -1,20 +1,23 @@
 import { hash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { HashList } from '../../lib/export/hash-list.ts';
 import { snapshotKeys } from '../../lib/export/layout.ts';
 import { runExport, type RunExportOptions } from '../../lib/export/run-export.ts';
+import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
 import { decodeSnapshotIndex, encodeSnapshotIndex, type SnapshotIndex } from '../../lib/export/snapshot-index.ts';
 import type { SnapshotStore } from '../../lib/export/snapshot-store.ts';
 import { account, accounts, recordingPublisher, steppingClock, tempStore } from './helpers.ts';
 
-const sha1 = (text: string) => hash('sha1', text, 'base64url');
+const sha1 = (text: string | Buffer) => hash('sha1', text, 'base64url');
+const xxh64 = await contentHash('xxh64');
 const IDS = ['1', '12', 'Zażółć-7', '', '9'.repeat(300)];
-const HASHES = IDS.map((id) => sha1(`line of ${id}`));
+const HASHES = IDS.map((id) => hashRecordLine(xxh64, `line of ${id}`));
+const SHA1_HASHES = IDS.map((id) => sha1(`line of ${id}`));
 
-function sample(ids = IDS, hashes = HASHES): SnapshotIndex {
-  return { module: 'Accounts', date: '2026-03-01', ndjson: 'csmart/Accounts/dt=2026-03-01/ndjson/Accounts-2026-03-01.ndjson.gz', records: HashList.of(ids, hashes) };
+function sample(ids = IDS, hashes = HASHES, kind: 'xxh64' | 'sha1' = 'xxh64'): SnapshotIndex {
+  return { module: 'Accounts', date: '2026-03-01', ndjson: 'csmart/Accounts/dt=2026-03-01/ndjson/Accounts-2026-03-01.ndjson.gz', records: HashList.of(kind, ids, hashes) };
 }
 
 /** The index exactly as the export wrote it before the binary format: gzipped JSON with ids and base64url hashes. */
@@ -28,6 +31,22 @@ describe('the snapshot index (binary)', () => {
     expect(decoded).toMatchObject({ module: 'Accounts', date: '2026-03-01', ndjson: sample().ndjson });
     expect(decoded.records.allIds()).toEqual(IDS);
     expect(decoded.records.allHashes()).toEqual(HASHES);
+  });
+
+  it('reads back an index of SHA-1 hashes (written before XXH64) as SHA-1, 20 bytes a record', () => {
+    const encoded = encodeSnapshotIndex(sample(IDS, SHA1_HASHES, 'sha1'));
+    const decoded = decodeSnapshotIndex(encoded)!;
+    expect(decoded.records.kind).toBe('sha1');
+    expect(decoded.records.allHashes()).toEqual(SHA1_HASHES);
+    expect(encoded.length - encodeSnapshotIndex(sample()).length).toBe(IDS.length * 12);
+    expect(decodeSnapshotIndex(encodeSnapshotIndex(sample()))!.records.kind).toBe('xxh64');
+  });
+
+  it('answers no index for a hash it does not know', () => {
+    const encoded = encodeSnapshotIndex(sample());
+    const foreign = Buffer.from(encoded.toString('latin1').replace('"hash":"xxh64"', '"hash":"md5__"'), 'latin1');
+    expect(foreign.length).toBe(encoded.length);
+    expect(decodeSnapshotIndex(foreign)).toBeUndefined();
   });
 
   it('reads an empty list, and bytes that start at any offset in memory', () => {
@@ -47,11 +66,12 @@ describe('the snapshot index (binary)', () => {
     expect(decodeSnapshotIndex(gzipSync('{"version":1,"ids":["1"],"hashes":[]}'))).toBeUndefined();
   });
 
-  it('reads the index as written before (gzipped JSON, base64url hashes)', () => {
-    const decoded = decodeSnapshotIndex(legacyIndex(sample(), IDS, HASHES))!;
+  it('reads the index as written before (gzipped JSON, base64url SHA-1 hashes)', () => {
+    const decoded = decodeSnapshotIndex(legacyIndex(sample(), IDS, SHA1_HASHES))!;
     expect(decoded.ndjson).toBe(sample().ndjson);
+    expect(decoded.records.kind).toBe('sha1');
     expect(decoded.records.allIds()).toEqual(IDS);
-    expect(decoded.records.allHashes()).toEqual(HASHES);
+    expect(decoded.records.allHashes()).toEqual(SHA1_HASHES);
   });
 
   it('grows a list as records come, freeing its old arrays at once, and never touches a decoded index\'s bytes', () => {
@@ -59,7 +79,7 @@ describe('the snapshot index (binary)', () => {
     const line = Buffer.alloc(20, 7);
     const buffersNow = () => process.memoryUsage().arrayBuffers;
     const before = buffersNow();
-    const list = new HashList(16);
+    const list = new HashList('sha1', 16);
     for (const id of ids) list.push(id, line);
     // About 31 bytes a record alive (ids, ends, hashes, each grown by half): what was outgrown is already freed.
     expect(buffersNow() - before).toBeLessThan(300_000 * 31 * 1.6);
@@ -76,7 +96,8 @@ describe('the snapshot index (binary)', () => {
 
   it('holds about 31 bytes per record of 7-digit ids, not two strings each', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => String(1_000_000 + i));
-    expect(encodeSnapshotIndex(sample(ids, ids.map(sha1))).length).toBeLessThan(10_000 * 31 + 512);
+    expect(encodeSnapshotIndex(sample(ids, ids.map(sha1), 'sha1')).length).toBeLessThan(10_000 * 31 + 512);
+    expect(encodeSnapshotIndex(sample(ids, ids.map((id) => hashRecordLine(xxh64, id)))).length).toBeLessThan(10_000 * 19 + 512);
   });
 });
 
@@ -94,35 +115,60 @@ describe('the export against yesterday\'s index of the earlier format', () => {
     settings: { prefix: PREFIX, eventBus: 'csmart-test' }, ...extra,
   });
 
-  /** Turns a day's snapshot into one the earlier code wrote: its index as gzipped JSON under index.json.gz, no index.bin. */
+  /** The SHA-1 of each line of a day's NDJSON, as the code before XXH64 hashed them. */
+  async function sha1OfLines(date: string): Promise<string[]> {
+    const ndjson = gunzipSync((await store.get(snapshotKeys(PREFIX, 'Accounts', date).ndjson))!);
+    const lines: string[] = [];
+    for (let start = 0, end = ndjson.indexOf(0x0a); end !== -1; start = end + 1, end = ndjson.indexOf(0x0a, start)) lines.push(sha1(ndjson.subarray(start, end)));
+    return lines;
+  }
+
+  /** Turns a day's snapshot into one the earlier code wrote: its index as gzipped JSON of SHA-1 hashes under index.json.gz, no index.bin. */
   async function asEarlierFormat(date: string): Promise<void> {
     const keys = snapshotKeys(PREFIX, 'Accounts', date);
     const index = decodeSnapshotIndex((await store.get(keys.index))!)!;
-    await store.put(keys.legacyIndex, legacyIndex(index, index.records.allIds(), index.records.allHashes()), 'application/gzip');
+    await store.put(keys.legacyIndex, legacyIndex(index, index.records.allIds(), await sha1OfLines(date)), 'application/gzip');
     await store.delete(keys.index);
+  }
+
+  /** Turns a day's binary index into one of SHA-1 hashes, as the code before XXH64 wrote it. */
+  async function asSha1Index(date: string): Promise<void> {
+    const keys = snapshotKeys(PREFIX, 'Accounts', date);
+    const index = decodeSnapshotIndex((await store.get(keys.index))!)!;
+    await store.put(keys.index, encodeSnapshotIndex({ ...index, records: HashList.of('sha1', index.records.allIds(), await sha1OfLines(date)) }), 'application/octet-stream');
   }
 
   const day1 = accounts(5);
   const day2 = [...day1.slice(1, 4).map((r, i) => (i === 1 ? { ...r, city: 'Gdańsk' } : r)), day1[4]!, account(6)];
 
-  it('diffs against it: the same changes and the same event ids as against a binary index', async () => {
+  it.each([
+    ['gzipped JSON', asEarlierFormat], ['binary, of SHA-1 hashes', asSha1Index],
+  ])('diffs against an index of the earlier format (%s): the same changes as against today\'s, the next night with XXH64', async (_name, earlier) => {
     await runExport(options(day1));
-    const binary = recordingPublisher();
-    await runExport(options(day2, { date: DAY2, publish: binary.publish }));
+    const today = recordingPublisher();
+    await runExport(options(day2, { date: DAY2, publish: today.publish }));
 
     await cleanup();
     ({ store, cleanup } = await tempStore());
     await runExport(options(day1));
-    await asEarlierFormat(DAY1);
-    const legacy = recordingPublisher();
-    const run = await runExport(options(day2, { date: DAY2, publish: legacy.publish }));
+    await earlier(DAY1);
+    const events = recordingPublisher();
+    const run = await runExport(options(day2, { date: DAY2, publish: events.publish }));
 
     expect(run.results[0]).toMatchObject({ status: 'ok', baseline: DAY1, created: 1, updated: 1, deleted: 1 });
-    const summary = (details: ReturnType<typeof legacy.details>) => details.map((d) => `${d.change} ${d.id} ${d.eventId}`).sort();
-    expect(summary(legacy.details())).toEqual(summary(binary.details()));
-    expect(legacy.details().find((d) => d.change === 'Updated')).toMatchObject({ id: day1[2]!.id, changedFields: ['city'] });
-    // The night after the upgrade writes the binary index.
-    expect(decodeSnapshotIndex((await store.get(snapshotKeys(PREFIX, 'Accounts', DAY2).index))!)!.records.count).toBe(day2.length);
+    // Created and updated records carry today's hash in their event ids; a deletion the last one seen, which was SHA-1.
+    const summary = (details: ReturnType<typeof events.details>) => details.map((d) => `${d.change} ${d.id} ${d.change === 'Deleted' ? '' : d.eventId}`).sort();
+    expect(summary(events.details())).toEqual(summary(today.details()));
+    // The previous version was read and checked against the SHA-1 index: the update names its field.
+    expect(events.details().find((d) => d.change === 'Updated')).toMatchObject({ id: day1[2]!.id, changedFields: ['city'] });
+    const written = decodeSnapshotIndex((await store.get(snapshotKeys(PREFIX, 'Accounts', DAY2).index))!)!.records;
+    expect(written.kind).toBe('xxh64');
+    expect(written.count).toBe(day2.length);
+    // The night after diffs XXH64 against XXH64: nothing changed, nothing announced.
+    const next = recordingPublisher();
+    const third = await runExport(options(day2, { date: '2026-03-03', publish: next.publish }));
+    expect(third.results[0]).toMatchObject({ status: 'ok', baseline: DAY2, created: 0, updated: 0, deleted: 0 });
+    expect(next.batches).toEqual([]);
   });
 
   it('reruns a day that has only the earlier index: announces nothing again and replaces that index', async () => {
