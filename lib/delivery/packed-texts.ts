@@ -5,6 +5,7 @@
  * copied, so no freed block is left behind for the allocator to keep.
  */
 const CHUNK_BYTES = 1024 * 1024;
+const MAX_CHUNKS = 1023;
 /** A length byte: 0–252 the length itself; these three mark the rest. */
 const ABSENT = 253;
 const LONG = 254;
@@ -19,6 +20,8 @@ export class PackedTexts {
     let bytes = 0;
     for (const text of texts) bytes += text === undefined ? 1 : Buffer.byteLength(text, 'utf8') + 5;
     if (this.#chunk === undefined || this.#used + bytes > this.#chunk.length) {
+      // An address is a chunk's number times 4 MB plus the offset: it stays below 2^32 (`TextAddresses`).
+      if (this.#chunks.length >= MAX_CHUNKS) throw new RangeError(`PackedTexts: more than ${MAX_CHUNKS} chunks of texts`);
       this.#chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
       this.#chunks.push(this.#chunk);
       this.#used = 0;
@@ -88,11 +91,13 @@ export class PackedTexts {
 }
 
 /**
- * The addresses of `PackedTexts` by slot, in a typed array grown by doubling: outside the JavaScript heap,
+ * The addresses of `PackedTexts` by slot, in a typed array grown by half: outside the JavaScript heap,
  * so a directory being built does not carry a growing array through every scavenge of the young generation.
+ * Four bytes a slot (an address is below 2^32: `PackedTexts` refuses a 1,024th chunk), and grown by half, not
+ * doubled: 1.8 MB for 300,000 clients instead of 4.2 MB as 8-byte numbers.
  */
 export class TextAddresses {
-  #addresses = new Float64Array(1024);
+  #addresses = new Uint32Array(1024);
   #length = 0;
 
   get length(): number {
@@ -107,7 +112,7 @@ export class TextAddresses {
   set(slot: number, address: number): void {
     if (slot >= this.#addresses.length) {
       // `transfer` moves the contents into a larger buffer and frees the old one now, not at the next full GC.
-      this.#addresses = new Float64Array(this.#addresses.buffer.transfer(Math.max(this.#addresses.length * 2, slot + 1) * 8));
+      this.#addresses = new Uint32Array(this.#addresses.buffer.transfer(Math.max(Math.ceil(this.#addresses.length * 1.5), slot + 1) * 4));
     }
     this.#addresses[slot] = address;
     if (slot >= this.#length) this.#length = slot + 1;
