@@ -76,7 +76,7 @@ for (const { count, rounds } of SIZES) {
     const contenders = {
       // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
       'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
-      // The List reader alone: each record's bounds found, its bytes given to JSON.parse.
+      // The List reader alone: each record's bounds found, a chunk's run of whole records given to one JSON.parse.
       reader: async () => { readListed(bytes); },
       // Each record's own bytes and a line feed, XXH64 of the bytes: what the export writes (at its gzip level).
       ndjson: () => intoNullSink(async (writer) => {
@@ -108,7 +108,7 @@ for (const { count, rounds } of SIZES) {
       console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
         + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
     console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
-    line('List reader (record bounds + JSON.parse each)', 'reader', '');
+    line('List reader (record bounds + JSON.parse a run)', 'reader', '');
     line('NDJSON writer (own bytes, XXH64 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
     line('  the same at gzip level 6 (before)', 'ndjson6', '');
     line('  JSON.stringify + hash per line (reference)', 'restringified', '');

@@ -43,8 +43,8 @@ export type AccountDirectory = {
 /**
  * What the directory keeps per client: its id, name and NIP packed as UTF-8 (one address per slot, in a typed array), and
  * 48-bit hashes of its id, NIP, e-mail and phone in typed-array tables to its slot — no record objects,
- * no string per field and no Map entries, so its memory grows by about 105 bytes per client whatever the
- * records hold (bench/list: 32 MB for 300,000, 103 MB for 1,000,000). A hash names a wrong client with a chance of about n / 2^48 per lookup
+ * no string per field and no Map entries, so its memory grows by about 100 bytes per client whatever the
+ * records hold (bench/list: 30 MB for 300,000, 99 MB for 1,000,000). A hash names a wrong client with a chance of about n / 2^48 per lookup
  * (1·10^-9 for 300,000 clients, 4·10^-9 for 1,000,000); a hit by id is checked against the stored id.
  */
 type Index = { at: number; texts: PackedTexts; slots: TextAddresses; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable };
