@@ -191,8 +191,8 @@ async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Pr
  * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
  */
 async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }, hashers: Hashers): Promise<Written> {
-  const hashes = new HashList(hashers.current.kind, 64 * 1024);
   const { current, baseline } = hashers;
+  const hashes = new HashList(current.kind, 64 * 1024);
   const compared = baseline ? new HashList(baseline.kind, 64 * 1024) : undefined;
   const fields = new FieldCollector();
   let header: string[] | undefined;
