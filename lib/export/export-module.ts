@@ -13,7 +13,7 @@ import { FieldCollector } from './field-schema.ts';
 import { beginGzipUpload, type GzipUpload, type StoredFile } from './gzip-stream.ts';
 import { snapshotKeys } from './layout.ts';
 import { buildManifest, type ExportManifest } from './manifest.ts';
-import { HashList } from './hash-list.ts';
+import { HashList, hashListCapacity } from './hash-list.ts';
 import { ndjsonRecords, readNdjsonLines } from './ndjson.ts';
 import { contentHash, type ContentHash } from './record-hash.ts';
 import { encodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
@@ -99,7 +99,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const ndjson = beginGzipUpload(store, keys.ndjson, CONTENT_TYPES.gzip, gzip);
   let csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
   const csvOptions = { formulaGuard: settings.csvFormulaGuard };
-  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions, hashers));
+  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions, hashers, previous?.count));
   const hashes = written.hashes;
 
   const diff = previous || settings.emitOnFirstRun ? diffSnapshots(previous, written.compared ?? hashes) : undefined;
@@ -190,10 +190,11 @@ async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Pr
  * its CSV row from the parsed record, under a header of the fields of the first batch. Keeps only ids
  * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
  */
-async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }, hashers: Hashers): Promise<Written> {
+async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }, hashers: Hashers, expected: number | undefined): Promise<Written> {
   const { current, baseline } = hashers;
-  const hashes = new HashList(current.kind, 64 * 1024);
-  const compared = baseline ? new HashList(baseline.kind, 64 * 1024) : undefined;
+  const capacity = hashListCapacity(expected);
+  const hashes = new HashList(current.kind, capacity);
+  const compared = baseline ? new HashList(baseline.kind, capacity) : undefined;
   const fields = new FieldCollector();
   let header: string[] | undefined;
   for await (const batch of stream) {

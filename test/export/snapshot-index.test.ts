@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
-import { HashList } from '../../lib/export/hash-list.ts';
+import { HashList, hashListCapacity } from '../../lib/export/hash-list.ts';
 import { snapshotKeys } from '../../lib/export/layout.ts';
 import { runExport, type RunExportOptions } from '../../lib/export/run-export.ts';
 import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
@@ -92,6 +92,15 @@ describe('the snapshot index (binary)', () => {
     expect(decoded.idAt(0)).toBe(IDS[0]);
     expect(decoded.idAt(IDS.length + 4_999)).toBe(ids[4_999]);
     expect(encoded.equals(before2)).toBe(true);
+  });
+
+  it('starts a night\'s list at yesterday\'s count and a little more, so the usual night never grows it', () => {
+    const list = new HashList('xxh64', hashListCapacity(10_000));
+    const capacity = list.capacity;
+    const line = Buffer.alloc(8, 1);
+    for (let i = 0; i < 10_200; i++) list.push(String(i), line);
+    expect(list.capacity).toBe(capacity);
+    expect(new HashList('xxh64', hashListCapacity(undefined)).capacity).toBe(64 * 1024);
   });
 
   it('holds about 31 bytes per record of 7-digit ids, not two strings each', () => {
