@@ -188,10 +188,10 @@ export class HashList {
 
 /**
  * The capacity to start a night's list with: yesterday's count and a little more, so that the usual night never
- * grows it. A list grown by half as records come holds up to a third unused, and the arrays it outgrew add to
- * the memory V8 counts against its next full GC: measured with 300,000 records (nine next nights each, Lambda's
- * flags for 1,024 MB), the export's peak RSS was 0.90–1.48× the JSON (middle 1.04×) sized so, 1.02–1.52× (middle
- * 1.40×) grown from 65,536 records.
+ * grows it. A list grown by half as records come holds up to a third unused, and each growth is a new allocation
+ * and a copy: measured with 300,000 records (nine next nights each, Lambda's flags for 1,024 MB), the export's
+ * peak RSS was 0.90–1.48× the JSON (middle 1.04×) sized so, 1.02–1.52× (middle 1.40×) grown from 65,536 records,
+ * and the whole run's CPU 1.23–1.24× of bench/export's baseline instead of 1.44–1.52×.
  */
 export function hashListCapacity(expected: number | undefined): number {
   return expected === undefined ? 64 * 1024 : Math.ceil(expected * 1.02) + 1024;
