@@ -191,7 +191,7 @@ export class HashList {
  * grows it. A list grown by half as records come holds up to a third unused, and each growth is a new allocation
  * and a copy: measured with 300,000 records (nine next nights each, Lambda's flags for 1,024 MB), the export's
  * peak RSS was 0.90–1.48× the JSON (middle 1.04×) sized so, 1.02–1.52× (middle 1.40×) grown from 65,536 records,
- * and the whole run's CPU 1.23–1.24× of bench/export's baseline instead of 1.44–1.52×.
+ * and the whole run's CPU was no higher (bench/export at 300k: 1.31× of its baseline, against 1.37× the run before).
  */
 export function hashListCapacity(expected: number | undefined): number {
   return expected === undefined ? 64 * 1024 : Math.ceil(expected * 1.02) + 1024;
