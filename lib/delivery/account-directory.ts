@@ -14,8 +14,11 @@ const NIP_FIELDS = ['nip', 'NIP', 'vat_id'] as const;
 const EMAIL_FIELDS = ['email', 'e_mail', 'mail'] as const;
 const PHONE_FIELDS = ['phone_mobile', 'phone_office', 'phone'] as const;
 
+/** A field CSMART lists as text or as a number, as text (a number by `numberText`, not through V8's number-string cache). */
+const scalarText = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? numberText(value) : undefined);
+
 /** Matching keys, not validation (lib/mapping validates): a NIP's digits, an e-mail in lower case. */
-export const nipDigits = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? numberText(value) : '').replace(/\D/g, '');
+export const nipDigits = (value: unknown) => (scalarText(value) ?? '').replace(/\D/g, '');
 export const emailKey = (value: unknown) => (typeof value === 'string' ? value.trim().toLowerCase() : '');
 /** A phone's digits with the Polish country code: "+48 601 000 001", "601000001" and "0048601000001" are one phone. */
 export const phoneKey = (value: unknown) => {
@@ -89,19 +92,18 @@ export function createAccountDirectory(options: {
       slot = idx.slots.length;
       idx.byId.set(idKey, slot);
     }
-    const name = record.name;
     for (const field of NIP_FIELDS) {
-      const value = record[field];
-      const nip = nipDigits(value);
-      if (!nip) continue;
+      const text = scalarText(record[field]);
+      const nip = nipDigits(text);
+      if (!text || !nip) continue;
       idx.byNip.set(keyHash(nip), slot);
       // Kept as the record stores it ("526-025-02-74" stays so): tasks carry the client's NIP exactly.
-      storedNip = typeof value === 'number' ? numberText(value) : String(value).trim();
+      storedNip = text.trim();
     }
     for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
     for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
     // A client listed twice gets its texts stored again (the old ones stay unused): duplicates are few.
-    idx.slots.set(slot, idx.texts.add([record.id, typeof name === 'string' ? name : typeof name === 'number' ? numberText(name) : undefined, storedNip]));
+    idx.slots.set(slot, idx.texts.add([record.id, scalarText(record.name), storedNip]));
   };
 
   async function load(): Promise<Index> {
