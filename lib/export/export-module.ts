@@ -49,9 +49,6 @@ const NO_CHANGES: ResolvedChanges = { changes: [], created: 0, updated: 0, delet
  */
 type Written = { hashes: HashList; compared: HashList | undefined; fields: FieldCollector; csvComplete: boolean };
 
-/** The hashers of a run: the current kind, and the baseline's when it holds another. */
-type Hashers = { current: ContentHash; baseline: ContentHash | undefined };
-
 /**
  * Exports one module's records for one day and announces what changed. Nothing but ids and hashes is
  * kept per record: the List streams straight into the two gzipped uploads. Order matters:
@@ -73,8 +70,9 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const baseline = await findBaseline(store, settings.prefix, module, date);
   const previousIndex: SnapshotIndex | undefined = baseline?.index;
   const previous = previousIndex?.records;
-  const current = await contentHash();
-  const hashers: Hashers = { current, baseline: previous && previous.kind !== current.kind ? await contentHash(previous.kind) : undefined };
+  const hasher = await contentHash();
+  // The baseline's lines are checked, and today's compared with them, by the hash its index holds.
+  const previousHasher = previous ? await contentHash(previous.kind) : undefined;
 
   // Nothing is started before CSMART answered: the first batch (or the end of an empty list) comes first.
   const iterator = inputs.records[Symbol.asyncIterator]();
@@ -99,16 +97,16 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
   const ndjson = beginGzipUpload(store, keys.ndjson, CONTENT_TYPES.gzip, gzip);
   let csv = beginGzipUpload(store, keys.csv, CONTENT_TYPES.gzip, gzip);
   const csvOptions = { formulaGuard: settings.csvFormulaGuard };
-  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions, hashers, previous?.count));
+  const written = await streamInto([ndjson, csv], () => writeStream(rest, ndjson, csv, csvOptions, hasher, previousHasher, previous?.count));
   const hashes = written.hashes;
 
   const diff = previous || settings.emitOnFirstRun ? diffSnapshots(previous, written.compared ?? hashes) : undefined;
   const { previousRecords, previousHashes } = await streamInto([ndjson, csv], async () => {
     const found = { previousRecords: new Map<number, CsmartRecord>(), previousHashes: new Map<number, string>() };
     const lines = diff ? [...diff.updated.map((u) => u.previousLine), ...diff.deleted.map((d) => d.previousLine)] : [];
-    if (previousIndex && lines.length > 0) {
+    if (previousIndex && previousHasher && lines.length > 0) {
       const stream = await store.getStream(previousIndex.ndjson);
-      if (stream) found.previousRecords = await readNdjsonLines(stream, lines, { hashes: { into: found.previousHashes, hasher: hashers.baseline ?? current } });
+      if (stream) found.previousRecords = await readNdjsonLines(stream, lines, { hashes: { into: found.previousHashes, hasher: previousHasher } });
     }
     if (baseline?.date === date) {
       await store.delete(keys.manifest);
@@ -129,7 +127,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
       if (stream) for (const [line, record] of await readNdjsonLines(stream, wanted)) records[line] = record;
     }
     resolved = resolveChanges({
-      diff, records, current: hashes, previous, previousRecords, previousHashes, previousHasher: hashers.baseline ?? current,
+      diff, records, current: hashes, previous, previousRecords, previousHashes, previousHasher,
       currentNdjson: store.locate(keys.ndjson),
       // On a rerun the previous NDJSON is the one being replaced: it cannot be referenced afterwards.
       previousNdjson: previousIndex && previousIndex.ndjson !== keys.ndjson ? store.locate(previousIndex.ndjson) : undefined,
@@ -190,11 +188,13 @@ async function streamInto<T>(uploads: GzipUpload[], write: () => Promise<T>): Pr
  * its CSV row from the parsed record, under a header of the fields of the first batch. Keeps only ids
  * and hashes. Waits for a writer only when its gzip asks to (the reader of its upload is slower).
  */
-async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean }, hashers: Hashers, expected: number | undefined): Promise<Written> {
-  const { current, baseline } = hashers;
+async function writeStream(
+  stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUpload, csv: GzipUpload, csvOptions: { formulaGuard: boolean },
+  hasher: ContentHash, previousHasher: ContentHash | undefined, expected: number | undefined,
+): Promise<Written> {
   const capacity = hashListCapacity(expected);
-  const hashes = new HashList(current.kind, capacity);
-  const compared = baseline ? new HashList(baseline.kind, capacity) : undefined;
+  const hashes = new HashList(hasher.kind, capacity);
+  const compared = previousHasher && previousHasher.kind !== hasher.kind ? { list: new HashList(previousHasher.kind, capacity), hasher: previousHasher } : undefined;
   const fields = new FieldCollector();
   let header: string[] | undefined;
   for await (const batch of stream) {
@@ -209,8 +209,8 @@ async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUp
     let rows = '';
     for (const { record, bytes } of batch) {
       const line = ndjson.writer.writeLineBytes(bytes);
-      hashes.add(record.id, bytes, current);
-      if (compared && baseline) compared.add(record.id, bytes, baseline);
+      hashes.add(record.id, bytes, hasher);
+      compared?.list.add(record.id, bytes, compared.hasher);
       fields.add(record);
       rows += csvRow(record, header, csvOptions);
       if (line) await line;
@@ -223,7 +223,7 @@ async function writeStream(stream: AsyncIterable<ListedRecord[]>, ndjson: GzipUp
     if (waiting) await waiting;
   }
   // Both began with `id`; more names than the header means a field came after it was written.
-  return { hashes, compared, fields, csvComplete: header === undefined || fields.names().length === header.length };
+  return { hashes, compared: compared?.list, fields, csvComplete: header === undefined || fields.names().length === header.length };
 }
 
 /** The CSV written again from a stored gzipped NDJSON, line by line (never the whole file in memory). */
