@@ -1,6 +1,6 @@
 import type { Credentials } from '../../lib/csmart/client.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from '../../lib/csmart/form-encoding.ts';
-import { movedTo } from '../../lib/csmart/http-transport.ts';
+import { isRedirect, movedTo } from '../../lib/csmart/http-transport.ts';
 import { excerpt, redact } from '../../lib/csmart/redact.ts';
 
 /**
@@ -56,7 +56,7 @@ export function createDoctorWire(credentials: Credentials, options: { timeoutMs:
     const ms = Math.round(performance.now() - started);
     const text = buffer.toString('utf8');
     const base = { status: response.status, contentType: response.headers.get('content-type') ?? '', bytes: buffer.length, ms, bom: text.startsWith('\uFEFF') };
-    if (response.status >= 300 && response.status < 400) return { ...base, error: undefined, data: undefined, problem: movedTo(response.headers.get('location')) };
+    if (isRedirect(response.status)) return { ...base, error: undefined, data: undefined, problem: movedTo(response.headers.get('location')) };
     let parsed: unknown;
     try {
       parsed = JSON.parse(text.replace(/^[\uFEFF\s]+/, ''));

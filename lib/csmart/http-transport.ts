@@ -133,9 +133,14 @@ function decoded(incoming: IncomingMessage, encoding: string | undefined): Reada
  * credentials) on the way, as fetch would send it. A setting to fix, not a failure to retry.
  */
 export function redirectError(answer: TransportAnswer, where: { module: string; action: string }): CsmartConfigError | undefined {
-  if (answer.status < 300 || answer.status >= 400) return undefined;
+  if (!isRedirect(answer.status)) return undefined;
   answer.cancel();
   return new CsmartConfigError(`CSMART ${where.module}/${where.action} answered HTTP ${answer.status}, ${movedTo(answer.location)}`, { ...where, field: 'CSMART_API_URL' });
+}
+
+/** An HTTP status that sends the request elsewhere (3xx). */
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
 }
 
 /** What to say of a redirect and where it points (the client's error, and `csmart doctor`'s finding). */
