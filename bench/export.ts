@@ -48,7 +48,7 @@ const MEMORY_SETTINGS = [
   ['with 4 MB semi-spaces', ['--max-semi-space-size=4']],
 ] as const satisfies ReadonlyArray<readonly [string, readonly string[]]>;
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
-/** Peak RSS growth with V8's default heap per size, for the growth per extra byte of JSON (the fixed part left out). */
+/** Peak RSS growth with Lambda's heap flags per size, for the growth per extra byte of JSON (the fixed part left out). */
 const growthBySize: Array<{ count: number; bytes: number; growth: number }> = [];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -66,6 +66,14 @@ for (const { count, rounds } of SIZES) {
     console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
     if (count === SIZES[0].count) gzipLevels(listed, fields);
 
+    const writeNdjsonLines = async (writer: ChunkedGzipWriter) => {
+      const hashes = new HashList(hasher.kind, 64 * 1024);
+      for (const { record, bytes: line } of listed) {
+        const waiting = writer.writeLineBytes(line);
+        hashes.add(record.id, line, hasher);
+        if (waiting) await waiting;
+      }
+    };
     const writeCsvRows = async (writer: ChunkedGzipWriter) => {
       writer.write(csvHeader(fields));
       for (const record of records) {
@@ -79,23 +87,9 @@ for (const { count, rounds } of SIZES) {
       // The List reader alone: each record's bounds found, a chunk's run of whole records given to one JSON.parse.
       reader: async () => { readListed(bytes); },
       // Each record's own bytes and a line feed, XXH64 of the bytes: what the export writes (at its gzip level).
-      ndjson: () => intoNullSink(async (writer) => {
-        const hashes = new HashList(hasher.kind, 64 * 1024);
-        for (const { record, bytes: line } of listed) {
-          const waiting = writer.writeLineBytes(line);
-          hashes.add(record.id, line, hasher);
-          if (waiting) await waiting;
-        }
-      }),
+      ndjson: () => intoNullSink(writeNdjsonLines),
       // The same at zlib's default level 6, as the export wrote before (for comparison).
-      ndjson6: () => intoNullSink(async (writer) => {
-        const hashes = new HashList(hasher.kind, 64 * 1024);
-        for (const { record, bytes: line } of listed) {
-          const waiting = writer.writeLineBytes(line);
-          hashes.add(record.id, line, hasher);
-          if (waiting) await waiting;
-        }
-      }, 6),
+      ndjson6: () => intoNullSink(writeNdjsonLines, 6),
       // The first writer: JSON.stringify per record and a hash of the text (for comparison).
       restringified: () => intoNullSink((writer) => writeNdjson(records, writer, hasher)),
       csv: () => intoNullSink(writeCsvRows),
