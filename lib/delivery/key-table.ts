@@ -26,6 +26,12 @@ export class KeyTable {
     this.#slots = new Int32Array(places);
   }
 
+  /** Removes every key and keeps the places for the next ones. */
+  clear(): void {
+    this.#slots.fill(0);
+    this.#size = 0;
+  }
+
   get size(): number {
     return this.#size;
   }

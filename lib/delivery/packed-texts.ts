@@ -11,7 +11,9 @@ const ABSENT = 253;
 const LONG = 254;
 
 export class PackedTexts {
+  /** The chunks in use (the first `#inUse`), then those kept from before `clear()` for the next texts. */
   readonly #chunks: Buffer[] = [];
+  #inUse = 0;
   #chunk: Buffer | undefined;
   #used = 0;
 
@@ -21,13 +23,19 @@ export class PackedTexts {
     for (const text of texts) bytes += text === undefined ? 1 : Buffer.byteLength(text, 'utf8') + 5;
     if (this.#chunk === undefined || this.#used + bytes > this.#chunk.length) {
       // An address is a chunk's number times 4 MB plus the offset: it stays below 2^32 (`TextAddresses`).
-      if (this.#chunks.length >= MAX_CHUNKS) throw new RangeError(`PackedTexts: more than ${MAX_CHUNKS} chunks of texts`);
-      this.#chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
-      this.#chunks.push(this.#chunk);
+      if (this.#inUse >= MAX_CHUNKS) throw new RangeError(`PackedTexts: more than ${MAX_CHUNKS} chunks of texts`);
+      const kept = this.#chunks[this.#inUse];
+      if (kept !== undefined && bytes <= kept.length) {
+        this.#chunk = kept;
+      } else {
+        this.#chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
+        this.#chunks.splice(this.#inUse, 0, this.#chunk);
+      }
+      this.#inUse++;
       this.#used = 0;
     }
     const chunk = this.#chunk;
-    const address = (this.#chunks.length - 1) * CHUNK_BYTES * 4 + this.#used;
+    const address = (this.#inUse - 1) * CHUNK_BYTES * 4 + this.#used;
     let at = this.#used;
     for (const text of texts) {
       if (text === undefined) {
@@ -48,6 +56,16 @@ export class PackedTexts {
     // A chunk of its own for a text longer than a chunk: nothing else goes in after it.
     if (chunk.length > CHUNK_BYTES) this.#chunk = undefined;
     return address;
+  }
+
+  /**
+   * Forgets every text and keeps the chunks for the next ones: texts stored again go into the same memory,
+   * instead of new chunks the allocator hands out while the old ones wait for a GC (and then keeps).
+   */
+  clear(): void {
+    this.#inUse = 0;
+    this.#chunk = undefined;
+    this.#used = 0;
   }
 
   /** The `count` texts stored at `address`. */
@@ -102,6 +120,11 @@ export class TextAddresses {
 
   get length(): number {
     return this.#length;
+  }
+
+  /** Forgets every address and keeps the array for the next ones. */
+  clear(): void {
+    this.#length = 0;
   }
 
   at(slot: number): number {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CsmartClient } from '../../lib/csmart/client.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
@@ -181,5 +181,85 @@ describe('account directory', () => {
     expect(await directory.byId('9')).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
     expect(await directory.find({ email: 'stary@b.pl' })).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
     expect(await directory.find({ nip: '5260250274' })).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
+  });
+
+  it('builds a List read again into the arrays of the one before, cleared, instead of new ones the allocator would keep', async () => {
+    let round = 0;
+    const { client } = streamingClient(function* () {
+      round++;
+      for (let i = 1; i <= 3_000; i++) if (round === 1 || i !== 42) yield { id: String(i), name: `Klient ${i} (${round})`, nip: String(5_260_000_000 + i), email: `k${i}@b.pl` };
+      if (round > 1) yield { id: '3001', name: 'Nowy', email: 'nowy@b.pl' };
+    });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ email: 'k42@b.pl' }))?.id).toBe('42');
+    const chunks = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    const cleared = vi.spyOn(KeyTable.prototype, 'clear');
+    try {
+      expect(await directory.find({ email: 'nowy@b.pl' }, { fresh: true })).toEqual({ id: '3001', name: 'Nowy' });
+      expect(chunks).not.toHaveBeenCalled();
+      expect(cleared).toHaveBeenCalledTimes(4);
+    } finally {
+      chunks.mockRestore();
+      cleared.mockRestore();
+    }
+    // Nothing of the first List is left but what the second one holds.
+    expect(await directory.find({ email: 'k42@b.pl' })).toBeUndefined();
+    expect(await directory.find({ nip: '5260000042' })).toBeUndefined();
+    expect(await directory.byId('42')).toBeUndefined();
+    expect(await directory.find({ nip: '5260000041' })).toEqual({ id: '41', name: 'Klient 41 (2)', nip: '5260000041' });
+  });
+
+  it('makes a lookup that waited while a newer List took its arrays wait for that List, never read them half built', async () => {
+    let round = 0;
+    const { client } = streamingClient(function* () {
+      round++;
+      for (let i = 1; i <= 500; i++) yield { id: String(i), name: `Klient ${i} (${round})`, email: `k${i}@b.pl` };
+    });
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    await directory.find({ email: 'k1@b.pl' });
+    // The first lookup holds the built index when the second starts a reload into its arrays, in the same turn.
+    const waited = directory.find({ email: 'k500@b.pl' });
+    const reloaded = directory.find({ email: 'k500@b.pl' }, { fresh: true });
+    expect(await waited).toEqual({ id: '500', name: 'Klient 500 (2)' });
+    expect(await reloaded).toEqual({ id: '500', name: 'Klient 500 (2)' });
+  });
+
+  it('builds the next List into the arrays of one whose List failed halfway', async () => {
+    let round = 0;
+    const client: Pick<CsmartClient, 'listStream'> = {
+      async *listStream() {
+        round++;
+        const batch: ListedRecord[] = [];
+        for (let i = 1; i <= 200; i++) batch.push({ record: { id: String(i), email: `k${i}@b.pl` }, bytes: Buffer.from('{}') });
+        yield batch;
+        if (round === 2) throw new CsmartUpstreamError('CSMART Accounts/List failed', { module: 'Accounts', action: 'List' });
+      },
+    };
+    const directory = createAccountDirectory({ client, ttlMs: 60_000 });
+    expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
+    await expect(directory.find({ email: 'k1@b.pl' }, { fresh: true })).rejects.toThrow(CsmartUpstreamError);
+    const chunks = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
+      expect(chunks).not.toHaveBeenCalled();
+    } finally {
+      chunks.mockRestore();
+    }
+  });
+
+  it('keeps text chunks for the next texts once cleared, and stores a longer text in a chunk of its own among them', () => {
+    const texts = new PackedTexts();
+    const first = Array.from({ length: 40_000 }, (_, i) => texts.add([`klient-${i}`, 'Łódź'.repeat(10)]));
+    const reserved = texts.reservedBytes;
+    expect(reserved).toBeGreaterThan(1024 * 1024);
+    texts.clear();
+    const long = 'ż'.repeat(700_000);
+    const again = Array.from({ length: 40_000 }, (_, i) => texts.add([`nowy-${i}`, i === 5 ? long : 'Kraków']));
+    expect(texts.get(again[0]!, 2)).toEqual(['nowy-0', 'Kraków']);
+    expect(texts.get(again[5]!, 2)).toEqual(['nowy-5', long]);
+    expect(texts.get(again[39_999]!, 2)).toEqual(['nowy-39999', 'Kraków']);
+    expect(first.length).toBe(again.length);
+    // Only the long text's own chunk is new.
+    expect(texts.reservedBytes).toBe(reserved + 'nowy-5'.length + 5 + Buffer.byteLength(long) + 5);
   });
 });
