@@ -8,7 +8,8 @@ export type WallClock = { date: string; time: string };
  * resets V8's zone cache when `process.env.TZ` is assigned (documented for zone IDs such as Europe/Warsaw): so
  * the offset is read with TZ set to the zone and TZ put back at once, in one synchronous step where no other code
  * runs — about 0.3 ms the first time and 40 µs after. ICU reads TZ only as a plain zone ID (no digits, no comma:
- * "Etc/GMT+5" is taken for a POSIX rule), so such a zone is read through Intl.
+ * "Etc/GMT+5" is taken for a POSIX rule), so such a zone is read through Intl, as is every zone where assigning TZ
+ * does not reach ICU.
  */
 type Zone = { id: string; viaTz: boolean };
 const PLAIN_ZONE_ID = /^[A-Za-z_/-]+$/;
@@ -22,10 +23,21 @@ function zoneOf(timeZone: string): Zone {
     // The runtime lists its canonical zones in about 2 ms; any other name (an alias, "UTC", another case) is resolved by Intl, once.
     canonicalZones ??= new Set(Intl.supportedValuesOf('timeZone'));
     const id = canonicalZones.has(timeZone) ? timeZone : formatterFor(timeZone).resolvedOptions().timeZone;
-    zone = { id, viaTz: PLAIN_ZONE_ID.test(id) };
+    zone = { id, viaTz: PLAIN_ZONE_ID.test(id) && tzAssignmentWorks() };
     zones.set(timeZone, zone);
   }
   return zone;
+}
+
+/**
+ * Whether assigning TZ moves the zone `Date` reads. Not in a worker thread that has its own copy of the environment
+ * (serverless offline runs handlers so): ICU reads the process's real one. Two zones of fixed offset tell.
+ */
+let tzMovesDate: boolean | undefined;
+function tzAssignmentWorks(): boolean {
+  const probe = new Date(Date.UTC(2026, 0, 1));
+  tzMovesDate ??= offsetMinutes(probe, 'Pacific/Kiritimati') === 14 * 60 && offsetMinutes(probe, 'Pacific/Pago_Pago') === -11 * 60;
+  return tzMovesDate;
 }
 
 /** Minutes to add to UTC for the zone's wall clock at the instant (Warsaw: 60 in winter, 120 in summer). */

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTimeZone, toWallClock, wallClockByIntl } from '../../lib/time/wall-clock.ts';
@@ -79,5 +81,16 @@ describe('toWallClock', () => {
     } finally {
       Intl.DateTimeFormat = original;
     }
+  });
+
+  it('reads the zone right in a worker thread with its own copy of the environment, as serverless offline runs handlers', async () => {
+    const module = new URL('../../lib/time/wall-clock.ts', import.meta.url).href;
+    const worker = new Worker(
+      `import(${JSON.stringify(module)}).then((clock) => require('node:worker_threads').parentPort.postMessage(clock.toWallClock(new Date('2026-07-01T10:00:00Z'), 'Europe/Warsaw')))`,
+      { eval: true, env: { ...process.env, TZ: 'UTC' } },
+    );
+    const [answer] = await once(worker, 'message');
+    await worker.terminate();
+    expect(answer).toEqual({ date: '2026-07-01', time: '12:00' });
   });
 });
