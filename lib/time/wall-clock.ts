@@ -85,8 +85,8 @@ export function toWallClock(instant: Date, timeZone: string): WallClock {
   const hit = recent.get(key);
   if (hit) return { ...hit };
   const zone = zoneOf(timeZone);
-  // The instant's minute moved by the offset and read in UTC. Before 1973 some zones were seconds off UTC (Monrovia until 1972-01-07), and
-  // past year 9999 the ISO form changes: Intl reads those.
+  // The instant's minute moved by the offset and read in UTC. Before 1973 some zones were seconds off UTC
+  // (Monrovia until 1972-01-07), and past year 9999 the ISO form changes: Intl reads those.
   const local = zone.viaTz && instant.getTime() >= SINCE_WHOLE_MINUTES
     ? new Date(Math.floor(instant.getTime() / 60_000) * 60_000 + offsetMinutes(instant, zone.id) * 60_000).toISOString() : '';
   const value = local.length === ISO_LENGTH ? { date: local.slice(0, 10), time: local.slice(11, 16) } : wallClockByIntl(instant, zone.id);
