@@ -249,7 +249,7 @@ describe('account directory', () => {
 
   it('keeps text chunks for the next texts once cleared, and stores a longer text in a chunk of its own among them', () => {
     const texts = new PackedTexts();
-    const first = Array.from({ length: 40_000 }, (_, i) => texts.add([`klient-${i}`, 'Łódź'.repeat(10)]));
+    for (let i = 0; i < 40_000; i++) texts.add([`klient-${i}`, 'Łódź'.repeat(10)]);
     const reserved = texts.reservedBytes;
     expect(reserved).toBeGreaterThan(1024 * 1024);
     texts.clear();
@@ -258,7 +258,6 @@ describe('account directory', () => {
     expect(texts.get(again[0]!, 2)).toEqual(['nowy-0', 'Kraków']);
     expect(texts.get(again[5]!, 2)).toEqual(['nowy-5', long]);
     expect(texts.get(again[39_999]!, 2)).toEqual(['nowy-39999', 'Kraków']);
-    expect(first.length).toBe(again.length);
     // Only the long text's own chunk is new.
     expect(texts.reservedBytes).toBe(reserved + 'nowy-5'.length + 5 + Buffer.byteLength(long) + 5);
   });
