@@ -35,8 +35,10 @@ function zoneOf(timeZone: string): Zone {
  */
 let tzMovesDate: boolean | undefined;
 function tzAssignmentWorks(): boolean {
-  const probe = new Date(Date.UTC(2026, 0, 1));
-  tzMovesDate ??= offsetMinutes(probe, 'Pacific/Kiritimati') === 14 * 60 && offsetMinutes(probe, 'Pacific/Pago_Pago') === -11 * 60;
+  if (tzMovesDate === undefined) {
+    const probe = new Date(Date.UTC(2026, 0, 1));
+    tzMovesDate = offsetMinutes(probe, 'Pacific/Kiritimati') === 14 * 60 && offsetMinutes(probe, 'Pacific/Pago_Pago') === -11 * 60;
+  }
   return tzMovesDate;
 }
 
