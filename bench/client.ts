@@ -10,7 +10,7 @@ import { sha1Hex } from '../lib/config/credentials.ts';
 import { createCsmartClient } from '../lib/csmart/client.ts';
 import { encodeForm, FORM_CONTENT_TYPE } from '../lib/csmart/form-encoding.ts';
 import { DEMO_USER } from '../sandbox/server.ts';
-import { bundle, cpuOf, importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
+import { alternatingMedians, bundle, cpuOf, importTimes, kb, median, ratio, scratchModule } from './support/measure.ts';
 import { startSandboxProcess } from './support/sandbox-process.ts';
 
 const PER_ROUND = 100;
@@ -136,12 +136,5 @@ async function bareLogin(): Promise<string> {
 
 /** Median of what each bundle prints (its own timing), each run in a fresh process, alternating. */
 function firstCallTimes(files: string[], credentialsJson: string, runs = 11): number[] {
-  const samples = files.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) {
-    files.forEach((file, index) => {
-      const out = execFileSync(process.execPath, [file], { env: { ...process.env, BENCH_CREDENTIALS: credentialsJson }, encoding: 'utf8' });
-      samples[index]!.push(Number(out.trim()));
-    });
-  }
-  return samples.map(median);
+  return alternatingMedians(files, runs, (file) => Number(execFileSync(process.execPath, [file], { env: { ...process.env, BENCH_CREDENTIALS: credentialsJson }, encoding: 'utf8' }).trim()));
 }

@@ -45,14 +45,17 @@ export function scratchModule(source: string, name = 'entry.ts'): string {
  * pays for the code — over `runs` runs, alternating between the files so drift hits all alike.
  */
 export function importTimes(files: string[], runs = 21): number[] {
+  return alternatingMedians(files, runs, (file) => {
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', file]);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+}
+
+/** The median of each file's samples over `runs` rounds, one sample of each file per round, so drift hits all alike. */
+export function alternatingMedians(files: string[], runs: number, sample: (file: string) => number): number[] {
   const samples = files.map(() => [] as number[]);
-  for (let i = 0; i < runs; i++) {
-    files.forEach((file, index) => {
-      const start = process.hrtime.bigint();
-      execFileSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', file]);
-      samples[index]!.push(Number(process.hrtime.bigint() - start) / 1e6);
-    });
-  }
+  for (let i = 0; i < runs; i++) files.forEach((file, index) => samples[index]!.push(sample(file)));
   return samples.map(median);
 }
 
