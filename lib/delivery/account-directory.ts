@@ -1,8 +1,8 @@
 import type { CsmartClient } from '../csmart/client.ts';
 import type { CsmartRecord } from '../csmart/modules.ts';
 import { numberText } from '../csmart/number-text.ts';
-import { KeyTable } from './key-table.ts';
 import { PackedTexts, TextAddresses } from './packed-texts.ts';
+import { SortedKeys } from './sorted-keys.ts';
 
 /**
  * CSMART cannot search: the only way to find a client by NIP or e-mail is its whole Accounts list.
@@ -44,25 +44,32 @@ export type AccountDirectory = {
 };
 
 /**
- * What the directory keeps per client: its id, name and NIP packed as UTF-8 (one address per slot, in a typed array), and
- * 48-bit hashes of its id, NIP, e-mail and phone in typed-array tables to its slot — no record objects,
- * no string per field and no Map entries, so its memory grows by about 100 bytes per client whatever the
- * records hold (bench/list: 30 MB for 300,000, 99 MB for 1,000,000). A hash names a wrong client with a chance of about n / 2^48 per lookup
- * (1·10^-9 for 300,000 clients, 4·10^-9 for 1,000,000); a hit by id is checked against the stored id.
+ * What the directory keeps per listed record (a slot): its id, name and NIP packed as UTF-8 (one address per slot, in a
+ * typed array), and hashes of its id, NIP, e-mail and phone, sorted once the List has ended (`SortedKeys`) — no record
+ * objects, no string per field and no Map entries, so its memory grows by about 78 bytes per client whatever the
+ * records hold (23 MB for 300,000 clients, 76 MB for 1,000,000; 31 and 99 MB with hash tables). A hit by id is checked
+ * against the stored id; a hash of another key names a wrong client with a chance of about 10^-8 per lookup.
+ * A client listed twice has two slots: its id leads to the last one, which carries the NIP an earlier one had when it
+ * has none, and a lookup that hits an earlier one answers with the last.
  */
 type Index = {
   at: number;
   /** Its arrays were taken by a newer List (a lookup that waited across that moment asks again). */
   retired: boolean;
-  texts: PackedTexts; slots: TextAddresses; byId: KeyTable; byNip: KeyTable; byEmail: KeyTable; byPhone: KeyTable;
+  /** Clients, each counted once however often listed. */
+  clients: number;
+  texts: PackedTexts; slots: TextAddresses; byId: SortedKeys; byNip: SortedKeys; byEmail: SortedKeys; byPhone: SortedKeys;
 };
 /** What each slot's address holds, in this order. */
 const ID = 0;
 const NAME = 1;
 const NIP = 2;
 
-/** Two FNV-1a hashes of the text (different offsets and primes), joined into one 48-bit number (a `KeyTable` key). */
-export function keyHash(text: string): number {
+/** The last `hashText`'s two halves (set in place: no array per key while a List streams). */
+export const textHash = { hi: 0, lo: 0 };
+
+/** Two FNV-1a hashes of the text (different offsets and primes): a `SortedKeys` key, in `textHash`. */
+export function hashText(text: string): typeof textHash {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {
@@ -70,8 +77,13 @@ export function keyHash(text: string): number {
     a = Math.imul(a ^ code, 0x01000193);
     b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
   }
-  return (a >>> 0) * 2 ** 16 + ((b >>> 0) >>> 16);
+  textHash.hi = a >>> 0;
+  textHash.lo = b >>> 0;
+  return textHash;
 }
+
+const addKey = (keys: SortedKeys, text: string, slot: number) => { const { hi, lo } = hashText(text); keys.add(hi, lo, slot); };
+const slotOf = (keys: SortedKeys, text: string) => { const { hi, lo } = hashText(text); return keys.get(hi, lo); };
 
 /** A directory built from a whole Accounts List: how many clients it holds and how long the List took. */
 export type DirectoryLoaded = { clients: number; ms: number };
@@ -87,28 +99,47 @@ export function createAccountDirectory(options: {
   let index: Promise<Index> | undefined;
   const stats = { lists: 0 };
 
+  /** The last slot of the client with this id (a hash shared by two ids names one of them: checked). */
+  const slotById = (idx: Index, id: string): number | undefined => {
+    const slot = slotOf(idx.byId, id);
+    return slot !== undefined && idx.texts.firstIs(idx.slots.at(slot), id) ? slot : undefined;
+  };
+
   const add = (idx: Index, record: CsmartRecord) => {
-    const idKey = keyHash(record.id);
-    let slot = idx.byId.get(idKey);
-    if (slot !== undefined && !idx.texts.firstIs(idx.slots.at(slot), record.id)) slot = undefined; // a hash shared by two ids
-    // A record listed again without a NIP keeps the one it had.
-    let storedNip = slot === undefined ? undefined : idx.texts.get(idx.slots.at(slot), 3)[NIP];
-    if (slot === undefined) {
-      slot = idx.slots.length;
-      idx.byId.set(idKey, slot);
-    }
+    const slot = idx.slots.length;
+    // A client this process saved again without a NIP keeps the one it had (a List read twice is merged so in `seal`).
+    const known = idx.byId.sealed ? slotById(idx, record.id) : undefined;
+    let storedNip = known === undefined ? undefined : idx.texts.get(idx.slots.at(known), 3)[NIP];
+    if (known === undefined) idx.clients++;
+    addKey(idx.byId, record.id, slot);
     for (const field of NIP_FIELDS) {
       const text = scalarText(record[field]);
       const nip = nipDigits(text);
       if (!text || !nip) continue;
-      idx.byNip.set(keyHash(nip), slot);
+      addKey(idx.byNip, nip, slot);
       // Kept as the record stores it ("526-025-02-74" stays so): tasks carry the client's NIP exactly.
       storedNip = text.trim();
     }
-    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) idx.byEmail.set(keyHash(email), slot); }
-    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) idx.byPhone.set(keyHash(phone), slot); }
-    // A client listed twice gets its texts stored again (the old ones stay unused): duplicates are few.
+    for (const field of EMAIL_FIELDS) { const email = emailKey(record[field]); if (email) addKey(idx.byEmail, email, slot); }
+    for (const field of PHONE_FIELDS) { const phone = phoneKey(record[field]); if (phone) addKey(idx.byPhone, phone, slot); }
     idx.slots.set(slot, idx.texts.add([record.id, scalarText(record.name), storedNip]));
+  };
+
+  /**
+   * Seals the keys once the List has ended, and merges a client listed more than once: its last slot, which its id now
+   * leads to, takes the NIP of the latest one before it that had one, when it has none.
+   */
+  const seal = (idx: Index) => {
+    idx.byId.seal();
+    for (const slots of idx.byId.repeated()) {
+      const texts = slots.map((slot) => idx.texts.get(idx.slots.at(slot), 3));
+      const last = slots.length - 1;
+      for (let i = 0; i < last; i++) if (texts[i]![ID] === texts[last]![ID]) idx.clients--;
+      if (texts[last]![NIP] !== undefined) continue;
+      const earlier = texts.findLast((t, i) => i < last && t[ID] === texts[last]![ID] && t[NIP] !== undefined);
+      if (earlier) idx.slots.set(slots[last]!, idx.texts.add([texts[last]![ID], texts[last]![NAME], earlier[NIP]]));
+    }
+    for (const keys of [idx.byNip, idx.byEmail, idx.byPhone]) keys.seal();
   };
 
   // The index whose arrays the next List is built into: the last one built (or one whose List failed). A warm worker
@@ -122,11 +153,11 @@ export function createAccountDirectory(options: {
     const old = spare;
     spare = undefined;
     if (old === undefined) {
-      return { at: now(), retired: false, texts: new PackedTexts(), slots: new TextAddresses(), byId: new KeyTable(), byNip: new KeyTable(), byEmail: new KeyTable(), byPhone: new KeyTable() };
+      return { at: now(), retired: false, clients: 0, texts: new PackedTexts(), slots: new TextAddresses(), byId: new SortedKeys(), byNip: new SortedKeys(), byEmail: new SortedKeys(), byPhone: new SortedKeys() };
     }
     old.retired = true;
     for (const part of [old.texts, old.slots, old.byId, old.byNip, old.byEmail, old.byPhone]) part.clear();
-    return { ...old, at: now(), retired: false };
+    return { ...old, at: now(), retired: false, clients: 0 };
   }
 
   async function load(): Promise<Index> {
@@ -137,10 +168,11 @@ export function createAccountDirectory(options: {
     const started = performance.now();
     try {
       for await (const batch of options.client.listStream('Accounts')) for (const { record } of batch) add(idx, record);
+      seal(idx);
     } finally {
       spare = idx;
     }
-    options.onLoaded?.({ clients: idx.slots.length, ms: Math.round(performance.now() - started) });
+    options.onLoaded?.({ clients: idx.clients, ms: Math.round(performance.now() - started) });
     return idx;
   }
 
@@ -162,8 +194,10 @@ export function createAccountDirectory(options: {
     return idx;
   }
 
-  const asRecord = (idx: Index, slot: number | undefined): CsmartRecord | undefined => {
-    if (slot === undefined) return undefined;
+  /** The client of a slot, as its last slot holds it. */
+  const asRecord = (idx: Index, hit: number | undefined): CsmartRecord | undefined => {
+    if (hit === undefined) return undefined;
+    const slot = slotById(idx, idx.texts.get(idx.slots.at(hit), 1)[ID]!) ?? hit;
     const texts = idx.texts.get(idx.slots.at(slot), 3);
     const record: CsmartRecord = { id: texts[ID]! };
     const name = texts[NAME];
@@ -180,13 +214,12 @@ export function createAccountDirectory(options: {
       const nip = nipDigits(match.nip);
       const email = emailKey(match.email);
       // The phone identifies a client only when neither NIP nor e-mail is given (a phone-only lead's client).
-      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? asRecord(idx, idx.byPhone.get(keyHash(phone))) : undefined; }
-      return asRecord(idx, (nip ? idx.byNip.get(keyHash(nip)) : undefined) ?? (email ? idx.byEmail.get(keyHash(email)) : undefined));
+      if (!nip && !email) { const phone = phoneKey(match.phone); return phone ? asRecord(idx, slotOf(idx.byPhone, phone)) : undefined; }
+      return asRecord(idx, (nip ? slotOf(idx.byNip, nip) : undefined) ?? (email ? slotOf(idx.byEmail, email) : undefined));
     },
     async byId(id, findOptions = {}) {
       const idx = await readable(findOptions.fresh ?? false);
-      const slot = idx.byId.get(keyHash(id));
-      return asRecord(idx, slot !== undefined && idx.texts.firstIs(idx.slots.at(slot), id) ? slot : undefined);
+      return asRecord(idx, slotById(idx, id));
     },
     async record(id) {
       stats.lists++;

@@ -1,10 +1,14 @@
+import { sharedPages } from './shared-pages.ts';
+
 /**
  * Short texts packed as UTF-8 into large buffers, each group of texts addressed by one number. A JS string
  * costs a heap object of 16+ bytes plus two bytes per character once it holds a Polish letter; here a
  * text costs its UTF-8 bytes and one length byte. The buffers are allocated once each, never grown or
- * copied, so no freed block is left behind for the allocator to keep.
+ * copied, and in shared memory (`sharedPages`): neither left with malloc nor counted against V8's heap limits.
  */
 const CHUNK_BYTES = 1024 * 1024;
+/** Address space reserved for `TextAddresses` (only the pages used count): 1 GiB, far more clients than the chunks hold. */
+const MAX_SLOTS = 2 ** 28;
 const MAX_CHUNKS = 1023;
 /** A length byte: 0–252 the length itself; these three mark the rest. */
 const ABSENT = 253;
@@ -28,7 +32,8 @@ export class PackedTexts {
       if (kept !== undefined && bytes <= kept.length) {
         this.#chunk = kept;
       } else {
-        this.#chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, bytes));
+        const size = Math.max(CHUNK_BYTES, bytes);
+        this.#chunk = Buffer.from(sharedPages(size), 0, size);
         this.#chunks.splice(this.#inUse, 0, this.#chunk);
       }
       this.#inUse++;
@@ -115,7 +120,10 @@ export class PackedTexts {
  * doubled: 1.8 MB for 300,000 clients instead of 4.2 MB as 8-byte numbers.
  */
 export class TextAddresses {
-  #addresses = new Uint32Array(1024);
+  /** Grows in place (`sharedPages`): no copy, and no old array left with the allocator. */
+  readonly #buffer = sharedPages(4 * 1024, 4 * MAX_SLOTS);
+  /** Tracks the buffer's length. */
+  readonly #addresses = new Uint32Array(this.#buffer);
   #length = 0;
 
   get length(): number {
@@ -127,6 +135,11 @@ export class TextAddresses {
     this.#length = 0;
   }
 
+  /** Bytes its array has grown to (for the tests): those past the last slot were never written. */
+  get bytes(): number {
+    return this.#buffer.byteLength;
+  }
+
   at(slot: number): number {
     return this.#addresses[slot]!;
   }
@@ -134,8 +147,8 @@ export class TextAddresses {
   /** Sets the address of a slot (past the end: the array grows to hold it, never drops the write). */
   set(slot: number, address: number): void {
     if (slot >= this.#addresses.length) {
-      // `transfer` moves the contents into a larger buffer and frees the old one now, not at the next full GC.
-      this.#addresses = new Uint32Array(this.#addresses.buffer.transfer(Math.max(Math.ceil(this.#addresses.length * 1.5), slot + 1) * 4));
+      if (slot >= MAX_SLOTS) throw new RangeError(`TextAddresses: more than ${MAX_SLOTS} slots`);
+      this.#buffer.grow(Math.min(MAX_SLOTS, Math.max(Math.ceil(this.#addresses.length * 1.5), slot + 1)) * 4);
     }
     this.#addresses[slot] = address;
     if (slot >= this.#length) this.#length = slot + 1;

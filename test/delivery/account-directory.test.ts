@@ -2,9 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CsmartClient } from '../../lib/csmart/client.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
-import { createAccountDirectory, keyHash } from '../../lib/delivery/account-directory.ts';
-import { KEY_BITS, KeyTable } from '../../lib/delivery/key-table.ts';
+import { createAccountDirectory, hashText } from '../../lib/delivery/account-directory.ts';
+import * as pages from '../../lib/delivery/shared-pages.ts';
 import { PackedTexts } from '../../lib/delivery/packed-texts.ts';
+import { SortedKeys } from '../../lib/delivery/sorted-keys.ts';
 import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';
 import { CsmartUpstreamError } from '../../lib/csmart/errors.ts';
 
@@ -90,56 +91,16 @@ describe('account directory', () => {
     expect(await directory.byId('1', { fresh: true })).toBeUndefined();
   });
 
-  it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision, into 48-bit integers', () => {
+  it('hashes 300,000 similar keys (NIPs, e-mails, phones) without a collision in the 45 bits kept for as many clients', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 100_000; i++) {
       for (const key of [String(5_260_000_000 + i), `kontakt${i}@example.pl`, String(600_000_000 + i)]) {
-        const h = keyHash(key);
-        expect(Number.isInteger(h) && h >= 0 && h < 2 ** KEY_BITS).toBe(true);
-        seen.add(h);
+        const { hi, lo } = hashText(key);
+        // The high 32 bits and the 13 of the low word above the 19 a slot of 300,000 takes (`SortedKeys`).
+        seen.add(hi * 2 ** 13 + Math.floor(lo / 2 ** 19));
       }
     }
     expect(seen.size).toBe(300_000);
-  });
-
-  it('keeps 48-bit keys in its key table through growth, replacing a key set twice', () => {
-    const table = new KeyTable(4);
-    // Small consecutive numbers, hashes, and keys that differ only in their high 16 or low 32 bits.
-    const keys = Array.from({ length: 50_000 }, (_, i) => (i % 2 === 0 ? i : keyHash(`k${i}`)));
-    keys.push(2 ** 32 + 5, 2 ** 47 + 5, 2 ** 48 - 1, 0xffff_ffff);
-    keys.forEach((key, slot) => table.set(key, slot));
-    table.set(keys[7]!, 123_456);
-    table.set(0, 0);
-    expect(table.size).toBe(50_004);
-    expect(keys.map((key) => table.get(key))).toEqual(keys.map((_, slot) => (slot === 7 ? 123_456 : slot)));
-    expect(table.get(2 ** 48 - 2)).toBeUndefined();
-    expect(table.get(2 ** 33 + 5)).toBeUndefined();
-    expect(table.get(99_999)).toBeUndefined();
-    expect(() => table.set(2 ** 48, 1)).toThrow(RangeError);
-    expect(() => table.set(-1, 1)).toThrow(RangeError);
-  });
-
-  it('frees a growing key table\'s old arrays at once, not at the next full GC', () => {
-    const buffersNow = () => process.memoryUsage().arrayBuffers;
-    const before = buffersNow();
-    const table = new KeyTable(4);
-    // Small integer keys: nothing but the table's own arrays is allocated, so no GC runs meanwhile.
-    for (let i = 0; i < 200_000; i++) table.set(i * 7919, i);
-    // Growing by half from 4 places allocates about three times the last size in all; only the last is alive.
-    expect(buffersNow() - before).toBeLessThan(table.places * 10 * 1.5);
-    expect(table.get(199_999 * 7919)).toBe(199_999);
-  });
-
-  it('keeps its key table half to three quarters full as it grows', () => {
-    const table = new KeyTable(1024);
-    for (let i = 0; i < 300_000; i++) {
-      table.set(keyHash(`kontakt${i}@example.pl`), i);
-      if (i > 2_000 && i % 997 === 0) {
-        const load = table.size / table.places;
-        expect(load).toBeGreaterThan(0.49);
-        expect(load).toBeLessThanOrEqual(0.75);
-      }
-    }
   });
 
   it('packs texts as UTF-8 and gives them back: Polish letters, absent ones, long ones, across chunks', () => {
@@ -183,7 +144,30 @@ describe('account directory', () => {
     expect(await directory.find({ nip: '5260250274' })).toEqual({ id: '9', name: 'Nowa', nip: '5260250274' });
   });
 
-  it('builds a List read again into the arrays of the one before, cleared, instead of new ones the allocator would keep', async () => {
+  it('answers for a client listed three times, among others, as its last listing, with the latest NIP before it, and counts it once', async () => {
+    const { client } = streamingClient(function* () {
+      yield { id: '9', name: 'Pierwsza', nip: '5260250274', email: 'pierwszy@b.pl' };
+      for (let i = 10; i < 200; i++) yield { id: String(i), name: `Klient ${i}`, email: `k${i}@b.pl` };
+      yield { id: '9', name: 'Druga', nip: '7010000000', phone_mobile: '600100200' };
+      yield { id: '9', name: 'Trzecia', email: 'trzeci@b.pl' };
+      yield { id: '10', name: 'Klient 10 (again)', nip: '1130000000' };
+    });
+    const loads: number[] = [];
+    const directory = createAccountDirectory({ client, ttlMs: 60_000, onLoaded: (loaded) => loads.push(loaded.clients) });
+    const last = { id: '9', name: 'Trzecia', nip: '7010000000' };
+    expect(await directory.byId('9')).toEqual(last);
+    expect(await directory.find({ email: 'pierwszy@b.pl' })).toEqual(last);
+    expect(await directory.find({ nip: '5260250274' })).toEqual(last);
+    expect(await directory.find({ phone: '+48 600 100 200' })).toEqual(last);
+    expect(await directory.find({ email: 'k10@b.pl' })).toEqual({ id: '10', name: 'Klient 10 (again)', nip: '1130000000' });
+    expect(loads).toEqual([191]);
+    // Saved by this process without a NIP: it keeps the one it had.
+    directory.remember({ id: '9', name: 'Czwarta' });
+    await Promise.resolve();
+    expect(await directory.find({ email: 'trzeci@b.pl' })).toEqual({ ...last, name: 'Czwarta' });
+  });
+
+  it('builds a List read again into the arrays of the one before, cleared, allocating none', async () => {
     let round = 0;
     const { client } = streamingClient(function* () {
       round++;
@@ -192,8 +176,8 @@ describe('account directory', () => {
     });
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
     expect((await directory.find({ email: 'k42@b.pl' }))?.id).toBe('42');
-    const chunks = vi.spyOn(Buffer, 'allocUnsafeSlow');
-    const cleared = vi.spyOn(KeyTable.prototype, 'clear');
+    const chunks = vi.spyOn(pages, 'sharedPages');
+    const cleared = vi.spyOn(SortedKeys.prototype, 'clear');
     try {
       expect(await directory.find({ email: 'nowy@b.pl' }, { fresh: true })).toEqual({ id: '3001', name: 'Nowy' });
       expect(chunks).not.toHaveBeenCalled();
@@ -238,7 +222,7 @@ describe('account directory', () => {
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
     expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
     await expect(directory.find({ email: 'k1@b.pl' }, { fresh: true })).rejects.toThrow(CsmartUpstreamError);
-    const chunks = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    const chunks = vi.spyOn(pages, 'sharedPages');
     try {
       expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
       expect(chunks).not.toHaveBeenCalled();
