@@ -157,9 +157,9 @@ async function measureDirectory(count: number, listOnly: boolean): Promise<Measu
 // The first child only warms tsx's transform cache (and is dropped): a child that transforms the sources itself
 // starts some 14 MB higher, which made the 1,000-client figure, and so the ratio, swing between runs.
 await measureDirectory(1_000, false);
-// The ratio is measured in BENCH_DIRECTORY_RUNS pairs of fresh processes (1,000 then 300,000 clients): V8 grows its
-// young generation during a long List at one, two or three of the full GCs the directory's growing memory brings,
-// so one process may hold 8 or 24 MB more than the next (README, "Known gaps").
+// The ratio is measured in BENCH_DIRECTORY_RUNS pairs of fresh processes (1,000 then 300,000 clients): how often V8
+// grows its young generation during a long List is chance, and while the directory's memory counted against V8's heap
+// one process held 8 or 24 MB more than the next (README, "Known gaps"), so one pair could mislead.
 const pairs = Number(process.env.BENCH_DIRECTORY_RUNS ?? 3);
 const memory: Measured[] = [];
 const ratios: number[] = [];

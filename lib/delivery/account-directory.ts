@@ -66,7 +66,7 @@ const NAME = 1;
 const NIP = 2;
 
 /** The last `hashText`'s two halves (set in place: no array per key while a List streams). */
-export const textHash = { hi: 0, lo: 0 };
+const textHash = { hi: 0, lo: 0 };
 
 /** Two FNV-1a hashes of the text (different offsets and primes): a `SortedKeys` key, in `textHash`. */
 export function hashText(text: string): typeof textHash {

@@ -135,7 +135,7 @@ export class TextAddresses {
     this.#length = 0;
   }
 
-  /** Bytes its array has grown to (for the tests): those past the last slot were never written. */
+  /** Bytes its array has grown to (for the tests). */
   get bytes(): number {
     return this.#buffer.byteLength;
   }

@@ -41,7 +41,7 @@ export class SortedKeys {
     return this.#sealed;
   }
 
-  /** Bytes its array has grown to (for the tests): those past the keys were never written. */
+  /** Bytes its array has grown to (for the tests). */
   get bytes(): number {
     return this.#buffer.byteLength;
   }
