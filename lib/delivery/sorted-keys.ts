@@ -86,7 +86,7 @@ export class SortedKeys {
   /** The slot stored under the key, or undefined. Only once sealed. */
   get(hi: number, lo: number): number | undefined {
     if (!this.#sealed) throw new Error('SortedKeys: looked up before it was sealed');
-    const later = this.#later.get(`${hi}:${lo}`);
+    const later = this.#later.size === 0 ? undefined : this.#later.get(`${hi}:${lo}`);
     if (later !== undefined) return later;
     const words = this.#words;
     const range = this.#slotRange;
