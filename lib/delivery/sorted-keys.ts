@@ -8,6 +8,10 @@ const LO = LITTLE_ENDIAN ? 0 : 1;
 const RESERVED_BYTES = 2 ** 30;
 /** The slot's bits to begin with (1,024 slots); one more each time a slot needs it. */
 const FIRST_SLOT_RANGE = 2 ** 10;
+/** The hash's part of a key's low word, whose lowest bits (below `range`) hold the slot. */
+const hashPart = (low: number, range: number) => low - (low % range);
+/** A key added once sealed, in the small map. */
+const laterKey = (hi: number, lo: number) => `${hi}:${lo}`;
 
 /**
  * One kind of key (id, NIP, e-mail or phone, as a 64-bit hash in two 32-bit halves) → slot. Each key is one 64-bit
@@ -49,7 +53,7 @@ export class SortedKeys {
   /** Stores `slot` (below 2^32) under the key; a key stored again later wins. */
   add(hi: number, lo: number, slot: number): void {
     if (this.#sealed) {
-      this.#later.set(`${hi}:${lo}`, slot);
+      this.#later.set(laterKey(hi, lo), slot);
       return;
     }
     while (slot >= this.#slotRange) this.#widenSlots();
@@ -61,7 +65,7 @@ export class SortedKeys {
     }
     const at = this.#count++ * 2;
     words[at + HI] = hi;
-    words[at + LO] = lo - (lo % this.#slotRange) + slot;
+    words[at + LO] = hashPart(lo, this.#slotRange) + slot;
   }
 
   /** One more bit for the slot, taken from the hash's lowest: every key stored keeps its slot, under one bit less. */
@@ -71,7 +75,7 @@ export class SortedKeys {
     const wider = range * 2;
     for (let i = 0; i < this.#count; i++) {
       const lo = words[i * 2 + LO]!;
-      words[i * 2 + LO] = lo - (lo % wider) + (lo % range);
+      words[i * 2 + LO] = hashPart(lo, wider) + (lo % range);
     }
     this.#slotRange = wider;
   }
@@ -86,11 +90,11 @@ export class SortedKeys {
   /** The slot stored under the key, or undefined. Only once sealed. */
   get(hi: number, lo: number): number | undefined {
     if (!this.#sealed) throw new Error('SortedKeys: looked up before it was sealed');
-    const later = this.#later.size === 0 ? undefined : this.#later.get(`${hi}:${lo}`);
+    const later = this.#later.size === 0 ? undefined : this.#later.get(laterKey(hi, lo));
     if (later !== undefined) return later;
     const words = this.#words;
     const range = this.#slotRange;
-    const key = lo - (lo % range);
+    const key = hashPart(lo, range);
     // The last entry whose key is at most the one looked up (equal keys sit together, their slots ascending).
     let low = 0;
     let high = this.#count;
@@ -98,13 +102,13 @@ export class SortedKeys {
       const middle = (low + high) >>> 1;
       const h = words[middle * 2 + HI]!;
       const l = words[middle * 2 + LO]!;
-      if (h < hi || (h === hi && l - (l % range) <= key)) low = middle + 1;
+      if (h < hi || (h === hi && hashPart(l, range) <= key)) low = middle + 1;
       else high = middle;
     }
     if (low === 0) return undefined;
     const h = words[(low - 1) * 2 + HI]!;
     const l = words[(low - 1) * 2 + LO]!;
-    return h === hi && l - (l % range) === key ? l % range : undefined;
+    return h === hi && hashPart(l, range) === key ? l % range : undefined;
   }
 
   /** Once sealed, the slots of each key stored more than once (ascending): few, so listed rather than kept. */
@@ -112,7 +116,7 @@ export class SortedKeys {
     if (!this.#sealed) throw new Error('SortedKeys: read before it was sealed');
     const words = this.#words;
     const range = this.#slotRange;
-    const lowKey = (i: number) => words[i * 2 + LO]! - (words[i * 2 + LO]! % range);
+    const lowKey = (i: number) => hashPart(words[i * 2 + LO]!, range);
     for (let i = 0; i + 1 < this.#count;) {
       let end = i + 1;
       while (end < this.#count && words[end * 2 + HI] === words[i * 2 + HI] && lowKey(end) === lowKey(i)) end++;

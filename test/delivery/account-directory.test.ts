@@ -176,14 +176,14 @@ describe('account directory', () => {
     });
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
     expect((await directory.find({ email: 'k42@b.pl' }))?.id).toBe('42');
-    const chunks = vi.spyOn(pages, 'sharedPages');
+    const allocated = vi.spyOn(pages, 'sharedPages');
     const cleared = vi.spyOn(SortedKeys.prototype, 'clear');
     try {
       expect(await directory.find({ email: 'nowy@b.pl' }, { fresh: true })).toEqual({ id: '3001', name: 'Nowy' });
-      expect(chunks).not.toHaveBeenCalled();
+      expect(allocated).not.toHaveBeenCalled();
       expect(cleared).toHaveBeenCalledTimes(4);
     } finally {
-      chunks.mockRestore();
+      allocated.mockRestore();
       cleared.mockRestore();
     }
     // Nothing of the first List is left but what the second one holds.
@@ -222,12 +222,12 @@ describe('account directory', () => {
     const directory = createAccountDirectory({ client, ttlMs: 60_000 });
     expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
     await expect(directory.find({ email: 'k1@b.pl' }, { fresh: true })).rejects.toThrow(CsmartUpstreamError);
-    const chunks = vi.spyOn(pages, 'sharedPages');
+    const allocated = vi.spyOn(pages, 'sharedPages');
     try {
       expect((await directory.find({ email: 'k200@b.pl' }))?.id).toBe('200');
-      expect(chunks).not.toHaveBeenCalled();
+      expect(allocated).not.toHaveBeenCalled();
     } finally {
-      chunks.mockRestore();
+      allocated.mockRestore();
     }
   });
 
