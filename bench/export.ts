@@ -47,6 +47,10 @@ const MEMORY_SETTINGS = [
   ["with V8's default heap", []],
   ['with 4 MB semi-spaces', ['--max-semi-space-size=4']],
 ] as const satisfies ReadonlyArray<readonly [string, readonly string[]]>;
+/** BENCH_EXPORT_MEMORY_ONLY=1: the memory part alone (no timings, no diff, no 1,000,000 run). */
+const MEMORY_ONLY = process.env.BENCH_EXPORT_MEMORY_ONLY === '1';
+/** Pairs of fresh processes (the List alone, a whole export) per size, with Lambda's flags. */
+const MEMORY_PAIRS = Number(process.env.BENCH_EXPORT_MEMORY_PAIRS ?? 3);
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
 /** Peak RSS growth with Lambda's heap flags per size, for the growth per extra byte of JSON (the fixed part left out). */
 const growthBySize: Array<{ count: number; bytes: number; growth: number }> = [];
@@ -58,79 +62,98 @@ for (const { count, rounds } of SIZES) {
   try {
     // The first List makes the sandbox encode (and cache) its answer; these are the bytes every run receives.
     const bytes = await fetchListBytes(sandbox.url, 'Accounts');
-    const text = withoutBom(bytes.toString('utf8'));
-    // The records as the streamed List hands them out (parsed, and each one's own bytes), for the writers alone.
-    const listed = readListed(bytes);
-    const records = listed.map((l) => l.record);
-    const fields = describeFields(records).map((field) => field.name);
     console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
-    if (count === SIZES[0].count) gzipLevels(listed, fields);
-
-    const writeNdjsonLines = async (writer: ChunkedGzipWriter) => {
-      const hashes = new HashList(hasher.kind, 64 * 1024);
-      for (const { record, bytes: line } of listed) {
-        const waiting = writer.writeLineBytes(line);
-        hashes.add(record.id, line, hasher);
-        if (waiting) await waiting;
-      }
-    };
-    const writeCsvRows = async (writer: ChunkedGzipWriter) => {
-      writer.write(csvHeader(fields));
-      for (const record of records) {
-        const waiting = writer.write(csvRow(record, fields));
-        if (waiting) await waiting;
-      }
-    };
-    const contenders = {
-      // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
-      'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
-      // The List reader alone: each record's bounds found, a chunk's run of whole records given to one JSON.parse.
-      reader: async () => { readListed(bytes); },
-      // Each record's own bytes and a line feed, XXH64 of the bytes: what the export writes (at its gzip level).
-      ndjson: () => intoNullSink(writeNdjsonLines),
-      // The same at zlib's default level 6, as the export wrote before (for comparison).
-      ndjson6: () => intoNullSink(writeNdjsonLines, 6),
-      // The first writer: JSON.stringify per record and a hash of the text (for comparison).
-      restringified: () => intoNullSink((writer) => writeNdjson(records, writer, hasher)),
-      csv: () => intoNullSink(writeCsvRows),
-      csv6: () => intoNullSink(writeCsvRows, 6),
-    };
-    for (const warm of Object.values(contenders)) await warm();
-    const r = await alternatingRounds(rounds, 'parse+gzip', contenders, { settle: collectGarbage });
-    const base = r['parse+gzip'];
-    const line = (label: string, key: keyof typeof contenders, goal: string) =>
-      console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
-        + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
-    console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
-    line('List reader (record bounds + JSON.parse a run)', 'reader', '');
-    line('NDJSON writer (own bytes, XXH64 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
-    line('  the same at gzip level 6 (before)', 'ndjson6', '');
-    line('  JSON.stringify + hash per line (reference)', 'restringified', '');
-    line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
-    line('  the same at gzip level 6 (before)', 'csv6', '');
-    const whole = await exportRunTime(sandbox.url, dir, '2026-03', rounds);
-    console.log(`    ${'whole runExport vs fetch + JSON.parse + gzip'.padEnd(50)}${whole.run.ratio.toFixed(2)}× wall (${whole.run.ms.toFixed(0)} vs ${whole.baseline.ms.toFixed(0)} ms), `
-      + `${whole.run.cpuRatio.toFixed(2)}× CPU (${whole.run.cpuMs.toFixed(0)} vs ${whole.baseline.cpuMs.toFixed(0)} ms), in a fresh process holding nothing else, `
-      + `${rounds} alternating rounds (the sandbox runs apart); goal ≤ 1.5`);
+    if (!MEMORY_ONLY) await writerTimes(sandbox.url, dir, bytes, count, rounds);
 
     console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
     // V8 sizes its heap from the memory it may use. The export function runs with the flags Lambda gives its
     // 1,024 MB (semi-spaces of up to 51 MB); V8's defaults on this machine, and semi-spaces capped at 4 MB,
     // are shown beside them.
     let day = 1;
+    const date = () => `2026-04-${String(day++).padStart(2, '0')}`;
+    const times = (growth: number) => `${(growth / bytes.length).toFixed(2)}×`;
     for (const [label, flags] of MEMORY_SETTINGS) {
-      const memory = await exportMemory(sandbox.url, dir, `2026-04-${String(day++).padStart(2, '0')}`, flags);
+      const memory = await exportMemory(sandbox.url, dir, date(), flags);
       const growth = memory.rssPeak - memory.rssStart;
       if (flags === MEMORY_SETTINGS[0][1]) growthBySize.push({ count, bytes: bytes.length, growth });
-      console.log(`    ${label}: RSS +${mb(growth)} = ${(growth / bytes.length).toFixed(2)}× (in ${(memory.ms / 1000).toFixed(1)} s);`
-        + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${((memory.heapPeak - memory.heapStart) / bytes.length).toFixed(2)}×`);
+      console.log(`    ${label}: RSS +${mb(growth)} = ${times(growth)} (in ${(memory.ms / 1000).toFixed(1)} s);`
+        + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${times(memory.heapPeak - memory.heapStart)}`);
     }
+    // The floor: the streamed List alone (records parsed, then dropped), which any export built on it reads,
+    // beside whole exports, in fresh processes taken in turns (V8 sizes its young generation by chance).
+    const lambda = MEMORY_SETTINGS[0][1];
+    const alone: number[] = [];
+    const whole: number[] = [];
+    for (let pair = 0; pair < MEMORY_PAIRS; pair++) {
+      const list = await exportMemory(sandbox.url, dir, date(), lambda, 'list');
+      const run = await exportMemory(sandbox.url, dir, date(), lambda);
+      alone.push(list.rssPeak - list.rssStart);
+      whole.push(run.rssPeak - run.rssStart);
+    }
+    const spread = (values: number[]) => `${values.map(times).join(', ')} (median ${times(median(values))})`;
+    console.log(`    with Lambda's flags, ${MEMORY_PAIRS} pairs of fresh processes: the streamed List alone ${spread(alone)}; the whole export ${spread(whole)}`);
 
-    if (count === 100_000) await diffTime(records);
+    if (count === 100_000 && !MEMORY_ONLY) await diffTime(readListed(bytes).map((l) => l.record));
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The writers' and the whole run's time against JSON.parse + gzip of the same bytes, printed. */
+async function writerTimes(endpoint: string, dir: string, bytes: Buffer, count: number, rounds: number): Promise<void> {
+  const text = withoutBom(bytes.toString('utf8'));
+  // The records as the streamed List hands them out (parsed, and each one's own bytes), for the writers alone.
+  const listed = readListed(bytes);
+  const records = listed.map((l) => l.record);
+  const fields = describeFields(records).map((field) => field.name);
+  if (count === SIZES[0].count) gzipLevels(listed, fields);
+  const writeNdjsonLines = async (writer: ChunkedGzipWriter) => {
+    const hashes = new HashList(hasher.kind, 64 * 1024);
+    for (const { record, bytes: line } of listed) {
+      const waiting = writer.writeLineBytes(line);
+      hashes.add(record.id, line, hasher);
+      if (waiting) await waiting;
+    }
+  };
+  const writeCsvRows = async (writer: ChunkedGzipWriter) => {
+    writer.write(csvHeader(fields));
+    for (const record of records) {
+      const waiting = writer.write(csvRow(record, fields));
+      if (waiting) await waiting;
+    }
+  };
+  const contenders = {
+    // The baseline: parse the text the client received, gzip the bytes (one async zlib call).
+    'parse+gzip': async () => { JSON.parse(text); await gzipAsync(bytes); },
+    // The List reader alone: each record's bounds found, a chunk's run of whole records given to one JSON.parse.
+    reader: async () => { readListed(bytes); },
+    // Each record's own bytes and a line feed, XXH64 of the bytes: what the export writes (at its gzip level).
+    ndjson: () => intoNullSink(writeNdjsonLines),
+    // The same at zlib's default level 6, as the export wrote before (for comparison).
+    ndjson6: () => intoNullSink(writeNdjsonLines, 6),
+    // The first writer: JSON.stringify per record and a hash of the text (for comparison).
+    restringified: () => intoNullSink((writer) => writeNdjson(records, writer, hasher)),
+    csv: () => intoNullSink(writeCsvRows),
+    csv6: () => intoNullSink(writeCsvRows, 6),
+  };
+  for (const warm of Object.values(contenders)) await warm();
+  const r = await alternatingRounds(rounds, 'parse+gzip', contenders, { settle: collectGarbage });
+  const base = r['parse+gzip'];
+  const line = (label: string, key: keyof typeof contenders, goal: string) =>
+    console.log(`    ${label.padEnd(50)}${r[key].ratio.toFixed(2)}× wall (${r[key].ms.toFixed(0)} vs ${base.ms.toFixed(0)} ms), `
+      + `${r[key].cpuRatio.toFixed(2)}× CPU (${r[key].cpuMs.toFixed(0)} vs ${base.cpuMs.toFixed(0)} ms)${goal}`);
+  console.log(`  time as a ratio to JSON.parse + gzip of the same bytes in this process (median of ${rounds} alternating rounds, a full GC before each):`);
+  line('List reader (record bounds + JSON.parse a run)', 'reader', '');
+  line('NDJSON writer (own bytes, XXH64 + id kept, gzip)', 'ndjson', '; goal ≤ 0.75');
+  line('  the same at gzip level 6 (before)', 'ndjson6', '');
+  line('  JSON.stringify + hash per line (reference)', 'restringified', '');
+  line('CSV writer (cells, quoting, gzip)', 'csv', '; goal ≤ 1.0');
+  line('  the same at gzip level 6 (before)', 'csv6', '');
+  const whole = await exportRunTime(endpoint, dir, '2026-03', rounds);
+  console.log(`    ${'whole runExport vs fetch + JSON.parse + gzip'.padEnd(50)}${whole.run.ratio.toFixed(2)}× wall (${whole.run.ms.toFixed(0)} vs ${whole.baseline.ms.toFixed(0)} ms), `
+    + `${whole.run.cpuRatio.toFixed(2)}× CPU (${whole.run.cpuMs.toFixed(0)} vs ${whole.baseline.cpuMs.toFixed(0)} ms), in a fresh process holding nothing else, `
+    + `${rounds} alternating rounds (the sandbox runs apart); goal ≤ 1.5`);
 }
 
 /** The records of a List answer as the client's streamed List hands them out, read in 64 KB chunks. */
@@ -176,9 +199,9 @@ async function exportRunTime(endpoint: string, dir: string, month: string, round
 }
 
 /** One nightly export's memory, in a fresh process per size so the figures are clean. */
-async function exportMemory(endpoint: string, dir: string, date: string, heapFlags: readonly string[]): Promise<ExportMemoryResult> {
+async function exportMemory(endpoint: string, dir: string, date: string, heapFlags: readonly string[], part: 'export' | 'list' = 'export'): Promise<ExportMemoryResult> {
   const child = startBenchChild('bench/support/export-memory.ts', {
-    env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_DATE: date },
+    env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_DATE: date, BENCH_EXPORT_PART: part },
     execArgv: ['--expose-gc', ...heapFlags], stdout: 'inherit',
   });
   try {
@@ -240,7 +263,7 @@ async function gzippedNdjson(records: readonly CsmartRecord[]): Promise<[Buffer,
 
 // 1,000,000 clients (about 140 MB of JSON): one nightly export in a fresh process, as the export
 // function runs it (streamed List, S3-like store in a folder), against its 1,024 MB and 15 minutes.
-{
+if (!MEMORY_ONLY && !process.env.BENCH_SKIP_MILLION) {
   const count = 1_000_000;
   const sandbox = await startSandboxProcess({ SANDBOX_SYNTHETIC_ACCOUNTS: String(count) });
   const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-export-'));

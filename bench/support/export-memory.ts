@@ -2,7 +2,8 @@
  * Child entry of bench/export: memory of one Accounts export in a fresh process (started with
  * --expose-gc), so nothing the bench itself holds, and no heap an earlier run grew, is counted. The
  * export goes into the bench's folder, which holds earlier nights' snapshots: it diffs against the last
- * one, as the nightly run does.
+ * one, as the nightly run does. With BENCH_EXPORT_PART=list it reads the streamed List alone (each
+ * batch of parsed records dropped), the floor under any export built on it.
  *
  * RSS peaks come from the kernel (VmHWM, reset through /proc/self/clear_refs), which sees every peak,
  * also inside a long synchronous JSON.parse; V8's heap + external memory is sampled every 2 ms, which
@@ -52,17 +53,28 @@ let heapPeak = heapStart;
 const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, heapNow()); }, 2);
 resetPeak();
 const started = performance.now();
-const run = await runExport({
-  modules: ['Accounts'],
-  listStream: (module: ModuleName) => client.listStream(module),
-  store, date: process.env.BENCH_EXPORT_DATE ?? '', domain: 'bench', now: () => new Date(),
-});
+const count = process.env.BENCH_EXPORT_PART === 'list' ? await listAlone() : await exportRun();
 const ms = performance.now() - started;
 const rssPeak = kib('VmHWM');
 heapPeak = Math.max(heapPeak, heapNow());
 clearInterval(sampler);
-const result = run.results[0];
-if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
-const message: ExportMemoryResult = { type: 'result', rssStart, rssPeak, heapStart, heapPeak, count: result.count, ms };
+const message: ExportMemoryResult = { type: 'result', rssStart, rssPeak, heapStart, heapPeak, count, ms };
 await tellParent(message);
 process.exit(0);
+
+async function exportRun(): Promise<number> {
+  const run = await runExport({
+    modules: ['Accounts'],
+    listStream: (module: ModuleName) => client.listStream(module),
+    store, date: process.env.BENCH_EXPORT_DATE ?? '', domain: 'bench', now: () => new Date(),
+  });
+  const result = run.results[0];
+  if (result?.status !== 'ok') throw new Error(`the export failed: ${result?.error?.code} ${result?.error?.message}`);
+  return result.count;
+}
+
+async function listAlone(): Promise<number> {
+  let count = 0;
+  for await (const batch of client.listStream('Accounts')) count += batch.length;
+  return count;
+}

@@ -1,4 +1,4 @@
-import { sharedPages } from './shared-pages.ts';
+import { sharedPages, wordsOf } from '../memory/shared-pages.ts';
 
 /**
  * Short texts packed as UTF-8 into large buffers, each group of texts addressed by one number. A JS string
@@ -122,8 +122,8 @@ export class PackedTexts {
 export class TextAddresses {
   /** Grows in place (`sharedPages`): no copy, and no old array left with the allocator. */
   readonly #buffer = sharedPages(4 * 1024, 4 * MAX_SLOTS);
-  /** Tracks the buffer's length. */
-  readonly #addresses = new Uint32Array(this.#buffer);
+  /** Made again as the buffer grows (`wordsOf`). */
+  #addresses = wordsOf(this.#buffer);
   #length = 0;
 
   get length(): number {
@@ -149,6 +149,7 @@ export class TextAddresses {
     if (slot >= this.#addresses.length) {
       if (slot >= MAX_SLOTS) throw new RangeError(`TextAddresses: more than ${MAX_SLOTS} slots`);
       this.#buffer.grow(Math.min(MAX_SLOTS, Math.max(Math.ceil(this.#addresses.length * 1.5), slot + 1)) * 4);
+      this.#addresses = wordsOf(this.#buffer);
     }
     this.#addresses[slot] = address;
     if (slot >= this.#length) this.#length = slot + 1;

@@ -1,4 +1,4 @@
-import { sharedPages } from './shared-pages.ts';
+import { sharedPages, wordsOf } from '../memory/shared-pages.ts';
 
 /** Which 32-bit word of a little- or big-endian 64-bit number is its high one (the sort reads them as 64-bit numbers). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -29,8 +29,8 @@ const laterKey = (hi: number, lo: number) => `${hi}:${lo}`;
 export class SortedKeys {
   /** Grows in place (`sharedPages`): growing by copies into new arrays left old ones with the allocator. */
   readonly #buffer = sharedPages(8 * 1024, RESERVED_BYTES);
-  /** Tracks the buffer's length: two words a key. */
-  readonly #words = new Uint32Array(this.#buffer);
+  /** Two words a key; made again as the buffer grows (`wordsOf`). */
+  #words = wordsOf(this.#buffer);
   #count = 0;
   #sealed = false;
   /** 2^(bits the slot takes). */
@@ -57,11 +57,12 @@ export class SortedKeys {
       return;
     }
     while (slot >= this.#slotRange) this.#widenSlots();
-    const words = this.#words;
+    let words = this.#words;
     if ((this.#count + 1) * 2 > words.length) {
       const bytes = Math.min(RESERVED_BYTES, Math.max(this.#count + 1, Math.ceil(this.#count * 1.5)) * 8);
       if (bytes < (this.#count + 1) * 8) throw new RangeError(`SortedKeys: more than ${RESERVED_BYTES / 8} keys`);
       this.#buffer.grow(bytes);
+      words = this.#words = wordsOf(this.#buffer);
     }
     const at = this.#count++ * 2;
     words[at + HI] = hi;

@@ -1,4 +1,5 @@
 import type { ModuleName } from '../csmart/modules.ts';
+import { readShared } from '../memory/read-shared.ts';
 import { dateOfFolder, moduleFolder, snapshotKeys } from './layout.ts';
 import { decodeSnapshotIndex, type SnapshotIndex } from './snapshot-index.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -20,9 +21,15 @@ export async function findBaseline(store: SnapshotStore, prefix: string, module:
   for (const day of dates) {
     const keys = snapshotKeys(prefix, module, day);
     // A day written before the binary index has only the gzipped JSON one: read that instead.
-    const raw = (await store.get(keys.index)) ?? (await store.get(keys.legacyIndex));
+    const raw = (await readIndex(store, keys.index)) ?? (await store.get(keys.legacyIndex));
     const index = raw ? decodeSnapshotIndex(raw) : undefined;
     if (index) return { date: day, index };
   }
   return undefined;
+}
+
+/** The binary index, read into shared pages: it is held the whole run. */
+async function readIndex(store: SnapshotStore, key: string): Promise<Buffer | undefined> {
+  const stream = await store.getStream(key);
+  return stream && readShared(stream);
 }

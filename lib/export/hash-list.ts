@@ -1,4 +1,10 @@
+import { bufferOf, bytesOf, grownPages, sharedPages, wordsOf } from '../memory/shared-pages.ts';
 import { HASH_BYTES, type ContentHash, type ContentHashKind } from './record-hash.ts';
+
+/** A list's arrays reserve room for this many times the records it starts with: address space only, until written. */
+const RESERVED_GROWTH = 16;
+
+type Part = 'ids' | 'ends' | 'hashes';
 
 /**
  * Ids and content hashes of a snapshot's records in NDJSON line order (line n is position n), kept in
@@ -18,20 +24,19 @@ export class HashList {
   #count = 0;
   #idBytes = 0;
   /**
-   * Whether the arrays are this list's own (not views of a decoded index's bytes): only then are they grown by
-   * `transfer`, which moves their contents into a larger buffer and frees the old one at once, not at the next
-   * full GC (a list of a million records otherwise leaves twice its size behind as garbage outside the heap).
+   * The arrays' memory (`sharedPages`), grown in place as records come: no copy, nothing outgrown left behind,
+   * and none of it counted against V8's heap limits, so a night's list schedules no full GC as it grows
+   * (bench/export). None for the parts of a decoded index, which are views of the file's bytes.
    */
-  #own = true;
+  readonly #pages: Partial<Record<Part, SharedArrayBuffer>> = {};
 
   constructor(kind: ContentHashKind, capacity = 1024) {
     this.kind = kind;
     this.#hashBytes = HASH_BYTES[kind];
     const records = Math.max(16, capacity);
-    // A buffer of its own (never a slice of Node's shared pool), so that it can be transferred when it grows.
-    this.#ids = Buffer.from(new ArrayBuffer(records * 8));
-    this.#ends = new Uint32Array(records);
-    this.#hashes = new Uint8Array(records * this.#hashBytes);
+    this.#ids = bufferOf(this.#reserve('ids', records * 8));
+    this.#ends = wordsOf(this.#reserve('ends', records * 4));
+    this.#hashes = bytesOf(this.#reserve('hashes', records * this.#hashBytes));
   }
 
   /** A list over arrays already filled (a decoded index): `ends[i]` is where id i ends in `ids`. */
@@ -42,7 +47,9 @@ export class HashList {
     list.#hashes = hashes;
     list.#count = count;
     list.#idBytes = count > 0 ? ends[count - 1]! : 0;
-    list.#own = false;
+    list.#pages.ids = undefined;
+    list.#pages.ends = undefined;
+    list.#pages.hashes = undefined;
     return list;
   }
 
@@ -72,13 +79,13 @@ export class HashList {
   /** Adds a record: its id and the hash of its NDJSON line's bytes, by a hasher of this list's kind. */
   add(id: string, line: Uint8Array, hasher: ContentHash): void {
     if (hasher.kind !== this.kind) throw new Error(`HashList: a ${hasher.kind} hash added to a list of ${this.kind}`);
-    const at = this.#reserve(id);
+    const at = this.#append(id);
     hasher.into(line, this.#hashes, at * this.#hashBytes);
   }
 
   /** Adds a record with its hash already computed. */
   push(id: string, hashBytes: Uint8Array): void {
-    const at = this.#reserve(id);
+    const at = this.#append(id);
     this.#hashes.set(hashBytes.subarray(0, this.#hashBytes), at * this.#hashBytes);
   }
 
@@ -153,7 +160,7 @@ export class HashList {
   }
 
   /** Appends the id's bytes and its end; answers the record's position. */
-  #reserve(id: string): number {
+  #append(id: string): number {
     const at = this.#count;
     if (at === this.#ends.length) this.#growRecords();
     if (this.#idBytes + id.length * 3 > this.#ids.length) this.#growIds(id.length * 3);
@@ -177,30 +184,37 @@ export class HashList {
 
   #growRecords(): void {
     const capacity = Math.ceil(this.#ends.length * 1.5);
-    this.#ends = new Uint32Array(grown(this.#ends, capacity * 4, this.#own));
-    this.#hashes = new Uint8Array(grown(this.#hashes, capacity * this.#hashBytes, this.#own));
+    this.#ends = wordsOf(this.#grow('ends', this.#ends, capacity * 4));
+    this.#hashes = bytesOf(this.#grow('hashes', this.#hashes, capacity * this.#hashBytes));
   }
 
   #growIds(room: number): void {
-    this.#ids = Buffer.from(grown(this.#ids, Math.max(Math.ceil(this.#ids.length * 1.5), this.#idBytes + room), this.#own));
+    this.#ids = bufferOf(this.#grow('ids', this.#ids, Math.max(Math.ceil(this.#ids.length * 1.5), this.#idBytes + room)));
+  }
+
+  #reserve(part: Part, bytes: number): SharedArrayBuffer {
+    const pages = sharedPages(bytes, bytes * RESERVED_GROWTH);
+    this.#pages[part] = pages;
+    return pages;
+  }
+
+  /** The part's pages grown to `bytes`; a decoded index's part is first copied into pages of this list's own. */
+  #grow(part: Part, array: Uint8Array | Uint32Array, bytes: number): SharedArrayBuffer {
+    const own = this.#pages[part];
+    if (own) return (this.#pages[part] = grownPages(own, bytes));
+    const pages = this.#reserve(part, bytes);
+    new Uint8Array(pages).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    return pages;
   }
 }
 
 /**
  * The capacity to start a night's list with: yesterday's count and a little more, so that the usual night never
- * grows it. A list grown by half as records come holds up to a third unused, and each growth is a new allocation
- * and a copy: measured with 300,000 records (nine next nights each, Lambda's flags for 1,024 MB), the export's
+ * grows it. (Before the arrays were shared pages grown in place, each growth was a new allocation and a copy, and a
+ * list grown by half as records came held up to a third unused: measured with 300,000 records (nine next nights each, Lambda's flags for 1,024 MB), the export's
  * peak RSS was 0.90–1.48× the JSON (middle 1.04×) sized so, 1.02–1.52× (middle 1.40×) grown from 65,536 records,
- * and the whole run's CPU was no higher (bench/export at 300k: 1.31× of its baseline, against 1.37× the run before).
+ * and the whole run's CPU was no higher (bench/export at 300k: 1.31× of its baseline, against 1.37× the run before).)
  */
 export function hashListCapacity(expected: number | undefined): number {
   return expected === undefined ? 64 * 1024 : Math.ceil(expected * 1.02) + 1024;
-}
-
-/** A larger buffer holding the array's bytes: its own buffer transferred (and so freed now), else a copy. */
-function grown(array: Uint8Array | Uint32Array, bytes: number, own: boolean): ArrayBuffer {
-  if (own && array.byteOffset === 0 && array.buffer instanceof ArrayBuffer && array.buffer.byteLength === array.byteLength) return array.buffer.transfer(bytes);
-  const copy = new Uint8Array(bytes);
-  copy.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-  return copy.buffer;
 }

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { bufferOf, sharedPages } from '../memory/shared-pages.ts';
 import { HashList } from './hash-list.ts';
 import { HASH_BYTES, type ContentHashKind } from './record-hash.ts';
 
@@ -43,7 +44,8 @@ export function encodeSnapshotIndex(index: SnapshotIndex): Buffer {
   const endsAt = headerEnd + ((4 - (headerEnd % 4)) % 4);
   const hashesAt = endsAt + ends.length * 4;
   const idsAt = hashesAt + hashes.length;
-  const out = Buffer.alloc(idsAt + ids.length);
+  // In shared pages, like the list it copies: the copy made at the end of a run does not start a full GC either.
+  const out = bufferOf(sharedPages(idsAt + ids.length));
   MAGIC.copy(out, 0);
   out.writeUInt32LE(header.length, MAGIC.length);
   header.copy(out, MAGIC.length + 4);

@@ -3,7 +3,7 @@ import type { CsmartClient } from '../../lib/csmart/client.ts';
 import type { ListedRecord } from '../../lib/csmart/list-stream.ts';
 import type { CsmartRecord } from '../../lib/csmart/modules.ts';
 import { createAccountDirectory, hashText } from '../../lib/delivery/account-directory.ts';
-import * as pages from '../../lib/delivery/shared-pages.ts';
+import * as pages from '../../lib/memory/shared-pages.ts';
 import { PackedTexts } from '../../lib/delivery/packed-texts.ts';
 import { SortedKeys } from '../../lib/delivery/sorted-keys.ts';
 import { guardEmptyLists } from '../../lib/delivery/list-guard.ts';

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { GZIP_CHUNK_BYTES } from '../../lib/export/constants.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { GZIP_CHUNK_BYTES, GZIP_OUTPUT_CHUNK_BYTES } from '../../lib/export/constants.ts';
 import { ChunkedGzipWriter } from '../../lib/export/gzip-stream.ts';
 import { readNdjsonLines, writeNdjson } from '../../lib/export/ndjson.ts';
 import { contentHash, hashRecordLine } from '../../lib/export/record-hash.ts';
+import * as pages from '../../lib/memory/shared-pages.ts';
 import { accounts } from './helpers.ts';
 
 const hasher = await contentHash();
@@ -64,6 +65,35 @@ describe('NDJSON through chunked gzip', () => {
     }
     await writer.end();
     expect(writer.chunksWritten).toBeGreaterThan(100);
+    expect(gunzipSync(Buffer.concat(out)).equals(Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])))).toBe(true);
+  });
+
+  it('fills chunk buffers in shared pages', async () => {
+    const allocated = vi.spyOn(pages, 'sharedPages');
+    try {
+      const writer = new ChunkedGzipWriter({ chunkBytes: 1024 });
+      expect(allocated).toHaveBeenCalledWith(2048);
+      writer.output.resume();
+      await writer.end();
+    } finally {
+      allocated.mockRestore();
+    }
+  });
+
+  it('has zlib write its output into buffers of 64 KB, which one chunk fills, not 256 KB filled over several', async () => {
+    const writer = new ChunkedGzipWriter({ level: 1 });
+    const out: Buffer[] = [];
+    writer.output.on('data', (chunk: Buffer) => out.push(chunk));
+    // Lines that compress about 2:1, so that 256 KB chunks give zlib more than 64 KB to write each.
+    const lines = Array.from({ length: 20_000 }, (_, i) => Buffer.from(createHash('sha256').update(String(i)).digest('hex')));
+    for (const line of lines) {
+      const waiting = writer.writeLineBytes(line);
+      if (waiting) await waiting;
+    }
+    await writer.end();
+    expect(out.length).toBeGreaterThan(10);
+    // Each piece of output is a view of a buffer zlib allocated.
+    expect(Math.max(...out.map((chunk) => chunk.buffer.byteLength))).toBeLessThanOrEqual(GZIP_OUTPUT_CHUNK_BYTES);
     expect(gunzipSync(Buffer.concat(out)).equals(Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')])))).toBe(true);
   });
 
