@@ -48,7 +48,7 @@ describe('the direction imports run', () => {
     // Folders on one row do not import each other.
     const LAYERS = [
       ['setup'], ['leads', 'webhooks'], ['http'], ['observability'], ['delivery', 'export'], ['providers'],
-      ['mapping', 'enrichment'], ['intake'], ['config'], ['csmart'], ['errors', 'time', 'aws'],
+      ['mapping', 'enrichment'], ['intake'], ['config'], ['csmart'], ['errors', 'time', 'aws', 'memory'],
     ];
     const layerOf = (folder: string) => LAYERS.findIndex((row) => row.includes(folder));
     const folders = readdirSync(join(ROOT, 'lib'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
