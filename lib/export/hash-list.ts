@@ -210,10 +210,10 @@ export class HashList {
 
 /**
  * The capacity to start a night's list with: yesterday's count and a little more, so that the usual night never
- * grows it. (Before the arrays were shared pages grown in place, each growth was a new allocation and a copy, and a
- * list grown by half as records came held up to a third unused: measured with 300,000 records (nine next nights each, Lambda's flags for 1,024 MB), the export's
- * peak RSS was 0.90–1.48× the JSON (middle 1.04×) sized so, 1.02–1.52× (middle 1.40×) grown from 65,536 records,
- * and the whole run's CPU was no higher (bench/export at 300k: 1.31× of its baseline, against 1.37× the run before).)
+ * grows it. Measured before the arrays were shared pages, when each growth was a new allocation and a copy: with
+ * 300,000 records (nine next nights each, Lambda's flags for 1,024 MB) the export's peak RSS was 0.90–1.48× the JSON
+ * (middle 1.04×) sized so, 1.02–1.52× (middle 1.40×) grown from 65,536 records, and the whole run's CPU was no higher
+ * (bench/export at 300k: 1.31× of its baseline, against 1.37× the run before).
  */
 export function hashListCapacity(expected: number | undefined): number {
   return expected === undefined ? 64 * 1024 : Math.ceil(expected * 1.02) + 1024;
