@@ -30,7 +30,7 @@ import { startBenchChild, type ChildMessage } from './support/child.ts';
 import { fetchListBytes, withoutBom } from './support/csmart-list.ts';
 import type { ExportMemoryResult } from './support/export-memory.ts';
 import type { ExportRunTimeResult } from './support/export-run-time.ts';
-import { lambdaHeapFlags, median } from './support/measure.ts';
+import { bundle, lambdaHeapFlags, median } from './support/measure.ts';
 import { startSandboxProcess } from './support/sandbox-process.ts';
 import { alternatingRounds, wallOf } from './support/timing.ts';
 
@@ -54,6 +54,8 @@ const MEMORY_ONLY = process.env.BENCH_EXPORT_MEMORY_ONLY === '1';
 const SKIP_MILLION = process.env.BENCH_EXPORT_SKIP_MILLION === '1';
 /** Pairs of fresh processes (the List alone, a whole export) per size, with Lambda's flags. */
 const MEMORY_PAIRS = Number(process.env.BENCH_EXPORT_MEMORY_PAIRS ?? 3);
+/** The memory child bundled as the function is (built while the first sandbox starts). */
+const exportMemoryBundle = bundle('bench/support/export-memory.ts', { format: 'esm' }).then(({ file }) => file);
 const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
 /** Peak RSS growth with Lambda's heap flags per size, for the growth per extra byte of JSON (the fixed part left out). */
 const growthBySize: Array<{ count: number; bytes: number; growth: number }> = [];
@@ -95,6 +97,12 @@ for (const { count, rounds } of SIZES) {
     }
     const spread = (values: number[]) => `${values.map(times).join(', ')} (median ${times(median(values))})`;
     console.log(`    with Lambda's flags, ${MEMORY_PAIRS} pairs of fresh processes: the streamed List alone ${spread(alone)}; the whole export ${spread(whole)}`);
+    // The same from a bundle, without the tsx loader, as the function runs: Node's own code (zlib, http, fs, crypto)
+    // is then paged in during the run, where the loader had already touched most of it.
+    const bundled = await exportMemoryBundle;
+    const bundledList = await exportMemory(sandbox.url, dir, date(), lambda, 'list', bundled);
+    const bundledRun = await exportMemory(sandbox.url, dir, date(), lambda, 'export', bundled);
+    console.log(`    bundled, without the tsx loader, as the function runs: the streamed List alone ${times(bundledList.rssPeak - bundledList.rssStart)}; the whole export ${times(bundledRun.rssPeak - bundledRun.rssStart)}`);
 
     if (count === 100_000 && !MEMORY_ONLY) await diffTime(readListed(bytes).map((l) => l.record));
   } finally {
@@ -201,11 +209,13 @@ async function exportRunTime(endpoint: string, dir: string, month: string, round
   }
 }
 
-/** One nightly export's memory, in a fresh process per size so the figures are clean. */
-async function exportMemory(endpoint: string, dir: string, date: string, heapFlags: readonly string[], part: 'export' | 'list' = 'export'): Promise<ExportMemoryResult> {
-  const child = startBenchChild('bench/support/export-memory.ts', {
+/** One nightly export's memory (or its List's alone), in a fresh process per run so the figures are clean; `bundled`: that entry, run without tsx. */
+async function exportMemory(
+  endpoint: string, dir: string, date: string, heapFlags: readonly string[], part: 'export' | 'list' = 'export', bundled?: string,
+): Promise<ExportMemoryResult> {
+  const child = startBenchChild(bundled ?? 'bench/support/export-memory.ts', {
     env: { ...process.env, BENCH_SANDBOX_URL: endpoint, BENCH_EXPORT_DIR: dir, BENCH_EXPORT_DATE: date, BENCH_EXPORT_PART: part },
-    execArgv: ['--expose-gc', ...heapFlags], stdout: 'inherit',
+    execArgv: ['--expose-gc', ...heapFlags], stdout: 'inherit', typescript: bundled === undefined,
   });
   try {
     return await child.next<ExportMemoryResult & ChildMessage>('result');

@@ -19,6 +19,8 @@ export type BenchChildOptions = {
   env: Record<string, string | undefined>;
   /** Node flags before `--import tsx` (e.g. `--expose-gc`). */
   execArgv?: string[];
+  /** False for a bundled JavaScript entry, run without the tsx loader (as a function runs). */
+  typescript?: boolean;
   /**
    * Where the child's stdout goes: 'ignore' (/dev/null) for children that run handlers, whose
    * Powertools log lines and metrics are written for real (a write to a file descriptor, as on Lambda)
@@ -29,7 +31,8 @@ export type BenchChildOptions = {
 
 /** Starts a TypeScript file in its own Node process, talking JSON messages over the IPC channel. */
 export function startBenchChild(entry: string, options: BenchChildOptions): BenchChild {
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', entry], {
+  const loader = options.typescript === false ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), ...loader, entry], {
     env: Object.fromEntries(Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     stdio: ['ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });

@@ -20,14 +20,18 @@ export async function cpuOf(work: () => Promise<void>): Promise<number> {
 
 /**
  * Bundles an entry as serverless.yml bundles the functions (minified CommonJS for Node 24, the SDK's ES module build,
- * `import()` written as `require()`). `dynamicImport: true` keeps `import()` as it was before, for comparison.
+ * `import()` written as `require()`). `dynamicImport: true` keeps `import()` as it was before, for comparison;
+ * `format: 'esm'` writes an ES module instead, for a bench child that awaits at its top level.
  */
-export async function bundle(entry: string, options: { external?: string[]; dynamicImport?: boolean } = {}): Promise<{ file: string; bytes: number }> {
+export async function bundle(entry: string, options: { external?: string[]; dynamicImport?: boolean; format?: 'cjs' | 'esm' } = {}): Promise<{ file: string; bytes: number }> {
+  const format = options.format ?? 'cjs';
   const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-'));
-  const file = join(dir, 'handler.cjs');
+  const file = join(dir, format === 'esm' ? 'handler.mjs' : 'handler.cjs');
   await build({
-    entryPoints: [entry], outfile: file, bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node24', format: 'cjs',
+    entryPoints: [entry], outfile: file, bundle: true, minify: true, keepNames: true, platform: 'node', target: 'node24', format,
     mainFields: ['module', 'main'], supported: { 'dynamic-import': options.dynamicImport ?? false }, external: options.external ?? [], logLevel: 'silent',
+    // CommonJS dependencies bundled into an ES module still call `require`.
+    ...(format === 'esm' ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } } : {}),
   });
   return { file, bytes: statSync(file).size };
 }
