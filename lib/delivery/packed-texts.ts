@@ -1,4 +1,4 @@
-import { sharedPages, wordsOf } from '../memory/shared-pages.ts';
+import { bufferOf, sharedPages, wordsOf } from '../memory/shared-pages.ts';
 
 /**
  * Short texts packed as UTF-8 into large buffers, each group of texts addressed by one number. A JS string
@@ -32,8 +32,7 @@ export class PackedTexts {
       if (kept !== undefined && bytes <= kept.length) {
         this.#chunk = kept;
       } else {
-        const size = Math.max(CHUNK_BYTES, bytes);
-        this.#chunk = Buffer.from(sharedPages(size), 0, size);
+        this.#chunk = bufferOf(sharedPages(Math.max(CHUNK_BYTES, bytes)));
         this.#chunks.splice(this.#inUse, 0, this.#chunk);
       }
       this.#inUse++;
