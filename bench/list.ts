@@ -169,11 +169,10 @@ for (let run = 0; run < pairs; run++) {
   memory.push(small, large);
   ratios.push(large.rssAfter / small.rssAfter);
 }
-memory.push(await measureDirectory(300_000, true));
-const floor = memory[memory.length - 1]!;
+const floor = await measureDirectory(300_000, true);
+const million = await measureDirectory(1_000_000, false);
+memory.push(floor, million);
 const small = memory[0]!;
-memory.push(await measureDirectory(1_000_000, false));
-const million = memory[memory.length - 1]!;
 console.log(`worker: account directory from a streamed Accounts List, in a fresh process with the V8 flags Lambda gives ${WORKER_MEMORY_MB} MB (${lambdaHeapFlags(WORKER_MEMORY_MB).join(' ')}; RSS after a full GC, and its peak):`);
 for (const m of memory) {
   console.log(`  ${m.count.toLocaleString('en-US').padStart(9)} clients${m.listOnly ? ', List read and dropped, no directory' : ''}: RSS ${mb(m.rssAfter)} held (start ${mb(m.rssStart)}), peak ${mb(m.rssPeak)}, heap held +${mb(m.heapAfter - m.heapStart)} of +${mb(m.heapTotalAfter - m.heapTotalStart)} reserved, array buffers V8 counts +${mb(m.arrayBuffersAfter - m.arrayBuffersStart)}; ${m.listOnly ? '' : `lookups found ${m.found}/3`}`);
