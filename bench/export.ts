@@ -2,8 +2,8 @@
  * bench/export — the export of 100,000 and 300,000 synthetic clients served by the sandbox (run with
  * `npm run bench -- export`): time of the NDJSON and CSV writers and of the whole run (the streamed List
  * included) against fetch + `JSON.parse` + gzip of the same bytes, peak memory against the JSON
- * received (beside the streamed List alone, the floor under it), the diff's time, and one run of
- * 1,000,000 clients in a fresh process.
+ * received (beside the streamed List alone, the floor under it, and above a 1,000-client export, the part of a
+ * run that does not grow with CSMART's size), the diff's time, and one run of 1,000,000 clients in a fresh process.
  * Prints ratios and counts, never asserts: machines are noisy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,53 +56,76 @@ const SKIP_MILLION = process.env.BENCH_EXPORT_SKIP_MILLION === '1';
 const MEMORY_PAIRS = Number(process.env.BENCH_EXPORT_MEMORY_PAIRS ?? 3);
 /** The memory child bundled as the function is (built while the first sandbox starts). */
 const exportMemoryBundle = bundle('bench/support/export-memory.ts', { format: 'esm' }).then(({ file }) => file);
-const SIZES = [{ count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
-/** Peak RSS growth with Lambda's heap flags per size, for the growth per extra byte of JSON (the fixed part left out). */
+/**
+ * The sizes measured. 1,000 clients (0.14 MB of JSON) for memory only: what a run costs whatever CSMART's size
+ * (Node's and V8's own code paged in, zlib's state, first calls), which the larger sizes are also shown above.
+ */
+const SIZES = [{ count: 1_000, rounds: 0 }, { count: 100_000, rounds: 7 }, { count: 300_000, rounds: 5 }] as const;
+/** Peak RSS growth of a whole export with Lambda's heap flags per size (medians), for the growth per extra byte of JSON. */
 const growthBySize: Array<{ count: number; bytes: number; growth: number }> = [];
+/** The 1,000-client export's growth (median of the pairs, and bundled), subtracted from the larger sizes'. */
+let fixedPart: { bytes: number; whole: number; bundled: number } | undefined;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 for (const { count, rounds } of SIZES) {
   const sandbox = await startSandboxProcess({ SANDBOX_SYNTHETIC_ACCOUNTS: String(count) });
   const dir = mkdtempSync(join(tmpdir(), 'csmart-bench-export-'));
+  const smallest = count === SIZES[0].count;
   try {
     // The first List makes the sandbox encode (and cache) its answer; these are the bytes every run receives.
     const bytes = await fetchListBytes(sandbox.url, 'Accounts');
-    console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON`);
-    if (!MEMORY_ONLY) await writerTimes(sandbox.url, dir, bytes, count, rounds);
+    console.log(`${fmt(count)} accounts: List answer ${mb(bytes.length)} of JSON${smallest ? ': the part of a run that does not grow with CSMART\'s size' : ''}`);
+    if (!MEMORY_ONLY && !smallest) await writerTimes(sandbox.url, dir, bytes, count, rounds);
 
-    console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
-    // V8 sizes its heap from the memory it may use. The export function runs with the flags Lambda gives its
-    // 1,024 MB (semi-spaces of up to 51 MB); V8's defaults on this machine, and semi-spaces capped at 4 MB,
-    // are shown beside them.
     let day = 1;
     const date = () => `2026-04-${String(day++).padStart(2, '0')}`;
     const times = (growth: number) => `${(growth / bytes.length).toFixed(2)}×`;
-    for (const [label, flags] of MEMORY_SETTINGS) {
-      const memory = await exportMemory(sandbox.url, dir, date(), flags);
-      const growth = memory.rssPeak - memory.rssStart;
-      if (flags === MEMORY_SETTINGS[0][1]) growthBySize.push({ count, bytes: bytes.length, growth });
-      console.log(`    ${label}: RSS +${mb(growth)} = ${times(growth)} (in ${(memory.ms / 1000).toFixed(1)} s);`
-        + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${times(memory.heapPeak - memory.heapStart)}`);
+    const code = (memory: ExportMemoryResult) => `${mb(memory.codeGrowth)} of it Node's own code paged in`;
+    if (!smallest) {
+      console.log(`  peak memory growth of a whole export in a fresh process, as a multiple of the ${mb(bytes.length)} received (goal ≤ 1.0):`);
+      // V8 sizes its heap from the memory it may use. The export function runs with the flags Lambda gives its
+      // 1,024 MB (semi-spaces of up to 51 MB); V8's defaults on this machine, and semi-spaces capped at 4 MB,
+      // are shown beside them.
+      for (const [label, flags] of MEMORY_SETTINGS) {
+        const memory = await exportMemory(sandbox.url, dir, date(), flags);
+        const growth = memory.rssPeak - memory.rssStart;
+        console.log(`    ${label}: RSS +${mb(growth)} = ${times(growth)} (in ${(memory.ms / 1000).toFixed(1)} s);`
+          + ` V8 heap + external, sampled every 2 ms (a lower bound): +${mb(memory.heapPeak - memory.heapStart)} = ${times(memory.heapPeak - memory.heapStart)}`);
+      }
     }
     // The floor: the streamed List alone (records parsed, then dropped), which any export built on it reads,
     // beside whole exports, in fresh processes taken in turns (V8 sizes its young generation by chance).
     const lambda = MEMORY_SETTINGS[0][1];
     const alone: number[] = [];
     const whole: number[] = [];
+    const wholeCode: number[] = [];
     for (let pair = 0; pair < MEMORY_PAIRS; pair++) {
       const list = await exportMemory(sandbox.url, dir, date(), lambda, 'list');
       const run = await exportMemory(sandbox.url, dir, date(), lambda);
       alone.push(list.rssPeak - list.rssStart);
       whole.push(run.rssPeak - run.rssStart);
+      wholeCode.push(run.codeGrowth);
     }
-    const spread = (values: number[]) => `${values.map(times).join(', ')} (median ${times(median(values))})`;
-    console.log(`    with Lambda's flags, ${MEMORY_PAIRS} pairs of fresh processes: the streamed List alone ${spread(alone)}; the whole export ${spread(whole)}`);
-    // The same from a bundle, without the tsx loader, as the function runs: Node's own code (zlib, http, fs, crypto)
-    // is then paged in during the run, where the loader had already touched most of it.
+    const spread = (values: number[]) => smallest
+      ? `${values.map((value) => `+${mb(value)}`).join(', ')}`
+      : `${values.map(times).join(', ')} (median ${times(median(values))})`;
+    console.log(`    with Lambda's flags, ${MEMORY_PAIRS} pairs of fresh processes: the streamed List alone ${spread(alone)}; the whole export ${spread(whole)} (median ${mb(median(wholeCode))} of it Node's own code paged in)`);
+    // The same from a bundle, without the tsx loader, as the function runs: Node's own code (V8's optimising
+    // compilers, zlib, the HTTP parser) is then paged in during the run, where the loader had already touched most of it.
     const bundled = await exportMemoryBundle;
     const bundledList = await exportMemory(sandbox.url, dir, date(), lambda, 'list', bundled);
     const bundledRun = await exportMemory(sandbox.url, dir, date(), lambda, 'export', bundled);
-    console.log(`    bundled, without the tsx loader, as the function runs: the streamed List alone ${times(bundledList.rssPeak - bundledList.rssStart)}; the whole export ${times(bundledRun.rssPeak - bundledRun.rssStart)}`);
+    const bundledGrowth = bundledRun.rssPeak - bundledRun.rssStart;
+    const shown = (growth: number) => (smallest ? `+${mb(growth)}` : times(growth));
+    console.log(`    bundled, without the tsx loader, as the function runs: the streamed List alone ${shown(bundledList.rssPeak - bundledList.rssStart)} (${code(bundledList)});`
+      + ` the whole export ${shown(bundledGrowth)} (${code(bundledRun)})`);
+    growthBySize.push({ count, bytes: bytes.length, growth: median(whole) });
+    if (smallest) fixedPart = { bytes: bytes.length, whole: median(whole), bundled: bundledGrowth };
+    else if (fixedPart) {
+      const extra = bytes.length - fixedPart.bytes;
+      const above = (growth: number, fixed: number) => `+${mb(growth - fixed)} = ${((growth - fixed) / extra).toFixed(2)}×`;
+      console.log(`    above the ${fmt(SIZES[0].count)}-client export, for its ${mb(extra)} more JSON: ${above(median(whole), fixedPart.whole)} (medians); bundled ${above(bundledGrowth, fixedPart.bundled)}`);
+    }
 
     if (count === 100_000 && !MEMORY_ONLY) await diffTime(readListed(bytes).map((l) => l.record));
   } finally {
@@ -291,14 +314,17 @@ if (!MEMORY_ONLY && !SKIP_MILLION) {
       console.log(`    ${label.padEnd(36)}${(m.ms / 1000).toFixed(1)} s, peak RSS ${mb(m.rssPeak)} (+${mb(m.rssPeak - m.rssStart)} = ${((m.rssPeak - m.rssStart) / bytes).toFixed(2)}× the JSON)`);
     }
     growthBySize.push({ count, bytes, growth: second.rssPeak - second.rssStart });
-    // What grows with the data, the part a run costs whatever its size (code, zlib, first calls) left out.
-    const steps = growthBySize.slice(1).map((m, i) => {
-      const before = growthBySize[i]!;
-      return `${fmt(before.count)} → ${fmt(m.count)}: +${mb(m.growth - before.growth)} for +${mb(m.bytes - before.bytes)} = ${((m.growth - before.growth) / (m.bytes - before.bytes)).toFixed(2)}×`;
-    });
-    console.log(`  peak RSS growth per extra byte of JSON received, with Lambda's flags (each run diffs against the night before): ${steps.join('; ')}`);
   } finally {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// What grows with the data, the part a run costs whatever its size (code, zlib, first calls) left out.
+if (growthBySize.length > 1) {
+  const steps = growthBySize.slice(1).map((m, i) => {
+    const before = growthBySize[i]!;
+    return `${fmt(before.count)} → ${fmt(m.count)}: +${mb(m.growth - before.growth)} for +${mb(m.bytes - before.bytes)} = ${((m.growth - before.growth) / (m.bytes - before.bytes)).toFixed(2)}×`;
+  });
+  console.log(`peak RSS growth of a whole export per extra byte of JSON received, with Lambda's flags (each run diffs against the night before): ${steps.join('; ')}`);
 }
