@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json, redirect, type HttpAnswer } from '../http/answers.ts';
 import { header } from '../http/event.ts';
 import type { FormSettings } from '../mapping/form-settings.ts';
+import { PRESET_SENDERS } from '../mapping/presets.ts';
 import { errorAnswer, httpErrorOf } from '../http/error-answer.ts';
 import { reportRequestError } from '../http/with-http.ts';
 
@@ -15,13 +16,16 @@ export function wantsJson(event: APIGatewayProxyEventV2): boolean {
 /**
  * Runs the accepting work and answers it the way the sender understands: 202 JSON, or for an HTML
  * post a 303 to the form's configured thank-you or error URL — only configured URLs, never one taken
- * from the request, so the endpoint cannot be used as an open redirect.
+ * from the request, so the endpoint cannot be used as an open redirect. A form builder's webhook (a
+ * form with a `preset`) always gets the status and JSON: WordPress follows a 303 as a GET, and the
+ * error page's 200 would tell the builder a refused lead was sent.
  */
 export async function answerLead(event: APIGatewayProxyEventV2, settings: FormSettings, cors: Record<string, string>, work: () => Promise<{ id: string }>): Promise<HttpAnswer> {
-  const asJson = wantsJson(event);
+  const sender = settings.preset ? PRESET_SENDERS[settings.preset] : undefined;
+  const asJson = sender !== undefined || wantsJson(event);
   try {
     const { id } = await work();
-    if (asJson) return json(202, { status: 'accepted', id }, cors);
+    if (asJson) return json(sender?.acceptedStatus ?? 202, { status: 'accepted', id }, cors);
     return settings.thankYouUrl ? redirect(settings.thankYouUrl, cors) : page(200, 'Thank you', 'Your enquiry has been received. We will be in touch soon.', cors);
   } catch (thrown) {
     // Our own failures too are answered here, so the browser can read them (CORS) and a plain form lands on its error page.

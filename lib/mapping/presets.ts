@@ -9,6 +9,25 @@ import { isTicked } from './consents.ts';
 export const FORM_PRESETS = ['cf7', 'elementor', 'wpforms', 'gravityforms'] as const;
 export type FormPreset = (typeof FORM_PRESETS)[number];
 
+/** How a builder's webhook reads our answer: it posts from the WordPress server, never a browser. */
+export type PresetSender = {
+  /** The status that counts as success to the builder. */
+  acceptedStatus: 200 | 202;
+  /** Whether the visitor sees a refusal; if not, a 422 would lose the lead unnoticed. */
+  showsErrors: boolean;
+};
+
+export const PRESET_SENDERS: Readonly<Record<FormPreset, PresetSender>> = {
+  // "CF7 to Webhook" posts after the mail is sent and only logs a failure.
+  cf7: { acceptedStatus: 202, showsErrors: false },
+  // Elementor Pro's Webhook action counts only 200 as success and shows a failure to the visitor.
+  elementor: { acceptedStatus: 200, showsErrors: true },
+  // The WPForms Webhooks add-on only logs a WP_Error; the answer's status is never looked at.
+  wpforms: { acceptedStatus: 202, showsErrors: false },
+  // The Gravity Forms Webhooks add-on only writes "Response code: N" into an entry note.
+  gravityforms: { acceptedStatus: 202, showsErrors: false },
+};
+
 /** Reshapes a builder's webhook fields into plain lead fields. `mapping` names the builder's own ids a form maps by hand. */
 export function applyPreset(preset: FormPreset, fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
   const shaped = PRESETS[preset](fields, mapping);

@@ -15,18 +15,27 @@ const BUILDERS = [
 ] as const;
 
 const stack = useDeliveryStack({
-  parameters: Object.fromEntries(BUILDERS.map(([preset, , , extra]) => [
-    `${SSM_PREFIX}forms/wp-${preset}`,
-    JSON.stringify({ preset, required: ['email', 'consent_rodo'], enrich: 'off', followUps: { task: {} }, ...extra }),
-  ])),
+  parameters: {
+    ...Object.fromEntries(BUILDERS.map(([preset, , , extra]) => [
+      `${SSM_PREFIX}forms/wp-${preset}`,
+      JSON.stringify({ preset, required: ['email', 'consent_rodo'], enrich: 'off', followUps: { task: {} }, ...extra }),
+    ])),
+    // Thank-you and error pages set, as on a form first made for a plain HTML post.
+    [`${SSM_PREFIX}forms/wp-elementor-pages`]: JSON.stringify({
+      preset: 'elementor', thankYouUrl: 'https://www.example.pl/dziekujemy', errorUrl: 'https://www.example.pl/blad', enrich: 'off',
+    }),
+  },
 });
 
-const post = (form: string, file: string, contentType: string) => handler(httpEvent({
+const recorded = (file: string) => readFileSync(new URL(`../events/leads/presets/${file}`, import.meta.url), 'utf8');
+const postBody = (form: string, body: string, contentType: string) => handler(httpEvent({
   method: 'POST', path: `/leads/${form}`, routeKey: 'POST /leads/{form}', pathParameters: { form },
   // A WordPress server's request: no Origin, no browser Accept header. HTTP APIs base64 the form bodies.
   headers: { 'content-type': contentType, 'user-agent': 'WordPress/6.9; https://www.example.pl' },
-  body: readFileSync(new URL(`../events/leads/presets/${file}`, import.meta.url)),
+  body,
 }), lambdaContext('leads'));
+const post = (form: string, file: string, contentType: string) => postBody(form, recorded(file), contentType);
+const FORM = 'application/x-www-form-urlencoded';
 
 describe('POST /leads/{form} from WordPress form builders', () => {
   it.each(BUILDERS)('turns a %s webhook into one CSMART client and its task, and a resend into nothing new', async (preset, file, contentType) => {
@@ -40,5 +49,23 @@ describe('POST /leads/{form} from WordPress form builders', () => {
       description: expect.stringMatching(/rodo: given at/),
     })]);
     expect(stack.sandbox.current.store.list('Events')).toHaveLength(1);
+  });
+
+  it('answers an Elementor post with 200 JSON, never a redirect to the form\'s thank-you page', async () => {
+    const answer = await post('wp-elementor-pages', 'elementor-advanced.txt', FORM);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body ?? '')).toMatchObject({ status: 'accepted', id: expect.any(String) });
+  });
+
+  it('answers an Elementor post it refuses with 422 JSON naming the field, never a redirect to the error page WordPress would follow to a 200', async () => {
+    const body = recorded('elementor-advanced.txt').replaceAll('=600+123+456&', '=600+123+456+wew.+12&');
+    const answer = await postBody('wp-elementor-pages', body, FORM);
+    expect(answer.statusCode).toBe(422);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(answer.body ?? '')).toMatchObject({ error: { code: 'phone_invalid', field: 'phone' } });
+    expect(stack.queue().messages()).toHaveLength(0);
   });
 });
