@@ -109,6 +109,13 @@ async function parseMultipart(raw: Buffer, contentTypeHeader: string, boundary: 
   return fields.toFields();
 }
 
+/**
+ * A JSON object of fields, read tolerantly: builders nest values (WPForms' Date/Time field is
+ * `{"value": "2026-03-20 10:00", "unix": …}`, CF7 to Webhook sends files as `[{"filename", "content"}]`).
+ * Scalars are text; an object with a `value` reads as that value; a file is left out, as in multipart;
+ * any other object is kept as compact JSON text (it lands in the description). Only what cannot be
+ * sent on is refused, naming the field.
+ */
 function parseJson(text: string): BodyFields {
   let data: unknown;
   try {
@@ -124,29 +131,60 @@ function parseJson(text: string): BodyFields {
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(data)) {
     // null is what JavaScript forms send for an empty input: treated as absent.
-    if (value === null) continue;
-    const values = Array.isArray(value) ? value : [value];
-    const texts = values.map(toText);
-    if (texts.some((t) => t === undefined)) {
-      problems.push({ code: 'unsupported_value', field: name, message: `Field "${name}" must be a string, number, boolean or a list of them.` });
+    if (value === null || isFile(value)) continue;
+    const list = Array.isArray(value);
+    // Files in a list are left out; a list of nothing but files is no field at all.
+    const items = list ? value.filter((item) => !isFile(item)) : [value];
+    if (list && items.length === 0 && value.length > 0) continue;
+    let texts: string[];
+    try {
+      texts = items.flatMap(textsOf);
+    } catch {
+      // JSON.stringify gives up on nesting deeper than its stack (a RangeError): nothing to keep.
+      problems.push({ code: 'unsupported_value', field: name, message: `Field "${name}" is nested too deeply to be read.` });
       continue;
     }
-    if (texts.some((t) => !(t as string).isWellFormed())) {
+    if (texts.some((t) => !t.isWellFormed())) {
       // A lone surrogate (JSON allows "\ud800") cannot be sent on as UTF-8.
       problems.push({ code: 'invalid_text', field: name, message: `Field "${name}" is not valid Unicode text.` });
       continue;
     }
-    if (Array.isArray(value)) fields.addAll(name, texts as string[]);
-    else fields.add(name, texts[0] as string);
+    if (list || texts.length > 1) fields.addAll(name, texts);
+    else if (texts.length === 1) fields.add(name, texts[0] as string);
   }
   if (problems.length > 0) throw httpErrorOf(new InputValidationError(problems, 'malformed'));
   return fields.toFields();
 }
 
-function toText(value: unknown): string | undefined {
+/** One JSON value as text: none for null, the `value` of a `{value, …}` object, else compact JSON. */
+function textsOf(value: unknown): string[] {
+  const scalar = scalarText(value);
+  if (scalar !== undefined) return [scalar];
+  if (value === null) return [];
+  if (isRecord(value) && Object.hasOwn(value, 'value')) {
+    const inner = value.value;
+    if (inner === null) return [];
+    const innerScalar = scalarText(inner);
+    if (innerScalar !== undefined) return [innerScalar];
+    if (Array.isArray(inner) && inner.every((item) => scalarText(item) !== undefined)) return inner.map((item) => scalarText(item) as string);
+    return [JSON.stringify(inner)];
+  }
+  return [JSON.stringify(value)];
+}
+
+function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;
+}
+
+/** An uploaded file as builders nest it in JSON (`{"filename": …, "content": …}`): no place in a CRM lead. */
+function isFile(value: unknown): boolean {
+  return isRecord(value) && Object.hasOwn(value, 'filename');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Collects repeated names into arrays; `Object.fromEntries` keeps a field named `__proto__` an ordinary field. */

@@ -4,6 +4,7 @@ import { leads as handler, worker } from '../support/functions.ts';
 import { httpEvent } from '../../emulators/lambda/http-events.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
+import type { DeliveryJob } from '../../lib/intake/job.ts';
 
 const GRAVITY_MAPPING = { '1.3': 'first_name', '1.6': 'last_name', 2: 'email', 3: 'phone', 4: 'company', 5: 'nip', 6: 'message', '7.1': 'consent_rodo', '7.2': 'consent_rodo_text' };
 const BUILDERS = [
@@ -67,5 +68,15 @@ describe('POST /leads/{form} from WordPress form builders', () => {
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(JSON.parse(answer.body ?? '')).toMatchObject({ error: { code: 'phone_invalid', field: 'phone' } });
     expect(stack.queue().messages()).toHaveLength(0);
+  });
+
+  it('accepts a CF7 post with file contents and a WPForms post with a Date/Time object, leaving out the file and reading the date', async () => {
+    const cf7 = { ...JSON.parse(recorded('cf7.json')), 'file-cv': [{ filename: 'brief.pdf', content: 'JVBERi0xLjQK' }] };
+    const wpforms = { ...JSON.parse(recorded('wpforms.json')), termin: { value: '2026-03-20 10:00', unix: 1773997200 } };
+
+    expect((await postBody('wp-cf7', JSON.stringify(cf7), 'application/json; charset=UTF-8')).statusCode).toBe(202);
+    expect((await postBody('wp-wpforms', JSON.stringify(wpforms), 'application/json')).statusCode).toBe(202);
+    const descriptions = stack.queue().messages().map((m) => (JSON.parse(m.body) as DeliveryJob).steps[0]?.fields.description);
+    expect(descriptions).toEqual([expect.not.stringContaining('JVBER'), expect.stringContaining('termin: 2026-03-20 10:00')]);
   });
 });
