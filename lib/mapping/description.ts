@@ -35,6 +35,8 @@ export function describeLead(lead: Lead, context: DescriptionContext): string {
 
   const consents = lead.consents.filter((c) => c.given || context.recordConsentsNotGiven);
   if (consents.length > 0) blocks.push(`Consents:\n${consents.map((c) => `- ${consentLine(c, at, f.page_url)}`).join('\n')}`);
+  // Left out of their fields by a tolerant read: kept as sent, so nothing the person typed is lost.
+  if (lead.unusable.length > 0) blocks.push(`Not usable as sent (check by hand):\n${lead.unusable.map(([name, value]) => `- ${name}: ${value}`).join('\n')}`);
   if (lead.other.length > 0) blocks.push(`Other fields:\n${lead.other.map(([name, value]) => `- ${name}: ${value}`).join('\n')}`);
   blocks.push(`Form: ${context.form}; submission: ${context.submissionId}; received: ${at}`);
   return blocks.filter(Boolean).join('\n\n');

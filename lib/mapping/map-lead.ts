@@ -8,7 +8,7 @@ import { opportunityStep, taskStep } from './follow-ups.ts';
 import type { FollowUpContext } from './follow-ups.ts';
 import type { FormSettings } from './form-settings.ts';
 import { leadDedupeKey, leadGroupKey } from './lead-keys.ts';
-import { applyPreset } from './presets.ts';
+import { applyPreset, PRESET_SENDERS } from './presets.ts';
 import { validateLead } from './validate-lead.ts';
 import type { Lead } from './validate-lead.ts';
 
@@ -30,13 +30,16 @@ export const CLIENT_KEY_FIELDS = ['_submission_id', '_idempotency_key'] as const
 /**
  * Turns a lead form submission into CSMART work: find or create the client (NIP, then e-mail), then the
  * optional opportunity and follow-up task the form's settings ask for. Pure; throws `InputValidationError` (422)
- * naming every field at fault.
+ * naming every field at fault — for a builder that cannot show the visitor an error, only the fields
+ * the lead cannot do without (an invalid value is otherwise left out and noted in the description).
  */
 export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
   const { form, settings, now, timeZone, submissionId } = input;
   // A WordPress builder's webhook shape (nested fields, labels, entry metadata) becomes plain fields first.
   const fields = settings.preset ? applyPreset(settings.preset, input.fields, settings.mapping) : input.fields;
-  const lead = validateLead(collectFields(fields, settings), settings);
+  // A builder that cannot show the visitor a refusal would lose the lead on a 422: read it tolerantly.
+  const tolerant = settings.preset !== undefined && !PRESET_SENDERS[settings.preset].showsErrors;
+  const lead = validateLead(collectFields(fields, settings), settings, { tolerant });
   const description = describeLead(lead, { form, submissionId, now, recordConsentsNotGiven: settings.recordConsentsNotGiven });
 
   const steps: Step[] = [{

@@ -79,4 +79,27 @@ describe('POST /leads/{form} from WordPress form builders', () => {
     const descriptions = stack.queue().messages().map((m) => (JSON.parse(m.body) as DeliveryJob).steps[0]?.fields.description);
     expect(descriptions).toEqual([expect.not.stringContaining('JVBER'), expect.stringContaining('termin: 2026-03-20 10:00')]);
   });
+
+  it('keeps a Gravity Forms lead with an unusable phone and NIP (its sender ignores a 422), noting them for a person to check', async () => {
+    const entry = { ...JSON.parse(recorded('gravityforms.json')), 3: '600 123 456 wew. 12', 5: 'NIP: 7770001111' };
+
+    expect((await postBody('wp-gravityforms', JSON.stringify(entry), 'application/json')).statusCode).toBe(202);
+    await stack.drain(worker);
+    const [account] = stack.sandbox.current.store.list('Accounts');
+    expect(account).toMatchObject({ email: 'anna.nowak@example.pl', description: expect.stringContaining('- phone: 600 123 456 wew. 12\n- nip: NIP: 7770001111') });
+    expect(account).not.toHaveProperty('nip', expect.anything());
+    expect(account).not.toHaveProperty('phone_mobile', expect.anything());
+  });
+
+  it('still answers 422 to a Gravity Forms lead with neither a usable e-mail nor phone, and stores nothing', async () => {
+    const entry = { ...JSON.parse(recorded('gravityforms.json')), 2: 'anna(at)example.pl', 3: 'zadzwoń po 16' };
+    const answer = await postBody('wp-gravityforms', JSON.stringify(entry), 'application/json');
+
+    expect(answer.statusCode).toBe(422);
+    expect(JSON.parse(answer.body ?? '')).toMatchObject({
+      error: { code: 'invalid_fields', field: 'email' },
+      errors: [{ code: 'email_invalid', field: 'email' }, { code: 'phone_invalid', field: 'phone' }],
+    });
+    expect(stack.queue().messages()).toHaveLength(0);
+  });
 });

@@ -70,3 +70,43 @@ describe('lead validation', () => {
     ]);
   });
 });
+
+describe('tolerant lead validation (form builders that cannot show the visitor an error)', () => {
+  const gravity = { preset: 'gravityforms' };
+
+  it('keeps the lead, leaving an unusable phone, NIP and postal code out of their fields and noting them as sent', () => {
+    const account = accountOf(planFor({ email: 'Jan@Example.PL', phone: '600 123 456 wew. 12', nip: 'NIP: 7770001111', postal_code: '0-950', city: 'Łódź' }, gravity));
+
+    expect(account.fields).toMatchObject({ email: 'jan@example.pl', city: 'Łódź' });
+    expect(account.fields).not.toHaveProperty('phone_mobile');
+    expect(account.fields).not.toHaveProperty('phone_office');
+    expect(account.fields).not.toHaveProperty('nip');
+    expect(account.fields).not.toHaveProperty('postal_code');
+    expect(account.match).toEqual({ email: 'jan@example.pl' });
+    expect(account.fields.description).toContain('Not usable as sent (check by hand):\n- phone: 600 123 456 wew. 12\n- nip: NIP: 7770001111\n- postal_code: 0-950');
+  });
+
+  it('keeps the lead on its phone when the e-mail is unusable', () => {
+    const account = accountOf(planFor({ email: 'jan(at)example.pl', phone: '600 123 456' }, { preset: 'wpforms' }));
+
+    expect(account.fields).toMatchObject({ phone_mobile: '+48600123456' });
+    expect(account.fields).not.toHaveProperty('email');
+    expect(account.fields.description).toContain('- email: jan(at)example.pl');
+  });
+
+  it('still answers 422 as today, naming every field at fault, when neither the e-mail nor the phone is usable', () => {
+    const problems = problemsOf(() => planFor({ email: 'jan(at)example.pl', phone: 'zadzwoń po 16', nip: '1234567890', consent_rodo: 'on' }, { preset: 'cf7', required: ['consent_rodo'] }));
+
+    expect(problems.map((p) => [p.field, p.code])).toEqual([['email', 'email_invalid'], ['phone', 'phone_invalid'], ['nip', 'nip_checksum']]);
+  });
+
+  it('still answers 422 naming a required field whose only value is unusable', () => {
+    const problems = problemsOf(() => planFor({ email: 'a@b.pl', nip: '123-456' }, { ...gravity, required: ['email', 'nip'] }));
+
+    expect(problems).toMatchObject([{ code: 'nip_invalid', field: 'nip' }]);
+  });
+
+  it('keeps strict validation for Elementor, which shows the visitor the error', () => {
+    expect(problemsOf(() => planFor({ email: 'a@b.pl', phone: '600 123 456 wew. 12' }, { preset: 'elementor' }))).toMatchObject([{ code: 'phone_invalid', field: 'phone' }]);
+  });
+});
