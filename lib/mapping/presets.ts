@@ -113,14 +113,17 @@ function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>
   return out;
 }
 
+/** WPForms joins a field's several values with a newline, or with `||` when the Webhooks add-on sends them. */
+const CHOICE_SEPARATOR = /\r?\n|\|\|/;
+
 /**
  * WPForms' Webhooks add-on: the keys chosen under "Request Body", each with a field's value. Choices of
- * a checkbox field come one per line; they are kept as a list.
+ * a checkbox or multiple select field come one per line or joined with `||`; they are kept as a list.
  */
 function wpforms(fields: BodyFields): BodyFields {
   const out: BodyFields = {};
   for (const [name, value] of Object.entries(fields)) {
-    const values = (Array.isArray(value) ? value : [value]).flatMap((v) => (v.includes('\n') ? v.split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : [v]));
+    const values = (Array.isArray(value) ? value : [value]).flatMap((v) => (CHOICE_SEPARATOR.test(v) ? v.split(CHOICE_SEPARATOR).map((s) => s.trim()).filter(Boolean) : [v]));
     add(out, name, values.length === 1 ? values[0]! : values);
   }
   return out;

@@ -55,6 +55,12 @@ describe('form-builder presets: a recorded webhook body → the client', () => {
     expect(account.fields.description).toMatch(/rodo: given at .*text: "Wyrażam zgodę/);
   });
 
+  it('splits the choices WPForms joins with "||" into a list, as it does choices one per line', () => {
+    const { plan } = mapLead({ form: 'wp', fields: { email: 'anna@example.pl', interests: 'Sprzedaż||Serwis', pakiet: 'Start' }, settings: parseFormSettings('wp', { preset: 'wpforms' }), now: NOW, timeZone: TIME_ZONE, submissionId: 'sub-1' });
+
+    expect(accountOf(plan).fields.description).toContain('- interests: Sprzedaż, Serwis\n- pakiet: Start');
+  });
+
   it('reads a Gravity Forms Webhooks "All Fields" body by field ids mapped in the form, without the entry\'s own properties', async () => {
     const mapping = { '1.3': 'first_name', '1.6': 'last_name', 2: 'email', 3: 'phone', 4: 'company', 5: 'nip', 6: 'message', '7.1': 'consent_rodo', '7.2': 'consent_rodo_text' };
     const account = await accountFor('gravityforms.json', 'application/json', { preset: 'gravityforms', mapping, required: ['email', 'consent_rodo'] });
