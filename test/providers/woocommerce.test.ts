@@ -45,7 +45,7 @@ describe('WooCommerce webhooks', () => {
       plan: {
         kind: 'order.created',
         groupKey: 'nip:7740001454',
-        dedupeKey: DELIVERY_ID,
+        dedupeKey: 'order.created:4750:2026-03-12T18:54:40',
         steps: [
           {
             kind: 'account',
@@ -128,10 +128,33 @@ describe('WooCommerce webhooks', () => {
     expect(account.fields).not.toHaveProperty('nip');
   });
 
-  it('gives a redelivery of the same delivery id the same dedupe key and link', () => {
-    const body = eventBytes('woocommerce', 'order-created');
+  it('gives two orders sent in the same second under one delivery id different dedupe keys', () => {
+    // WooCommerce's delivery id is a hash of the webhook id and the current second: a burst shares it.
+    const first = eventJson('woocommerce', 'order-created');
+    const second = { ...first, id: 4751, number: '4751', date_created_gmt: '2026-03-12T18:54:41', date_modified_gmt: '2026-03-12T18:54:41' };
 
-    expect(planOf(deliver(body))).toEqual(planOf(deliver(body)));
+    const keys = [first, second].map((order) => planOf(deliver(Buffer.from(JSON.stringify(order)), { deliveryId: DELIVERY_ID })).dedupeKey);
+
+    expect(keys).toEqual(['order.created:4750:2026-03-12T18:54:40', 'order.created:4751:2026-03-12T18:54:41']);
+  });
+
+  it('gives a redelivery of the same order the same dedupe key and link under a new delivery id, also when the order changed since', () => {
+    const order = eventJson('woocommerce', 'order-created');
+    const changed = { ...order, status: 'completed', date_modified_gmt: '2026-03-12T19:30:00' };
+
+    const first = planOf(deliver(Buffer.from(JSON.stringify(order)), { deliveryId: 'a1' }));
+    const again = planOf(deliver(Buffer.from(JSON.stringify(changed)), { deliveryId: 'b2' }));
+
+    expect(again.dedupeKey).toBe(first.dedupeKey);
+    expect(again.steps[1]).toMatchObject({ link: { source: 'woocommerce', externalId: '4750' } });
+  });
+
+  it('leaves the key to the body\'s hash when the order carries no dates', () => {
+    const order = eventJson('woocommerce', 'order-created');
+    delete order.date_created_gmt;
+    order.date_modified_gmt = null;
+
+    expect(planOf(deliver(Buffer.from(JSON.stringify(order)))).dedupeKey).toBeUndefined();
   });
 
   it('answers the unsigned creation ping (form-encoded webhook_id=N, no X-WC headers) with a ping result', () => {

@@ -133,6 +133,29 @@ describe('POST /webhooks/{source}', () => {
     expect(stack.sandbox.current.store.list('Events')).toHaveLength(1);
   });
 
+  it('lands two WooCommerce orders sent in the same second under one delivery id, and a redelivered order once', async () => {
+    // WooCommerce's X-WC-Webhook-Delivery-ID is a hash of the webhook id and the current second.
+    const orderA = eventJson('woocommerce', 'order-created');
+    const orderB = {
+      ...orderA, id: 4751, number: '4751', date_created_gmt: '2026-03-12T18:54:41', date_modified_gmt: '2026-03-12T18:54:41', meta_data: [],
+      billing: { ...orderA.billing, company: 'Piekarnia Nowak', email: 'biuro@piekarnia.example.pl' },
+    };
+    const [a, b] = [orderA, orderB].map((order) => Buffer.from(JSON.stringify(order)));
+    const send = (body: Buffer, deliveryId: string) => invoke(webhook('woocommerce', body, { ...signed.woocommerce!(body), 'x-wc-webhook-delivery-id': deliveryId }));
+
+    const answers = [await send(a!, 'same-second'), await send(b!, 'same-second'), await send(a!, 'later')];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
+    expect(queued()).toHaveLength(2);
+    await stack.drain(worker);
+    stack.advance(60 * 60 * 1000);
+    expect((await send(a!, 'much-later')).statusCode).toBe(200);
+    await stack.drain(worker);
+
+    const store = stack.sandbox.current.store;
+    expect(store.list('Opportunities').map((record) => record.name).sort()).toEqual(['Zamówienie #4750', 'Zamówienie #4751']);
+    expect(store.list('Accounts')).toHaveLength(2);
+  });
+
   it('closes the same task when a Calendly booking is cancelled', async () => {
     for (const name of ['invitee-created', 'invitee-canceled']) {
       const body = eventBytes('calendly', name);

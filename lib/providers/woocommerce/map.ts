@@ -11,7 +11,7 @@ import { nipOfOrder } from './order-nip.ts';
 import { WoocommerceOrderSchema } from './payload.ts';
 import type { WoocommerceOrder } from './payload.ts';
 
-export type WoocommerceMapOptions = { source: string; settings: SourceSettings; deliveryId: string | undefined };
+export type WoocommerceMapOptions = { source: string; settings: SourceSettings };
 
 /**
  * order.created → the buyer as a client (company wins over the person for `name`) and the order as
@@ -75,9 +75,21 @@ export function mapWoocommerceOrder(body: unknown, options: WoocommerceMapOption
   return work({
     kind: 'order.created',
     groupKey: accountIdentity(nip, email) ?? `order:${order.id}`,
-    ...(options.deliveryId ? { dedupeKey: options.deliveryId } : {}),
+    ...dedupeOf(order),
     steps: [account, opportunity],
   });
+}
+
+/**
+ * The event itself, not the delivery: WooCommerce's `X-WC-Webhook-Delivery-ID` is a hash of the webhook id
+ * and the current second, so two orders sent in the same second share it. An order is created once:
+ * its id and creation time name that event, also when a redelivery's body shows later changes (WooCommerce
+ * builds the body when it sends). Without a creation time the last change's time is used, without
+ * either the body's hash (the plan gives no key).
+ */
+function dedupeOf(order: WoocommerceOrder): { dedupeKey?: string } {
+  const created = firstText(order.date_created_gmt, order.date_modified_gmt);
+  return created === undefined ? {} : { dedupeKey: `order.created:${order.id}:${created}` };
 }
 
 function joinAddress(first: string | null | undefined, second: string | null | undefined): string | undefined {

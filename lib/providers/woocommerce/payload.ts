@@ -25,6 +25,9 @@ const AddressSchema = v.looseObject({
 export const WoocommerceOrderSchema = v.looseObject({
   id: v.pipe(v.number(), v.integer(), v.minValue(1)),
   number: textOrNumber,
+  // GMT without an offset (`2026-03-12T18:54:41`); they identify a version of the order (see map.ts).
+  date_created_gmt: optionalText,
+  date_modified_gmt: optionalText,
   currency: optionalText,
   total: textOrNumber,
   shipping_total: textOrNumber,

@@ -20,10 +20,6 @@ export const woocommerceProvider: Provider = {
     if (topic !== 'order.created') return ignoredEvent('WooCommerce', topic);
 
     // PHP json_encode output (\/ and \uXXXX escapes): the signature was checked on these bytes, JSON.parse reads them.
-    return mapWoocommerceOrder(parseJsonBody(req.rawBody), {
-      source: req.source,
-      settings: ctx.settings,
-      deliveryId: req.headers['x-wc-webhook-delivery-id']?.trim() || undefined,
-    });
+    return mapWoocommerceOrder(parseJsonBody(req.rawBody), { source: req.source, settings: ctx.settings });
   },
 };
