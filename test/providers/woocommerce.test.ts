@@ -196,6 +196,22 @@ describe('WooCommerce webhooks', () => {
     expect(result.outcome).toBe('work');
   });
 
+  it('verifies a delivery signed after the webhook was saved again in WordPress, which sanitised the secret', () => {
+    // sanitize_text_field drops `<d>`, the octet `%a1` and the doubled space; WordPress signs with what is left.
+    const stored = 'Zq7<d>%a1  R{s;';
+    const body = eventBytes('woocommerce', 'order-created');
+    const ctx = { secrets: [stored] };
+
+    expect(deliver(body, { signature: woocommerceSignature(body, 'Zq7 R{s;'), ctx }).outcome).toBe('work');
+    expect(thrown(() => deliver(body, { signature: woocommerceSignature(body, 'Zq7R{s;'), ctx }))).toMatchObject({ code: 'signature_invalid' });
+  });
+
+  it('verifies with the secret WooCommerce decodes before signing (wp_specialchars_decode)', () => {
+    const body = eventBytes('woocommerce', 'order-created');
+
+    expect(deliver(body, { signature: woocommerceSignature(body, 'a<b&c'), ctx: { secrets: ['a&lt;b&amp;c'] } }).outcome).toBe('work');
+  });
+
   it('refuses a signed delivery when no secret is configured', () => {
     expect(thrown(() => deliver(eventBytes('woocommerce', 'order-created'), { ctx: { secrets: [] } }))).toBeInstanceOf(WebhookSettingsError);
   });
