@@ -324,6 +324,33 @@ describe('Standard Webhooks: signatures', () => {
     expect(thrown(() => deliver(body, { headers: { [name]: undefined } }))).toMatchObject({ code: 'signature_missing' });
   });
 
+  // Svix's own names for the same three headers, as it sends them unless the account renames them.
+  const svixHeaders = (signature: string) => ({
+    'webhook-id': undefined, 'webhook-timestamp': undefined, 'webhook-signature': undefined,
+    'svix-id': 'msg_2Lx0hQ4nKp', 'svix-timestamp': String(NOW_SECONDS), 'svix-signature': signature,
+  });
+
+  it('accepts a delivery signed through Svix with svix-id, svix-timestamp and svix-signature', () => {
+    const result = deliver(body, { headers: svixHeaders(standardSignature(body, SECRET, 'msg_2Lx0hQ4nKp', NOW_SECONDS)) });
+
+    expect(result.outcome).toBe('work');
+    expect(planOf(result)).toEqual(planOf(deliver(body)));
+  });
+
+  it('answers signature_invalid for a Svix delivery with a wrong signature', () => {
+    const wrong = standardSignature(body, `whsec_${Buffer.from('wrong').toString('base64')}`, 'msg_2Lx0hQ4nKp', NOW_SECONDS);
+
+    const error = thrown(() => deliver(body, { headers: svixHeaders(wrong) }));
+
+    expect(httpErrorOf(error)).toMatchObject({ code: 'signature_invalid', status: 401 });
+  });
+
+  it('answers signature_missing when neither header set is complete', () => {
+    const partial = { ...svixHeaders(standardSignature(body, SECRET, 'msg_2Lx0hQ4nKp', NOW_SECONDS)), 'svix-timestamp': undefined };
+
+    expect(thrown(() => deliver(body, { headers: partial }))).toMatchObject({ code: 'signature_missing' });
+  });
+
   it('never puts the secret or the expected signature into the error', () => {
     const expected = standardSignature(body, SECRET, 'msg_2Lx0hQ4nKp', NOW_SECONDS).slice(3);
 
