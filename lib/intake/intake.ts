@@ -15,6 +15,7 @@ export type IntakeEvent =
   | { type: 'ignored'; origin: IntakeOrigin; reason: string }
   | { type: 'ping'; origin: IntakeOrigin }
   | { type: 'subscription-confirmed'; origin: IntakeOrigin }
+  | { type: 'source-not-configured'; origin: IntakeOrigin }
   | { type: 'turnstile'; origin: IntakeOrigin; outcome: 'refused' | 'unavailable'; codes: string[] };
 
 export type Intake = {

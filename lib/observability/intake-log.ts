@@ -1,6 +1,6 @@
 import type { IntakeEvent, IntakeOrigin } from '../intake/intake.ts';
 import { logger } from './logger.ts';
-import { count, METRIC } from './metrics.ts';
+import { count, countRejected, METRIC } from './metrics.ts';
 import { scrub } from './scrub.ts';
 
 /** Logs and counts what intake did with a lead or webhook. Ids, names and codes only: no personal data. */
@@ -27,6 +27,12 @@ export function reportIntake(event: IntakeEvent): void {
       break;
     case 'subscription-confirmed':
       logger.info('webhook subscription confirmed', origin);
+      break;
+    case 'source-not-configured':
+      // Answered 503 so that the sender retries, but work is refused until the secret is stored (and a sender
+      // that never retries loses it): counted with the refusals, where the source-not-configured alarm watches.
+      countRejected('source_not_configured');
+      logger.warn('webhook source not configured', origin);
       break;
     case 'turnstile':
       if (event.outcome === 'unavailable') logger.warn('turnstile unavailable', origin);

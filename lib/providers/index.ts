@@ -45,6 +45,11 @@ export function isValidSourceName(source: string): boolean {
   return SOURCE_NAME.test(source);
 }
 
+/** Whether a source name is one of the senders with an adapter of their own, not a name of the customer's choice. */
+export function isNamedSource(source: string): boolean {
+  return Object.hasOwn(NAMED_PROVIDERS, source);
+}
+
 /** The adapter of a source: a named sender, or Standard Webhooks for any other valid source name. */
 export function providerFor(source: string): Provider {
   if (!isValidSourceName(source)) throw new RangeError('Not a valid webhook source name.');

@@ -20,7 +20,7 @@ export function createWebhooksSetup(env: Environment, parts: IntakeParts & { con
   const config = parts.config ?? createConfigSources(env, { ssm: () => aws.ssm });
   return {
     settings: config.settings,
-    sources: createSourceStore(config),
+    sources: createSourceStore(config, { configTtlSeconds: config.settings.configTtlSeconds, report: reportIntake }),
     intake: createQueueIntake(config.settings, () => aws.sqs, parts, reportIntake),
     now: parts.now ?? (() => new Date()),
   };

@@ -83,8 +83,8 @@ describe('osls package', () => {
   it('sends every alarm to the alarm topic, missing data breaching only for the export heartbeat', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([name]) => name).sort()).toEqual([
-      'DeadLetterQueueNotEmptyAlarm', 'DeliveryQueueAgeAlarm', 'DeliveryRetryRateAlarm', 'ExportFailedAlarm', 'ExportHeartbeatAlarm', 'ExportNotInvokedAlarm', 'WorkerErrorsAlarm',
-      'WorkerMemoryAlarm',
+      'DeadLetterQueueNotEmptyAlarm', 'DeliveryQueueAgeAlarm', 'DeliveryRetryRateAlarm', 'ExportFailedAlarm', 'ExportHeartbeatAlarm', 'ExportNotInvokedAlarm',
+      'WebhookSourceNotConfiguredAlarm', 'WorkerErrorsAlarm', 'WorkerMemoryAlarm',
     ]);
     for (const [name, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -264,6 +264,13 @@ describe('alarms that fire, and the dashboard', () => {
     expect(alarmMetrics(alarm).map((m) => m.name)).toEqual(['Retried', 'Delivered']);
     expect(alarm.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toMatch(/100 \* FILL\(retried, 0\) \/ \(FILL\(retried, 0\) \+ FILL\(delivered, 0\)\)/);
     expect(alarm).toMatchObject({ Threshold: 50, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
+  });
+
+  it('alarms when a supported webhook sender delivers to a source without a signing secret', () => {
+    const alarm = resource('WebhookSourceNotConfiguredAlarm').Properties;
+    expect(alarm).toMatchObject({ Namespace: 'CsmartConnect', MetricName: 'Rejected', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'csmart-connect' }, { Name: 'reason', Value: 'source_not_configured' }]);
+    expect(alarm.AlarmDescription).toContain('secrets/<source>');
   });
 
   it('says in every alarm\'s description what to run', () => {

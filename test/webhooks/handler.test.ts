@@ -7,6 +7,7 @@ import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes, eventJson } from '../providers/support/fixtures.ts';
 import { calcomSignature, calendlySignature, standardHeaders, typeformSignature, woocommerceSignature } from '../providers/support/signing.ts';
+import { useMetricLines } from '../support/metric-lines.ts';
 
 const SECRETS = {
   calendly: 'calendly-signing-key',
@@ -27,6 +28,9 @@ const invoke = (event: APIGatewayProxyEventV2) => handler(event, lambdaContext('
 const webhook = (source: string, body: Buffer, headers: Record<string, string>, base64?: boolean) =>
   httpEvent({ method: 'POST', path: `/webhooks/${source}`, routeKey: 'POST /webhooks/{source}', pathParameters: { source }, headers: { 'content-type': 'application/json', ...headers }, body, ...(base64 === undefined ? {} : { base64 }) });
 const queued = () => stack.queue().messages();
+const metricLines = useMetricLines();
+/** The reasons of the Rejected metric written during the test. */
+const rejectedReasons = () => metricLines().filter((emf) => emf._aws.CloudWatchMetrics.some((m) => m.Metrics.some((metric) => metric.Name === 'Rejected'))).map((emf) => String(emf.reason));
 const sandboxCalls = () => stack.sandbox.current.requests.length;
 
 /** Each sender's delivery of a fixture, signed as its documentation says. */
@@ -99,12 +103,27 @@ describe('POST /webhooks/{source}', () => {
     expect(JSON.parse(String(answer.body)).error.code).toBe('timestamp_stale');
   });
 
-  it('answers 404 to a source that is not configured or cannot exist', async () => {
+  it('answers 404 to a name of no sender we support that has no secret, or a name that cannot exist', async () => {
     const body = Buffer.from('{}');
     expect((await invoke(webhook('unknown-sender', body, {}))).statusCode).toBe(404);
     expect((await invoke(webhook('Bad_Name!', body, {}))).statusCode).toBe(404);
     // The lead forms' Turnstile secret lives under secrets/ too: it must never verify a webhook.
     expect((await invoke(webhook('turnstile', body, {}))).statusCode).toBe(404);
+    expect(JSON.parse(String((await invoke(webhook('unknown-sender', body, {}))).body)).error.code).toBe('source_not_found');
+  });
+
+  // Typeform disables a webhook at once on 404 or 410, and retries 503; no sender disables on 503 sooner than on 404.
+  it.each(['google-ads', 'meta'])('answers 503 with Retry-After to %s, a supported sender whose secret is not stored yet, counted for the alarm', async (source) => {
+    const body = Buffer.from('{}');
+
+    const answer = await invoke(webhook(source, body, {}));
+
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers?.['retry-after']).toBe('300');
+    expect(JSON.parse(String(answer.body))).toEqual({ error: { code: 'source_not_configured', message: `Webhook source "${source}" is not configured yet; please try again later.`, field: 'source' } });
+    expect(queued()).toHaveLength(0);
+    expect(sandboxCalls()).toBe(0);
+    expect(rejectedReasons()).toEqual(['source_not_configured']);
   });
 
   it('answers WooCommerce\'s unsigned creation ping with exactly 200 and nothing else', async () => {

@@ -6,6 +6,7 @@ import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
 import { eventBytes } from '../providers/support/fixtures.ts';
 import { typeformSignature } from '../providers/support/signing.ts';
+import { isNamedSource } from '../../lib/providers/index.ts';
 
 /*
  * A client cycling random /leads/{form} and /webhooks/{source} names at the API's rate limit must not
@@ -23,7 +24,8 @@ const stack = useDeliveryStack({
 
 const ssmCalls = () => ({ byPath: stack.ssm.calls.GetParametersByPath, byName: stack.ssm.calls.GetParameters + stack.ssm.calls.GetParameter });
 const formName = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,30}$/).filter((n) => n !== 'contact' && n !== 'default');
-const sourceName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/).filter((n) => n !== 'typeform' && n !== 'turnstile');
+// Names of no sender we support: those of a supported sender without a secret are answered 503, not 404.
+const sourceName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/).filter((n) => n !== 'turnstile' && !isNamedSource(n));
 
 const postForm = (form: string) => leads(jsonPost(`/leads/${form}`, { email: 'a@example.pl' }, { routeKey: 'POST /leads/{form}', pathParameters: { form } }), lambdaContext('leads'));
 const TYPEFORM = eventBytes('typeform', 'form-response');
@@ -73,6 +75,21 @@ describe('names nobody configured', () => {
     expect((await postForm('added-later')).statusCode).toBe(202);
     expect((await postWebhook('erp-later')).statusCode).toBe(401);
     expect(ssmCalls().byPath - before).toBe(2);
+  });
+
+  it('answers a supported sender whose secret is stored later 503 with Retry-After until it is listed, never 404', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const early = await postWebhook('calendly');
+    expect(early.statusCode).toBe(503);
+    expect(early.headers?.['retry-after']).toBe('300');
+    expect(JSON.parse(String(early.body)).error).toMatchObject({ code: 'source_not_configured', field: 'source' });
+    stack.ssm.params[`${SSM_PREFIX}secrets/calendly`] = 'calendly-key';
+    // A warm function still holds the listing without it: the sender is told to retry, not that nothing is there.
+    expect((await postWebhook('calendly')).statusCode).toBe(503);
+
+    vi.setSystemTime(Date.now() + 301_000);
+    // Found now; this delivery carries Typeform's header, so Calendly's signature is missing.
+    expect(JSON.parse(String((await postWebhook('calendly')).body)).error.code).toBe('signature_missing');
   });
 
   it('still accepts a good delivery when the first listing fails: the one name is asked for instead', async () => {
