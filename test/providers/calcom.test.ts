@@ -135,6 +135,121 @@ describe('Cal.com webhooks', () => {
     }]);
   });
 
+  describe('seated events', () => {
+    // One booking uid for every seat (Cal.com's handleSeats/createNewSeat and cancelAttendeeSeat).
+    const SEATED_UID = 'Vq4T7sN2mXc9LpR3aB6yHd';
+    const ANNA_SEAT = 'f3b9a6d2-8c1e-4f7a-b5d0-6e2c9a1b4f83';
+    const PIOTR_SEAT = '7d1c2f0e-5a4b-4e8f-9c3d-2b1a0f9e8d7c';
+    const deliverJson = (event: unknown) => planOf(deliver(Buffer.from(JSON.stringify(event))));
+    /** The first seat of the same booking, as Cal.com sends it: the booker alone, with their seat id. */
+    const firstSeat = () => {
+      const event = eventJson('calcom', 'seat-created');
+      const [piotr] = event.payload.attendees;
+      delete piotr.bookingSeat;
+      event.payload.attendees = [piotr];
+      event.payload.attendeeSeatId = PIOTR_SEAT;
+      event.payload.title = 'Warsztaty KSeF between Jan Handlowy and Piotr Wiśniewski';
+      event.payload.responses.name.value = 'Piotr Wiśniewski';
+      event.payload.responses.email.value = 'piotr@wisniewski-sp.pl';
+      return event;
+    };
+
+    it('turns a new seat into a task of its own: linked to booking uid + seat id, describing the attendee listed last', () => {
+      const plan = planOf(deliver(eventBytes('calcom', 'seat-created')));
+
+      expect(plan).toEqual({
+        kind: 'BOOKING_CREATED',
+        groupKey: 'email:anna.nowak@biuro-nowak.pl',
+        dedupeKey: `BOOKING_CREATED:${SEATED_UID}/seat/${ANNA_SEAT}`,
+        steps: [{
+          kind: 'record',
+          module: 'Events',
+          fields: {
+            name: 'Warsztaty KSeF between Jan Handlowy and Anna Nowak',
+            status: 'nowe',
+            date_start: '2026-03-26',
+            time_start: '10:00',
+            date_end: '2026-03-26',
+            time_end: '12:00',
+            allDay: '0',
+            description: [
+              'Osoba: Anna Nowak',
+              'E-mail: anna.nowak@biuro-nowak.pl',
+              'Telefon: +48 601 222 333',
+              `Link do spotkania: https://app.cal.com/video/${SEATED_UID}`,
+              'Uwagi: Czy będzie nagranie?',
+              'Odpowiedzi:',
+              '- Liczba pracowników: 1-10',
+              'Prowadzący: Jan Handlowy',
+            ].join('\n'),
+          },
+          link: { source: 'calcom', externalId: `${SEATED_UID}/seat/${ANNA_SEAT}` },
+          aliases: [{ source: 'calcom', externalId: `${SEATED_UID}/attendee/anna.nowak@biuro-nowak.pl` }],
+          ifMissing: 'create',
+        }],
+      });
+    });
+
+    it('gives each seat its own dedupe key and link, so a second seat is not dropped as a duplicate of the first', () => {
+      const first = deliverJson(firstSeat());
+      const second = planOf(deliver(eventBytes('calcom', 'seat-created')));
+
+      expect(first.dedupeKey).toBe(`BOOKING_CREATED:${SEATED_UID}/seat/${PIOTR_SEAT}`);
+      expect(first.dedupeKey).not.toBe(second.dedupeKey);
+      expect((first.steps[0] as RecordStep).link).not.toEqual((second.steps[0] as RecordStep).link);
+      expect(first.steps[0]!.fields).toMatchObject({ description: expect.stringContaining('Osoba: Piotr Wiśniewski') });
+    });
+
+    it('closes only the leaving attendee\'s task when one seat is given up, without the first booker\'s answers', () => {
+      const seat = planOf(deliver(eventBytes('calcom', 'seat-created'))).steps[0] as RecordStep;
+      const cancelled = planOf(deliver(eventBytes('calcom', 'seat-cancelled')));
+
+      expect(cancelled).toEqual({
+        kind: 'BOOKING_CANCELLED',
+        groupKey: 'email:anna.nowak@biuro-nowak.pl',
+        dedupeKey: `BOOKING_CANCELLED:${SEATED_UID}/anna.nowak@biuro-nowak.pl@2026-03-18T15:42:10.311Z`,
+        steps: [{
+          kind: 'record',
+          module: 'Events',
+          fields: {
+            name: 'Warsztaty KSeF – Anna Nowak',
+            status: 'zamknięte',
+            date_start: '2026-03-26',
+            time_start: '10:00',
+            date_end: '2026-03-26',
+            time_end: '12:00',
+            allDay: '0',
+            description: [
+              'Powód odwołania: Wypadł mi wyjazd',
+              'Osoba: Anna Nowak',
+              'E-mail: anna.nowak@biuro-nowak.pl',
+              'Telefon: +48 601 222 333',
+              'Prowadzący: Jan Handlowy',
+            ].join('\n'),
+          },
+          link: seat.aliases![0],
+          ifMissing: 'create',
+        }],
+      });
+      expect(JSON.stringify(cancelled)).not.toContain('piotr');
+    });
+
+    it('closes every seat\'s task when the whole seated booking is cancelled', () => {
+      const event = eventJson('calcom', 'seat-cancelled');
+      const [anna] = event.payload.attendees;
+      event.payload.attendees = [{ ...anna, id: 311, email: 'piotr@wisniewski-sp.pl', name: 'Piotr Wiśniewski' }, anna];
+      event.payload.cancelledBy = 'jan.handlowy@firma.pl';
+
+      const plan = deliverJson(event);
+
+      expect(plan.groupKey).toBe(`booking:${SEATED_UID}`);
+      expect(plan.steps.map((step) => [(step as RecordStep).link.externalId, (step.fields as Record<string, string>).status])).toEqual([
+        [`${SEATED_UID}/attendee/piotr@wisniewski-sp.pl`, 'zamknięte'],
+        [`${SEATED_UID}/attendee/anna.nowak@biuro-nowak.pl`, 'zamknięte'],
+      ]);
+    });
+  });
+
   it('writes the configured task type and statuses', () => {
     const ctx = contextFor('calcom', [SECRET], { settings: { taskType: 'spotkanie', openStatus: 'w toku' } });
 

@@ -184,6 +184,30 @@ describe('POST /webhooks/{source}', () => {
     expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ status: 'zamknięte' })]);
   });
 
+  it('keeps a task per seat of a Cal.com seated booking, and closes only the seat given up', async () => {
+    const second = eventJson('calcom', 'seat-created');
+    const first = structuredClone(second);
+    first.payload.attendees = [first.payload.attendees[0]];
+    first.payload.attendeeSeatId = first.payload.attendees[0].bookingSeat.referenceUid;
+    delete first.payload.attendees[0].bookingSeat;
+    first.payload.title = 'Warsztaty KSeF between Jan Handlowy and Piotr Wiśniewski';
+    for (const event of [first, second]) {
+      const body = Buffer.from(JSON.stringify(event));
+      expect((await invoke(webhook('calcom', body, signed.calcom!(body)))).statusCode).toBe(200);
+    }
+    const cancelled = eventBytes('calcom', 'seat-cancelled');
+    expect((await invoke(webhook('calcom', cancelled, signed.calcom!(cancelled)))).statusCode).toBe(200);
+    await stack.drain(worker);
+
+    const events = stack.sandbox.current.store.list('Events').map((e) => [e.name, e.status]);
+    expect(events).toEqual(expect.arrayContaining([
+      ['Warsztaty KSeF between Jan Handlowy and Piotr Wiśniewski', 'nowe'],
+      ['Warsztaty KSeF – Anna Nowak', 'zamknięte'],
+    ]));
+    expect(events).toHaveLength(2);
+    expect(stack.dlq().counts().total).toBe(0);
+  });
+
   it.each([
     [['invitee-created', 'invitee-canceled-rescheduled', 'invitee-created-rescheduled']],
     [['invitee-created', 'invitee-created-rescheduled', 'invitee-canceled-rescheduled']],

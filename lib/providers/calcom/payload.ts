@@ -4,7 +4,7 @@ import { InstantSchema } from '../shared/instant.ts';
 const optionalText = v.nullish(v.string());
 const uid = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 
-export const CalcomEnvelopeSchema = v.looseObject({ triggerEvent: v.string() });
+export const CalcomEnvelopeSchema = v.looseObject({ triggerEvent: v.string(), createdAt: v.nullish(v.unknown()) });
 
 const PersonSchema = v.looseObject({ name: v.nullish(v.unknown()), email: optionalText, phoneNumber: optionalText });
 
@@ -31,6 +31,10 @@ export const CalcomBookingDeliverySchema = v.looseObject({
       cancellationReason: optionalText,
       cancelledBy: optionalText,
       metadata: v.nullish(v.looseObject({ videoCallUrl: optionalText })),
+      // Seated events: the seat a BOOKING_CREATED adds (Cal.com's `evt.attendeeSeatId`), and the event type's seat count.
+      // Read as they come and checked where used: a sender is never refused over a field we only look at.
+      attendeeSeatId: v.nullish(v.unknown()),
+      seatsPerTimeSlot: v.nullish(v.unknown()),
     }),
     v.check((booking) => booking.endTime.getTime() >= booking.startTime.getTime(), 'endTime is before startTime'),
   ),
