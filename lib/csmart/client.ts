@@ -10,7 +10,7 @@ import { DEFAULT_LIST_TIMEOUT_MS, openListRequest, readListRecords, type ListReq
 import type { ListedRecord } from './list-stream.ts';
 import type { Action, CsmartRecord, ModuleName, SaveFields, SaveModule } from './modules.ts';
 import { MODULES } from './modules.ts';
-import { createErrorClassifier, type ExtraErrorTexts } from './known-errors.ts';
+import { createErrorRecogniser, type ExtraErrorTexts } from './known-errors.ts';
 import { normaliseId } from './normalise.ts';
 import { parseReply } from './parse-reply.ts';
 import { redact } from './redact.ts';
@@ -24,7 +24,8 @@ export type Credentials = { endpoint: string; domain: string; email: string; has
 export type CallEvent =
   | { type: 'request'; module: string; action: Action; attempt: number }
   | { type: 'retry'; module: string; action: Action; attempt: number; delayMs: number; code: string }
-  | { type: 'relogin'; module: string; action: Action }
+  /** `refusal`: the refusal, in words the client does not know, that a cached token met (secrets removed); absent when the token was refused in known words. */
+  | { type: 'relogin'; module: string; action: Action; refusal?: string }
   | { type: 'login'; domain: string };
 
 export type CsmartClientOptions = {
@@ -80,7 +81,9 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   const listIdleTimeoutMs = options.listIdleTimeoutMs ?? timeoutMs;
   const listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const classify = createErrorClassifier({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
+  const recognise = createErrorRecogniser({ extra: options.errorTexts, isAuthMessage: createAuthErrorMatcher(options.authErrorPattern) });
+  // Refusals whose text nothing recognises, with that text (secrets removed): they may be an expired token.
+  const unrecognised = new WeakMap<CsmartError, string>();
   const transport = options.transport ?? createHttpTransport();
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -142,11 +145,14 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     const message = `CSMART ${where.module}/${where.action} refused: ${redact(text, secrets)}`;
     // An error with HTTP 5xx or 429 ("Przerwa techniczna") is the service's state, not the data's fault: try later.
     if (status >= 500 || status === 429) return new CsmartUpstreamError(message, { ...where, status });
-    // Only texts known to be about the data are permanent; an unknown one is retried with backoff.
-    const kind = classify(text);
+    // Only texts known to be about the data are permanent; an unknown one is retried with backoff (after one new
+    // login when a kept token met it: see authorised).
+    const kind = recognise(text);
     if (kind === 'auth') return new CsmartAuthError(message, where);
     if (kind === 'validation') return new CsmartValidationError(message, where);
-    return new CsmartUpstreamError(message, { ...where, status });
+    const error = new CsmartUpstreamError(message, { ...where, status });
+    if (kind === undefined) unrecognised.set(error, redact(text, secrets));
+    return error;
   }
 
   /** What a List request needs (see list-request.ts). */
@@ -175,10 +181,12 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
 
   /**
    * Repeats a request while the policy says the failure is transient and safe to repeat. The request is a
-   * function of the client's (no closure per call), called with what it needs.
+   * function of the client's (no closure per call), called with what it needs. With `reloginFirst`, a
+   * refusal in unknown words is not repeated with the same token: the caller logs in again first.
    */
   async function withRetries<T>(
     request: Request<T>, credentials: Credentials, module: string, action: Action, params: Record<string, string | undefined>, secrets: string[],
+    reloginFirst = false,
   ): Promise<T> {
     for (let n = 1; ; n++) {
       try {
@@ -186,6 +194,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
         return await request(credentials, module, action, params, secrets);
       } catch (error) {
         if (n >= policy.attempts || !isRetryable(error, action)) throw error;
+        if (reloginFirst && unrecognised.has(error as CsmartError)) throw error;
         const delayMs = backoffDelay(policy, n - 1, random);
         emit({ type: 'retry', module, action, attempt: n, delayMs, code: (error as CsmartError).code });
         await sleep(delayMs);
@@ -223,11 +232,11 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     return keyFor.key;
   };
 
-  async function session(): Promise<{ credentials: Credentials; key: string; token: string }> {
+  async function session(): Promise<{ credentials: Credentials; key: string; token: string; fresh: boolean }> {
     const credentials = await options.credentials();
     const key = keyOf(credentials);
-    const token = await tokens.cached(key, () => login(credentials));
-    return { credentials, key, token };
+    const { token, fresh } = await tokens.cached(key, () => login(credentials));
+    return { credentials, key, token, fresh };
   }
 
   async function call(module: ModuleName | 'Login', action: Action, fields: Record<string, string | undefined>): Promise<unknown> {
@@ -238,20 +247,34 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     return authorised(module, action, send, fields);
   }
 
-  /** Runs one request with this process's token, retried by the policy; logs in again once when CSMART refuses the token. */
+  /**
+   * Runs one request with this process's token, retried by the policy; logs in again once when CSMART refuses
+   * the token. The vendor documents neither the token's lifetime nor its error texts, so a refusal in words
+   * nothing recognises, met by a token from the cache, also gets one new login and one repeat: an unknown
+   * expiry text must not keep a dead token for the environment's whole life. Refused again, it is read as before.
+   * A refusal was not applied, so repeating even a Save is safe; a timeout or a cut connection never gets here.
+   */
   async function authorised<T>(module: ModuleName, action: Action, request: Request<T>, fields: Record<string, string | undefined>): Promise<T> {
     for (let again = false; ; again = true) {
-      const { credentials, key, token } = await session();
+      const { credentials, key, token, fresh } = await session();
       const secrets = [token, credentials.hash];
       const params = { domain: credentials.domain, token, ...fields };
+      // A token just logged in cannot have expired: its refusals are read as they are, without another login.
+      const mayRelogin = !again && !fresh;
       try {
-        return await withRetries(request, credentials, module, action, params, secrets);
+        return await withRetries(request, credentials, module, action, params, secrets, mayRelogin);
       } catch (error) {
-        if (!(error instanceof CsmartAuthError)) throw error;
+        if (error instanceof CsmartAuthError) {
+          await tokens.forget(key, token);
+          if (again || error.action === 'Login') throw error;
+          // The token expired or was revoked: log in again once and repeat the call once.
+          emit({ type: 'relogin', module, action });
+          continue;
+        }
+        const refusal = mayRelogin ? unrecognised.get(error as CsmartError) : undefined;
+        if (refusal === undefined) throw error;
         await tokens.forget(key, token);
-        if (again || error.action === 'Login') throw error;
-        // The token expired or was revoked: log in again once and repeat the call once.
-        emit({ type: 'relogin', module, action });
+        emit({ type: 'relogin', module, action, refusal });
       }
     }
   }

@@ -65,6 +65,15 @@ const fold = (text: string) => foldDiacritics(text).toLowerCase().replace(/\s+/g
  * then the auth pattern (CSMART_AUTH_ERROR_PATTERN), and whatever is left is transient.
  */
 export function createErrorClassifier(options: { extra?: ExtraErrorTexts; isAuthMessage?: (message: string) => boolean } = {}): (message: string) => ErrorKind {
+  const recognise = createErrorRecogniser(options);
+  return (message) => recognise(message) ?? 'transient';
+}
+
+/**
+ * The classifier without its default: `undefined` for a text in no row that the auth pattern does not match
+ * either. The client reads such a text as transient, but logs in again once first: it may be an expired token in words we do not know.
+ */
+export function createErrorRecogniser(options: { extra?: ExtraErrorTexts; isAuthMessage?: (message: string) => boolean } = {}): (message: string) => ErrorKind | undefined {
   const rows: { kind: ErrorKind; text: string }[] = [];
   for (const kind of ERROR_KINDS) for (const text of options.extra?.[kind] ?? []) rows.push({ kind, text: fold(text.trim()) });
   for (const row of KNOWN_ERROR_TEXTS) rows.push({ kind: row.kind, text: fold(row.text) });
@@ -73,6 +82,6 @@ export function createErrorClassifier(options: { extra?: ExtraErrorTexts; isAuth
     const row = rows.find((r) => folded.includes(r.text));
     if (row) return row.kind;
     if (options.isAuthMessage?.(message)) return 'auth';
-    return 'transient';
+    return undefined;
   };
 }

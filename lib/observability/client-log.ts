@@ -10,7 +10,14 @@ export function reportClientEvent(event: CallEvent): void {
       logger.info('CSMART login', { domain: event.domain });
       break;
     case 'relogin':
-      logger.warn('CSMART refused the token; logging in again', { module: event.module, action: event.action });
+      if (event.refusal === undefined) {
+        logger.warn('CSMART refused the token; logging in again', { module: event.module, action: event.action });
+      } else {
+        // Words no table knows: the token may have expired. Said with the text, so it can be added to the table.
+        logger.warn('CSMART refused a call in words the client does not know; logging in again once in case the token expired (add the text to CSMART_ERROR_TEXTS: "auth", "validation" or "transient")', {
+          module: event.module, action: event.action, refusal: event.refusal,
+        });
+      }
       break;
     case 'retry':
       logger.warn('CSMART call failed; retrying', { module: event.module, action: event.action, attempt: event.attempt, delayMs: event.delayMs, code: event.code });

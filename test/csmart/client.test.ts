@@ -44,6 +44,11 @@ const listening = (server: Server) => new Promise<number>((resolve) => {
   server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
 });
 
+async function inject(fault: Record<string, unknown>) {
+  const response = await fetch(`${sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(fault) });
+  expect(response.ok).toBe(true);
+}
+
 /** The sandbox logs a slow request when it answers, after the client gave up on it. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 450));
 
@@ -193,6 +198,77 @@ describe('tokens', () => {
     expect(callsTo('Products', 'List')).toBe(2);
   });
 
+  it('logs in again once and repeats the call when a cached token is refused in words the client does not know', async () => {
+    const { client, events } = setup();
+    await client.list('Products');
+    sandbox.current.settings.errorTexts = 'alternative';
+    sandbox.current.expireTokens();
+    await expect(client.list('Products')).resolves.toBeInstanceOf(Array);
+    await expect(client.list('Products')).resolves.toBeInstanceOf(Array);
+    expect(sandbox.current.stats.logins).toBe(2);
+    // The dead token is not retried: one refused List, the login, the repeat, then the next call.
+    expect(callsTo('Products', 'List')).toBe(4);
+    expect(events.filter((e) => e.type === 'relogin')).toEqual([{ type: 'relogin', module: 'Products', action: 'List', refusal: 'Odmowa dostępu (kod 401).' }]);
+  });
+
+  it('repeats a Save refused in unknown words once with a new token, as a refused Save was not stored', async () => {
+    const { client } = setup();
+    await client.login();
+    sandbox.current.settings.errorTexts = 'alternative';
+    sandbox.current.expireTokens();
+    const id = await client.save('Accounts', { name: 'Po wygaśnięciu' });
+    expect((await client.list('Accounts')).filter((r) => r.name === 'Po wygaśnięciu')).toEqual([expect.objectContaining({ id })]);
+    expect(sandbox.current.stats.logins).toBe(2);
+    expect(callsTo('Accounts', 'Save')).toBe(2);
+  });
+
+  it('shares one re-login among concurrent calls refused in unknown words', async () => {
+    const { client } = setup();
+    await client.list('Products');
+    sandbox.current.settings.errorTexts = 'alternative';
+    sandbox.current.expireTokens();
+    await Promise.all(Array.from({ length: 20 }, () => client.list('Products')));
+    expect(sandbox.current.stats.logins).toBe(2);
+  });
+
+  it('reads a refusal in unknown words that persists after the one re-login as before, a List retried and a Save not', async () => {
+    const { client, events } = setup();
+    await client.login();
+    await inject({ kind: 'error', text: 'Coś poszło nie tak.', module: 'Products', count: -1 });
+    await inject({ kind: 'error', text: 'Coś poszło nie tak.', module: 'Accounts', action: 'Save', count: -1 });
+    const listed = await failureOf(client.list('Products'));
+    expect(listed).toBeInstanceOf(CsmartUpstreamError);
+    expect(listed.message).toContain('Coś poszło nie tak.');
+    expect(sandbox.current.stats.logins).toBe(2);
+    expect(callsTo('Products', 'List')).toBe(1 + ATTEMPTS);
+    const saved = await failureOf(client.save('Accounts', { name: 'x' }));
+    expect(saved).toBeInstanceOf(CsmartUpstreamError);
+    expect(sandbox.current.stats.logins).toBe(3);
+    expect(callsTo('Accounts', 'Save')).toBe(2);
+    expect(events.filter((e) => e.type === 'relogin')).toHaveLength(2);
+  });
+
+  it('does not log in again for a refusal in unknown words of a token it has just logged in with', async () => {
+    const { client, events } = setup();
+    await inject({ kind: 'error', text: 'Coś poszło nie tak.', module: 'Products', count: -1 });
+    const error = await failureOf(client.list('Products'));
+    expect(error).toBeInstanceOf(CsmartUpstreamError);
+    expect(sandbox.current.stats.logins).toBe(1);
+    expect(callsTo('Products', 'List')).toBe(ATTEMPTS);
+    expect(events.filter((e) => e.type === 'relogin')).toEqual([]);
+  });
+
+  it('does not log in again for a refusal it knows to be about the data, nor for one it knows to be transient', async () => {
+    const { client } = setup();
+    await client.login();
+    await inject({ kind: 'error', text: 'Przerwa techniczna. Zapraszamy za kilka minut.', module: 'Products', count: -1 });
+    expect(await failureOf(client.list('Products'))).toBeInstanceOf(CsmartUpstreamError);
+    expect(await failureOf(client.save('Accounts', { name: 'x' }, { id: '999999' }))).toBeInstanceOf(CsmartValidationError);
+    expect(sandbox.current.stats.logins).toBe(1);
+    expect(callsTo('Products', 'List')).toBe(ATTEMPTS);
+    expect(callsTo('Accounts', 'Save')).toBe(1);
+  });
+
   it('reports wrong credentials as an auth error, logging in once', async () => {
     const { endpoint, domain, email } = sandbox.demoCredentials;
     const { client } = setup({ credentials: async () => ({ endpoint, domain, email, hash: sha1Hex('wrong') }) });
@@ -204,10 +280,6 @@ describe('tokens', () => {
 });
 
 describe('faults', () => {
-  async function inject(fault: Record<string, unknown>) {
-    const response = await fetch(`${sandbox.current.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(fault) });
-    expect(response.ok).toBe(true);
-  }
 
   it.each([
     ['status', { kind: 'status', status: 503 }, CsmartUpstreamError],

@@ -6,6 +6,7 @@ import { runCli } from '../../bin/cli.ts';
 import { coldStart, leads, webhooks, worker } from '../support/functions.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { createErrorClassifier } from '../../lib/csmart/known-errors.ts';
+import { messagesOf } from '../../sandbox/api.ts';
 import { ALTERNATIVE_MESSAGES } from '../../sandbox/messages.ts';
 import { httpEvent, jsonPost } from '../../emulators/lambda/http-events.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
@@ -29,6 +30,7 @@ const stack = useDeliveryStack({
   },
 });
 const store = () => stack.sandbox.current.store;
+const parkedReason = () => stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue;
 const now = () => Math.floor(Date.now() / 1000);
 
 const lead = (event: APIGatewayProxyEventV2) => leads(event, lambdaContext('leads'));
@@ -129,6 +131,14 @@ const SCENARIOS: [string, () => Promise<void>][] = [
     expect(store().list('Accounts').map((a) => a.email).sort()).toEqual(['drugi@example.pl', 'pierwszy@example.pl']);
     expect(stack.dlq().counts().total).toBe(0);
   }],
+  ['a lead whose client CSMART refuses is parked at once with CSMART\'s reason', async () => {
+    // A refusal about the data in this CSMART's words, one the doctor provokes (an edit of a missing record).
+    const refusal = messagesOf(stack.sandbox.current.settings).unknownRecord;
+    stack.sandbox.current.faults.add({ kind: 'error', text: refusal, module: 'Accounts', action: 'Save', count: -1 });
+    await lead(jsonPost('/leads', { email: 'odmowa@example.pl', first_name: 'Jan', last_name: 'Nowak' }));
+    await stack.drain(worker);
+    expect(parkedReason()).toBe(`validation: CSMART Accounts/Save refused: ${refusal}`);
+  }],
   ['a task whose answer was lost is found again by its marker, not created twice', async () => {
     stack.sandbox.current.faults.add({ kind: 'drop', module: 'Events', action: 'Save', processed: true });
     await lead(jsonPost('/leads', { email: 'zgubiona@example.pl', first_name: 'Ola', last_name: 'Kowal' }));
@@ -177,7 +187,7 @@ function kindsOf(errorTexts: string): Record<string, string> {
 const BREAKS: Record<string, { scenario: number; symptom: string; shows: () => boolean }> = {
   'replace-on-edit': { scenario: 0, symptom: 'the update blanks the phone and address sales staff typed in', shows: () => store().list('Accounts')[0]?.phone_office === undefined && store().list('Accounts')[0]?.address === undefined },
   'other-field-names': { scenario: 0, symptom: 'the client is not found by NIP or e-mail and is created twice', shows: () => store().list('Accounts').length === 2 },
-  'other-error-texts': { scenario: 4, symptom: 'the expired token reads as an outage: retried without logging in again, the lead does not land', shows: () => store().list('Accounts').length === 1 },
+  'other-error-texts': { scenario: 5, symptom: "CSMART's refusal of a lead's data reads as an outage: retried for hours, then parked without CSMART's reason", shows: () => stack.dlq().counts().total === 1 && parkedReason() === undefined },
 };
 /** A strict NIP comparison needs no setting (tasks always carry the NIP as stored): nothing to go without. */
 describe.each(SANDBOX_MODES.filter((mode) => Object.keys(mode.settings).length > 0).map((mode) => [mode.name, mode] as const))('in mode %s, without those settings', (_name, mode) => {
