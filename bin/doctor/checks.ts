@@ -1,7 +1,7 @@
 // Each assumption of the integration, judged from what the doctor's probes saw: holds, does not hold, or unknown.
 import type { Settings } from '../../lib/config/settings.ts';
 import { createAuthErrorMatcher } from '../../lib/csmart/auth-pattern.ts';
-import { createErrorClassifier, type ErrorKind } from '../../lib/csmart/known-errors.ts';
+import { createErrorRecogniser, type ErrorKind } from '../../lib/csmart/known-errors.ts';
 import { settingLine, type Check, type DoctorReport, type Setting } from './report.ts';
 import { guessFieldNames, type ModuleSurvey } from './survey.ts';
 import type { WriteFindings } from './write-probes.ts';
@@ -99,18 +99,31 @@ export function nipCheck(write: WriteFindings | undefined): Check {
 
 /** How the client would read an error text with these settings (the table, CSMART_ERROR_TEXTS, CSMART_AUTH_ERROR_PATTERN). */
 export function classifierOf(settings: Settings): (message: string) => ErrorKind {
-  return createErrorClassifier({ extra: settings.errorTexts, isAuthMessage: createAuthErrorMatcher(settings.authErrorPattern?.source) });
+  const recognise = recogniserOf(settings);
+  return (message) => recognise(message) ?? 'transient';
 }
+
+/** The same without its default: `undefined` for a text the client does not know at all. */
+function recogniserOf(settings: Settings): (message: string) => ErrorKind | undefined {
+  return createErrorRecogniser({ extra: settings.errorTexts, isAuthMessage: createAuthErrorMatcher(settings.authErrorPattern?.source) });
+}
+
+/** What the client does with an expired-token text it does not read as one. */
+const MISREAD_TOKEN: Record<Exclude<ErrorKind, 'auth'> | 'unknown', string> = {
+  validation: 'the client would read an expired token as refused data and park deliveries',
+  transient: 'the client would read an expired token as an outage and retry without logging in again',
+  unknown: 'the client logs in again only because it does so once for any text it does not know: the first call after each expiry is wasted, and refusals of the data cost a login and a repeat too',
+};
 
 export function authTextCheck(text: string | undefined, problem: string | undefined, settings: Settings, errorTextsLine: Setting | undefined): Check {
   const assumption = "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)";
   if (problem) return { id: 'auth-text', assumption, status: 'unknown', found: `a call with an invalid token was answered: ${problem}` };
   if (!text) return { id: 'auth-text', assumption, status: 'does not hold', found: 'a call with an invalid token succeeded', change: 'CSMART does not check tokens on List; nothing to adapt, but send the report to the maintainers.' };
-  const kind = classifierOf(settings)(text);
+  const kind = recogniserOf(settings)(text);
   if (kind === 'auth') return { id: 'auth-text', assumption, status: 'holds', found: `"${text}"` };
   return {
     id: 'auth-text', assumption, status: 'does not hold',
-    found: `"${text}" is not recognised: the client would read an expired token as ${kind === 'validation' ? 'refused data and park deliveries' : 'an outage and retry without logging in again'}`,
+    found: `"${text}" is not recognised: ${MISREAD_TOKEN[kind ?? 'unknown']}`,
     change: 'Add the text to the "auth" list of the table of known CSMART error texts (CSMART_ERROR_TEXTS, with every text seen).',
     ...(errorTextsLine ? { settings: [errorTextsLine] } : {}),
   };
