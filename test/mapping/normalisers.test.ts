@@ -79,6 +79,21 @@ describe('normalisePhone', () => {
     expect(normalisePhone(input)).toEqual({ ok: true, value: expected });
   });
 
+  it.each([
+    ['+48 (0) 600 123 456', '+48600123456'],
+    ['(+48) (0) 22 123 45 67', '+48221234567'],
+    ['+44 (0) 20 7946 0958', '+442079460958'],
+    ['(0-22) 123 45 67', '+48221234567'],
+    ['022 123 45 67', '+48221234567'],
+    ['0 600 123 456', '+48600123456'],
+    ['+48 0 600 123 456', '+48600123456'],
+    ['0048 600 123 456', '+48600123456'],
+    ['+48 22 123 45 67', '+48221234567'],
+    ['(22) 123-45-67', '+48221234567'],
+  ])('drops a trunk 0 written after a country code or before a Polish area code: %s → %s', (input, expected) => {
+    expect(normalisePhone(input)).toEqual({ ok: true, value: expected });
+  });
+
   it.each([['600 123 456 wew. 12'], ['12345'], ['+1234567890123456'], ['tel: 600123456'], ['6001+23456']])('refuses %s', (input) => {
     expect(normalisePhone(input)).toMatchObject({ ok: false, code: 'phone_invalid' });
   });
