@@ -13,10 +13,14 @@ export const DEFAULT_ALIASES: Readonly<Record<string, LeadField>> = {
   firstname: 'first_name', fname: 'first_name', given_name: 'first_name', imie: 'first_name',
   lastname: 'last_name', lname: 'last_name', surname: 'last_name', family_name: 'last_name', nazwisko: 'last_name',
   full_name: 'name', fullname: 'name', contact_name: 'name', imie_i_nazwisko: 'name', imie_nazwisko: 'name',
+  nazwisko_i_imie: 'name',
   e_mail: 'email', mail: 'email', email_address: 'email', adres_email: 'email', adres_e_mail: 'email',
+  adres_mailowy: 'email', e_mail_sluzbowy: 'email', email_sluzbowy: 'email', e_mail_kontaktowy: 'email',
   tel: 'phone', telephone: 'phone', phone_number: 'phone', telefon: 'phone', mobile: 'phone', nr_telefonu: 'phone',
-  numer_telefonu: 'phone',
-  vat_id: 'nip', tax_id: 'nip', nip_firmy: 'nip',
+  numer_telefonu: 'phone', nr_tel: 'phone', numer_tel: 'phone', tel_kom: 'phone', nr_tel_kom: 'phone',
+  telefon_kontaktowy: 'phone', numer_kontaktowy: 'phone', telefon_komorkowy: 'phone', nr_telefonu_komorkowego: 'phone',
+  numer_telefonu_komorkowego: 'phone', komorka: 'phone',
+  vat_id: 'nip', tax_id: 'nip', nip_firmy: 'nip', nr_nip: 'nip', numer_nip: 'nip',
   street: 'address', street_address: 'address', adres: 'address', ulica: 'address',
   zip: 'postal_code', zip_code: 'postal_code', zipcode: 'postal_code', postcode: 'postal_code', post_code: 'postal_code',
   kod_pocztowy: 'postal_code',
@@ -59,8 +63,13 @@ export function normaliseFieldName(name: string): string {
   return plain.startsWith('your_') ? plain.slice('your_'.length) : plain;
 }
 
+/** Polish labels address the visitor as English ones do with "your": `Twój e-mail`, `Twoja wiadomość`. */
+const POLISH_POSSESSIVE = /^twoj(?:a|e)?_(?=.)/;
+
 /** The lead field a (normalised) form field name means by convention, if any. */
 export function aliasOf(normalised: string): string | undefined {
+  const bare = normalised.replace(POLISH_POSSESSIVE, '');
+  if (bare !== normalised) return aliasOf(bare);
   if (Object.hasOwn(DEFAULT_ALIASES, normalised)) return DEFAULT_ALIASES[normalised];
   if (isLeadFieldName(normalised)) return normalised;
   // Polish forms name their consents `zgoda_<name>`.

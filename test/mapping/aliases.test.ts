@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldKeyOf, normaliseFieldName } from '../../lib/mapping/aliases.ts';
+import { fieldKeyOf, leadFieldOf, normaliseFieldName } from '../../lib/mapping/aliases.ts';
 import { accountOf, planFor } from './lead.ts';
 
 const REACH = { email: 'jan@example.pl' };
@@ -33,6 +33,21 @@ describe('default aliases → lead fields', () => {
 
   it.each([['phone'], ['tel'], ['telephone'], ['phone_number'], ['telefon'], ['Nr telefonu']])('reads the phone from "%s"', (name) => {
     expect(accountOf(planFor({ [name]: '22 123 45 67' })).fields.phone_office).toBe('+48221234567');
+  });
+
+  it.each([
+    ['Imię', 'first_name'], ['Twoje imię', 'first_name'], ['Nazwisko', 'last_name'], ['Imię i nazwisko', 'name'], ['Nazwisko i imię', 'name'],
+    ['Telefon', 'phone'], ['Nr telefonu', 'phone'], ['Nr tel.', 'phone'], ['Twój telefon', 'phone'], ['Telefon kontaktowy', 'phone'],
+    ['Numer telefonu komórkowego', 'phone'], ['Tel. kom.', 'phone'], ['Adres e-mail', 'email'], ['Twój e-mail', 'email'],
+    ['Twój adres e-mail', 'email'], ['E-mail służbowy', 'email'], ['Adres mailowy', 'email'], ['Firma', 'company'], ['Nazwa firmy', 'company'],
+    ['Wiadomość', 'message'], ['Twoja wiadomość', 'message'], ['Treść', 'message'], ['Treść wiadomości', 'message'], ['NIP', 'nip'],
+    ['Nr NIP', 'nip'], ['Kod pocztowy', 'postal_code'], ['Miasto', 'city'],
+  ])('reads the Polish label "%s" as %s, whatever its case and diacritics', (label, field) => {
+    expect([label, label.toUpperCase(), label.normalize('NFD').replace(/\p{M}/gu, '')].map(leadFieldOf)).toEqual([field, field, field]);
+  });
+
+  it('reads "Twój …" as the field it names, never a field of its own', () => {
+    expect(['Twój', 'Twoja zgoda', 'twoj_kolor'].map(leadFieldOf)).toEqual([undefined, undefined, undefined]);
   });
 
   it.each([['nip'], ['NIP'], ['vat_id'], ['tax_id']])('reads the NIP from "%s"', (name) => {
