@@ -36,7 +36,7 @@ export const CLIENT_KEY_FIELDS = ['_submission_id', '_idempotency_key'] as const
 export function mapLead(input: MapLeadInput): { plan: WorkPlan } {
   const { form, settings, now, timeZone, submissionId } = input;
   // A WordPress builder's webhook shape (nested fields, labels, entry metadata) becomes plain fields first.
-  const fields = settings.preset ? applyPreset(settings.preset, input.fields, settings.mapping) : input.fields;
+  const fields = settings.preset ? applyPreset(settings.preset, input.fields, settings) : input.fields;
   // A builder that cannot show the visitor a refusal would lose the lead on a 422: read it tolerantly.
   const tolerant = settings.preset !== undefined && !PRESET_SENDERS[settings.preset].showsErrors;
   const lead = validateLead(collectFields(fields, settings), settings, { tolerant });

@@ -1,6 +1,8 @@
 import type { BodyFields } from './body-fields.ts';
 import { aliasOf, normaliseFieldName } from './aliases.ts';
 import { isTicked } from './consents.ts';
+import type { FormSettings } from './form-settings.ts';
+import { CONSENT_PREFIX } from './lead-fields.ts';
 
 /**
  * WordPress form builders whose webhook shapes a form understands with `"preset": "<builder>"`.
@@ -28,13 +30,18 @@ export const PRESET_SENDERS: Readonly<Record<FormPreset, PresetSender>> = {
   gravityforms: { acceptedStatus: 202, showsErrors: false },
 };
 
-/** Reshapes a builder's webhook fields into plain lead fields. `mapping` names the builder's own ids a form maps by hand. */
-export function applyPreset(preset: FormPreset, fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
-  const shaped = PRESETS[preset](fields, mapping);
-  return consentsAsTicks(shaped, mapping);
+/**
+ * Reshapes a builder's webhook fields into plain lead fields. The settings' `mapping` names the builder's own
+ * ids a form maps by hand; the consents they name let a builder's unlabelled checkbox be read as one.
+ */
+export function applyPreset(preset: FormPreset, fields: BodyFields, settings: Pick<FormSettings, 'mapping' | 'consents' | 'required'>): BodyFields {
+  const shaped = PRESETS[preset](fields, settings.mapping, settings);
+  return consentsAsTicks(shaped, settings.mapping);
 }
 
-const PRESETS: Record<FormPreset, (fields: BodyFields, mapping: Readonly<Record<string, string>>) => BodyFields> = {
+type Preset = (fields: BodyFields, mapping: Readonly<Record<string, string>>, settings: Pick<FormSettings, 'consents' | 'required'>) => BodyFields;
+
+const PRESETS: Record<FormPreset, Preset> = {
   cf7: contactForm7,
   elementor,
   wpforms,
@@ -69,18 +76,39 @@ function contactForm7(fields: BodyFields, mapping: Readonly<Record<string, strin
 const ELEMENTOR_META_DROPPED = new Set(['date', 'time', 'user_agent', 'remote_ip', 'credit', 'powered_by', 'form_id']);
 
 /**
+ * Elementor translates its metadata labels with the site's language. The visitor's IP and browser must never
+ * reach the CRM whatever the language, so they are also known by their values: a bare IP address under a label
+ * that says "IP", a browser's user-agent string, the credit line "Elementor" under a "powered by" label.
+ */
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})$/i;
+const USER_AGENT = /^(?:Mozilla|Opera|Dalvik|curl|Wget)\/\d|^[\w.-]+\/[\d.]+ \(.*\) /;
+const CREDIT_LABEL = /(?:^|_)(?:powered|przez)(?:_|$)/;
+
+/** "Page URL" in Polish, as Elementor's metadata line may be translated; read only from Elementor's posts. */
+const ELEMENTOR_PAGE_URL_LABELS = new Set(['adres_url_strony', 'url_strony', 'adres_strony']);
+
+/** Elementor's label for a field without one: `No Label <id>` (`get_formatted_data`). */
+const ELEMENTOR_NO_LABEL = /^No Label (\S+)$/;
+
+/** Field types whose value is the lead field whatever the label says (for a field its id and label leave unmapped). */
+const ELEMENTOR_TYPES: Readonly<Record<string, string>> = { email: 'email', tel: 'phone' };
+
+/**
  * Elementor Pro Forms' Webhook action, form-urlencoded. "Advanced Data" on: `fields[<id>][value]` with
  * `[title]` (the label) and `[type]`, `meta[page_url][value]`, `form[name]`; off: `<Label>=<value>` plus
- * `form_id`, `form_name` and labelled metadata ("Page URL", "Remote IP"…). A field whose id means
- * nothing (`field_3f2a1b`) is read by its label; acceptance fields are consents.
+ * `form_id`, `form_name` and labelled metadata ("Page URL", "Remote IP"…, in the site's language).
+ * A field whose id means nothing (`field_3f2a1b`) is read by its label, else by its type (the first
+ * `email` and `tel` field); acceptance fields are consents.
  */
-function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>): BodyFields {
+function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>, settings: Pick<FormSettings, 'consents' | 'required'>): BodyFields {
   const out: BodyFields = {};
+  const consents = configuredConsents(settings);
   const advanced = new Map<string, { value?: string | string[]; title?: string; type?: string }>();
   for (const [name, value] of Object.entries(fields)) {
     const nested = /^(fields|meta|form)\[([^\]]*)\](?:\[([^\]]*)\])?$/.exec(name);
     if (!nested) {
-      if (!ELEMENTOR_META_DROPPED.has(normaliseFieldName(name))) add(out, name, value);
+      const kept = elementorLabelled(name, value, mapping, consents);
+      if (kept !== undefined) add(out, kept, value);
       continue;
     }
     const [, group, id = '', sub] = nested;
@@ -100,6 +128,18 @@ function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>
     else if (sub === 'raw_value' && entry.value === undefined) entry.value = value;
     advanced.set(id, entry);
   }
+
+  // The lead fields a field's id or label already claims: its type then names only a field still unclaimed.
+  const named = new Map<string, string>();
+  const claimed = new Set<string>();
+  for (const [id, entry] of advanced) {
+    if (entry.value === undefined || entry.type === 'acceptance') continue;
+    const byId = targetOf(id, mapping);
+    const byTitle = entry.title ? targetOf(entry.title, mapping) : undefined;
+    if (byId === undefined && byTitle === undefined) continue;
+    named.set(id, byId !== undefined || !entry.title ? id : entry.title);
+    if (hasText(entry.value)) claimed.add((byId ?? byTitle)!);
+  }
   for (const [id, entry] of advanced) {
     if (entry.value === undefined) continue;
     if (entry.type === 'acceptance') {
@@ -107,10 +147,63 @@ function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>
       if (entry.title) add(out, `consent_${normaliseFieldName(id)}_text`, entry.title);
       continue;
     }
-    const byId = Object.hasOwn(mapping, id) || aliasOf(normaliseFieldName(id)) !== undefined;
-    add(out, byId || !entry.title ? id : entry.title, entry.value);
+    const byType = !named.has(id) && entry.type !== undefined && Object.hasOwn(ELEMENTOR_TYPES, entry.type) ? ELEMENTOR_TYPES[entry.type]! : undefined;
+    if (byType !== undefined && !claimed.has(byType) && hasText(entry.value)) {
+      claimed.add(byType);
+      add(out, byType, entry.value);
+      continue;
+    }
+    // A second e-mail or phone field keeps its label, so it is listed with the other fields.
+    add(out, named.get(id) ?? (entry.title || id), entry.value);
   }
   return out;
+}
+
+/**
+ * The name a field of Elementor's body of labels (no "Advanced Data") is kept under, or undefined when it is
+ * metadata nobody needs. A field the form's `mapping` names is always kept as sent.
+ */
+function elementorLabelled(name: string, value: string | string[], mapping: Readonly<Record<string, string>>, consents: ConfiguredConsents): string | undefined {
+  if (Object.hasOwn(mapping, name)) return name;
+  const normalised = normaliseFieldName(name);
+  if (ELEMENTOR_META_DROPPED.has(normalised)) return undefined;
+  if (targetOf(name, mapping) !== undefined) return name;
+  const text = (Array.isArray(value) ? value.at(-1) : value)?.trim() ?? '';
+  if (IP_ADDRESS.test(text) && normalised.split('_').includes('ip')) return undefined;
+  if (USER_AGENT.test(text)) return undefined;
+  if (text === 'Elementor' && CREDIT_LABEL.test(normalised)) return undefined;
+  if (ELEMENTOR_PAGE_URL_LABELS.has(normalised) && /^https?:\/\//i.test(text)) return 'page_url';
+  // An unlabelled field is sent as `No Label <id>`: its id may be meaningful (`email`, `zgoda_rodo`) or mapped.
+  const id = ELEMENTOR_NO_LABEL.exec(name)?.[1];
+  if (id !== undefined && targetOf(id, mapping) !== undefined) return id;
+  // Without "Advanced Data" an acceptance field has no type: it is known by the consent the settings name
+  // with its id (`No Label rodo` and `"required": ["consent_rodo"]`) or whose text its label is.
+  const consent = id !== undefined && consents.names.has(normaliseFieldName(id)) ? normaliseFieldName(id) : consents.byText.get(normalised);
+  if (consent !== undefined) return `${CONSENT_PREFIX}${consent}`;
+  return name;
+}
+
+type ConfiguredConsents = { names: ReadonlySet<string>; byText: ReadonlyMap<string, string> };
+
+/** The consents a form's settings name (`consents`, `consent_*` in `required`), and by their (normalised) text. */
+function configuredConsents(settings: Pick<FormSettings, 'consents' | 'required'>): ConfiguredConsents {
+  const names = new Set(Object.keys(settings.consents));
+  for (const field of settings.required.flat()) if (field.startsWith(CONSENT_PREFIX)) names.add(field.slice(CONSENT_PREFIX.length));
+  const byText = new Map<string, string>();
+  for (const [name, consent] of Object.entries(settings.consents)) if (consent.text) byText.set(normaliseFieldName(consent.text), name);
+  return { names, byText };
+}
+
+/** The lead field a builder's field name means: the form's `mapping` (as sent or normalised), else the default aliases. */
+function targetOf(name: string, mapping: Readonly<Record<string, string>>): string | undefined {
+  if (Object.hasOwn(mapping, name)) return mapping[name];
+  const normalised = normaliseFieldName(name);
+  const mapped = Object.entries(mapping).find(([key]) => normaliseFieldName(key) === normalised);
+  return mapped?.[1] ?? aliasOf(normalised);
+}
+
+function hasText(value: string | string[]): boolean {
+  return [value].flat().some((v) => v.trim() !== '');
 }
 
 /** WPForms joins a field's several values with a newline, or with `||` when the Webhooks add-on sends them. */

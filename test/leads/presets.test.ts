@@ -60,6 +60,18 @@ describe('POST /leads/{form} from WordPress form builders', () => {
     expect(JSON.parse(answer.body ?? '')).toMatchObject({ status: 'accepted', id: expect.any(String) });
   });
 
+  it('answers 200 to an Elementor post of auto-generated field ids labelled in Polish, where the e-mail and phone fields are known by their type', async () => {
+    const field = (id: string, type: string, title: string, value: string) => ['id', 'type', 'title', 'value']
+      .map((sub) => `${encodeURIComponent(`fields[${id}][${sub}]`)}=${encodeURIComponent({ id, type, title, value }[sub]!)}`).join('&');
+    const body = [field('field_5a1c9e2', 'email', 'Twój e-mail', 'anna@example.pl'), field('field_7b', 'tel', 'Nr tel.', '600123456'), 'form%5Bname%5D=Kontakt'].join('&');
+
+    const answer = await postBody('wp-elementor-pages', body, FORM);
+
+    expect(answer.statusCode).toBe(200);
+    const [job] = stack.queue().messages().map((m) => JSON.parse(m.body) as DeliveryJob);
+    expect(job?.steps[0]?.fields).toMatchObject({ email: 'anna@example.pl', phone_mobile: '+48600123456' });
+  });
+
   it('answers an Elementor post it refuses with 422 JSON naming the field, never a redirect to the error page WordPress would follow to a 200', async () => {
     const body = recorded('elementor-advanced.txt').replaceAll('=600+123+456&', '=600+123+456+wew.+12&');
     const answer = await postBody('wp-elementor-pages', body, FORM);
