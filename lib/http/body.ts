@@ -101,13 +101,23 @@ async function parseMultipart(raw: Buffer, contentTypeHeader: string, boundary: 
   } catch {
     throw new HttpError(400, 'malformed_body', 'The multipart/form-data body could not be parsed.');
   }
+  // undici decodes text parts with replacement characters, never an error: a part in another encoding (a page
+  // with accept-charset=iso-8859-2) is refused as the urlencoded body is, unless the body itself holds U+FFFD.
+  const replacedOnly = raw.indexOf(REPLACEMENT_BYTES) === -1;
   const fields = new FieldCollector();
   for (const [name, value] of form) {
     // Uploaded files have no place in a CRM lead; only text fields count.
-    if (typeof value === 'string') fields.add(name, value);
+    if (typeof value !== 'string') continue;
+    if (replacedOnly && (value.includes('\uFFFD') || name.includes('\uFFFD'))) {
+      throw httpErrorOf(new InputValidationError([{ code: 'invalid_utf8', field: name, message: `Field "${name}" is not valid UTF-8.` }], 'malformed'));
+    }
+    fields.add(name, value);
   }
   return fields.toFields();
 }
+
+/** U+FFFD as UTF-8: in the body only when someone sent the character itself. */
+const REPLACEMENT_BYTES = Buffer.from('\uFFFD', 'utf8');
 
 /**
  * A JSON object of fields, read tolerantly: builders nest values (WPForms' Date/Time field is

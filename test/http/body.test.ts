@@ -223,6 +223,21 @@ describe('readBody', () => {
     expect(error.code).toBe('malformed_body');
   });
 
+  it('answers 400 naming the field for a multipart text part that is not UTF-8, as for a form-encoded one', async () => {
+    const latin2 = Buffer.concat([Buffer.from('--b\r\nContent-Disposition: form-data; name="city"\r\n\r\n'), Buffer.from([0xa3, 0xf3, 0x64, 0xbc]), Buffer.from('\r\n--b--\r\n')]);
+    const error = await failure(readBody(post('multipart/form-data; boundary=b', latin2, true), LIMIT));
+
+    expect(error.status).toBe(400);
+    expect(error.problems).toEqual([expect.objectContaining({ field: 'city', code: 'invalid_utf8' })]);
+  });
+
+  it('keeps a U+FFFD the sender really sent in a multipart field', async () => {
+    const { body, contentType } = multipartBody([['message', 'znak \uFFFD w treści']]);
+    const { fields } = await readBody(post(contentType, body), LIMIT);
+
+    expect(fields).toMatchObject({ message: 'znak \uFFFD w treści' });
+  });
+
   it('answers 400 for multipart without a boundary', async () => {
     const error = await failure(readBody(post('multipart/form-data', '--x\r\n'), LIMIT));
 
