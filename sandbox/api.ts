@@ -89,8 +89,10 @@ function save(module: ModuleName, domain: string, params: Map<string, string>, c
   const existing = id === undefined ? undefined : store.get(module, id, domain);
   if (idText !== '' && !existing) return failure(MESSAGES.unknownRecord);
 
+  // Under `replace` or `requiredOnEdit: sent` an edit must send the required fields again, as a create does.
+  const keepsRequired = !replace && settings.requiredOnEdit !== 'sent';
   for (const name of definition.required as readonly string[]) {
-    const value = fields[name] ?? (replace ? undefined : existing?.[name]);
+    const value = fields[name] ?? (keepsRequired ? existing?.[name] : undefined);
     if (value === undefined || String(value).trim() === '') return failure(MESSAGES.requiredField(name));
   }
   // A task is tied to a client by NIP, and the client must already exist (vendor documentation).

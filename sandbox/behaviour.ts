@@ -6,16 +6,20 @@
  * - `fieldNames`: List records name fields differently (our name → the sandbox's);
  * - `nipMatch`: an Events `nip` matches a client by its `digits` ("526-025-02-74" equals "5260250274")
  *   or `exact`ly as the client's NIP is stored (as a plain SQL comparison would);
- * - `errorTexts`: the `default` Polish texts, or `alternative` ones that our built-in patterns do not know.
+ * - `errorTexts`: the `default` Polish texts, or `alternative` ones that our built-in patterns do not know;
+ * - `requiredOnEdit`: an edit that leaves out a documented required field (Events `name`) keeps the
+ *   record's own (`stored`), or is refused like a create without it (`sent`: the vendor's text names no
+ *   exception for edits).
  */
 export type SandboxBehaviour = {
   editMode: 'merge' | 'replace';
   fieldNames: Record<string, string>;
   nipMatch: 'digits' | 'exact';
   errorTexts: 'default' | 'alternative';
+  requiredOnEdit: 'stored' | 'sent';
 };
 
-export const DEFAULT_BEHAVIOUR: Readonly<SandboxBehaviour> = Object.freeze({ editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default' });
+export const DEFAULT_BEHAVIOUR: Readonly<SandboxBehaviour> = Object.freeze({ editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default', requiredOnEdit: 'stored' });
 
 /** The other names `fieldNames: "alternative"` stands for: none of them is a name the integration guesses. */
 export const ALTERNATIVE_FIELD_NAMES: Readonly<Record<string, string>> = Object.freeze({
@@ -42,6 +46,10 @@ export function parseBehaviour(input: Record<string, unknown>): Partial<SandboxB
     if (input.errorTexts !== 'default' && input.errorTexts !== 'alternative') throw new BehaviourInputError("errorTexts must be 'default' or 'alternative'");
     out.errorTexts = input.errorTexts;
   }
+  if (input.requiredOnEdit !== undefined) {
+    if (input.requiredOnEdit !== 'stored' && input.requiredOnEdit !== 'sent') throw new BehaviourInputError("requiredOnEdit must be 'stored' or 'sent'");
+    out.requiredOnEdit = input.requiredOnEdit;
+  }
   if (input.fieldNames !== undefined) {
     const names = input.fieldNames === 'alternative' ? ALTERNATIVE_FIELD_NAMES : input.fieldNames;
     if (names === null || typeof names !== 'object' || Array.isArray(names) || !Object.values(names).every((v) => typeof v === 'string' && v !== '')) {
@@ -52,7 +60,7 @@ export function parseBehaviour(input: Record<string, unknown>): Partial<SandboxB
   return out;
 }
 
-/** The behaviour asked for by SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES (`alternative` or JSON), SANDBOX_NIP_MATCH, SANDBOX_ERROR_TEXTS. */
+/** The behaviour asked for by SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES (`alternative` or JSON), SANDBOX_NIP_MATCH, SANDBOX_ERROR_TEXTS, SANDBOX_REQUIRED_ON_EDIT. */
 export function behaviourFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<SandboxBehaviour> {
   const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
   const fieldNames = value('SANDBOX_FIELD_NAMES');
@@ -65,6 +73,7 @@ export function behaviourFromEnv(env: Readonly<Record<string, string | undefined
     }
   }
   return parseBehaviour({
-    editMode: value('SANDBOX_EDIT_MODE'), nipMatch: value('SANDBOX_NIP_MATCH'), errorTexts: value('SANDBOX_ERROR_TEXTS'), fieldNames: names,
+    editMode: value('SANDBOX_EDIT_MODE'), nipMatch: value('SANDBOX_NIP_MATCH'), errorTexts: value('SANDBOX_ERROR_TEXTS'),
+    requiredOnEdit: value('SANDBOX_REQUIRED_ON_EDIT'), fieldNames: names,
   });
 }

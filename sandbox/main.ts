@@ -2,7 +2,8 @@
  * `npm run sandbox`: a local CSMART on http://127.0.0.1:8787/app/api.php that keeps its data in
  * .sandbox-data/store.json across restarts. Settings: SANDBOX_HOST, SANDBOX_PORT, SANDBOX_DATA_FILE
  * (empty = memory only), SANDBOX_TOKEN_TTL (seconds), SANDBOX_SYNTHETIC_ACCOUNTS (count), and the behaviour
- * switches SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES, SANDBOX_NIP_MATCH, SANDBOX_ERROR_TEXTS (behaviour.ts).
+ * switches SANDBOX_EDIT_MODE, SANDBOX_FIELD_NAMES, SANDBOX_NIP_MATCH, SANDBOX_ERROR_TEXTS,
+ * SANDBOX_REQUIRED_ON_EDIT (behaviour.ts).
  */
 import { resolve } from 'node:path';
 import { BehaviourInputError, behaviourFromEnv } from './behaviour.ts';

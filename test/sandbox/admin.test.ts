@@ -100,7 +100,7 @@ describe('admin routes', () => {
     expect(sandbox.current.store.count('Products')).toBeGreaterThan(0);
     expect(sandbox.current.requests).toEqual([]);
     expect(sandbox.current.faults.size).toBe(0);
-    expect(sandbox.current.settings).toEqual({ listShape: 'array', idType: 'number', editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default' });
+    expect(sandbox.current.settings).toEqual({ listShape: 'array', idType: 'number', editMode: 'merge', fieldNames: {}, nipMatch: 'digits', errorTexts: 'default', requiredOnEdit: 'stored' });
     expect(sandbox.current.stats).toMatchObject({ logins: 0, calls: 0 });
     expect((await call('Products', 'List')).envelope?.error).toBe('Nieprawidłowy lub wygasły token. Zaloguj się ponownie.');
   });

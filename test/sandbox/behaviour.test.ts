@@ -26,6 +26,19 @@ describe('behaviour switches', () => {
     expect((await call('Events', 'Save', { id: '1', status: 'zamknięte' })).envelope?.error).toBe('Pole name jest wymagane.');
   });
 
+  it('keeps a task\'s stored name on an edit without one by default, and refuses the edit under requiredOnEdit sent', async () => {
+    const { call } = await session(sandbox.current);
+    await call('Events', 'Save', { name: 'Oddzwonić' });
+    expect((await call('Events', 'Save', { id: '1', status: 'nowe' })).envelope?.error).toBe('');
+
+    expect((await admin(sandbox.current, 'POST', '/settings', { requiredOnEdit: 'sent' })).status).toBe(200);
+
+    expect((await call('Events', 'Save', { id: '1', status: 'zamknięte' })).envelope?.error).toBe('Pole name jest wymagane.');
+    expect((await call('Events', 'Save', { id: '1', name: 'Oddzwonić', status: 'zamknięte' })).envelope?.error).toBe('');
+    expect(sandbox.current.store.get('Events', 1)).toEqual({ id: 1, name: 'Oddzwonić', status: 'zamknięte' });
+    expect((await admin(sandbox.current, 'POST', '/settings', { requiredOnEdit: 'always' })).status).toBe(400);
+  });
+
   it('names List fields differently under fieldNames, keeping Save names', async () => {
     const { call } = await session(sandbox.current);
     await call('Accounts', 'Save', { name: 'Gęś i Syn', nip: '5260250274', email: 'gesi@example.pl', description: 'opis' });
@@ -57,8 +70,8 @@ describe('behaviour switches', () => {
   });
 
   it('keeps the behaviour it started with across a reset, and reads it from SANDBOX_* variables', () => {
-    expect(behaviourFromEnv({ SANDBOX_EDIT_MODE: 'replace', SANDBOX_FIELD_NAMES: '{"nip":"NIP_klienta"}', SANDBOX_NIP_MATCH: 'exact', SANDBOX_ERROR_TEXTS: 'alternative' }))
-      .toEqual({ editMode: 'replace', fieldNames: { nip: 'NIP_klienta' }, nipMatch: 'exact', errorTexts: 'alternative' });
+    expect(behaviourFromEnv({ SANDBOX_EDIT_MODE: 'replace', SANDBOX_FIELD_NAMES: '{"nip":"NIP_klienta"}', SANDBOX_NIP_MATCH: 'exact', SANDBOX_ERROR_TEXTS: 'alternative', SANDBOX_REQUIRED_ON_EDIT: 'sent' }))
+      .toEqual({ editMode: 'replace', fieldNames: { nip: 'NIP_klienta' }, nipMatch: 'exact', errorTexts: 'alternative', requiredOnEdit: 'sent' });
     expect(() => behaviourFromEnv({ SANDBOX_EDIT_MODE: 'overwrite' })).toThrow(/editMode/);
     sandbox.current.settings.editMode = 'replace';
     sandbox.current.reset();

@@ -6,7 +6,8 @@ import { ALTERNATIVE_FIELD_NAMES, type SandboxBehaviour } from '../../sandbox/be
  * that adapt the integration to it (what `csmart doctor` prints for it: test/doctor checks that).
  * `SANDBOX_MODE=<name> npx vitest run test/leads test/webhooks test/delivery` runs whole suites in a
  * mode: useSandbox takes the behaviour and useDeliveryStack the settings (`npm run test:modes`: all).
- * A strict NIP comparison needs no setting: tasks always carry the client's NIP as its record stores it.
+ * A strict NIP comparison needs no setting: tasks always carry the client's NIP as its record stores it; nor
+ * does a CSMART that requires a task's name on edits: every task edit carries it.
  */
 export type SandboxMode = { name: string; behaviour: Partial<SandboxBehaviour>; settings: Record<string, string> };
 
@@ -24,6 +25,7 @@ export const SANDBOX_MODES: readonly SandboxMode[] = [
   { name: 'replace-on-edit', behaviour: { editMode: 'replace' }, settings: { CSMART_EDIT_MODE: 'replace' } },
   { name: 'other-field-names', behaviour: { fieldNames: { ...ALTERNATIVE_FIELD_NAMES } }, settings: { CSMART_FIELD_NAMES: JSON.stringify(ALTERNATIVE_FIELD_NAMES) } },
   { name: 'strict-nip-exact', behaviour: { nipMatch: 'exact' }, settings: {} },
+  { name: 'required-on-edit', behaviour: { requiredOnEdit: 'sent' }, settings: {} },
   { name: 'other-error-texts', behaviour: { errorTexts: 'alternative' }, settings: { CSMART_ERROR_TEXTS: JSON.stringify(ALTERNATIVE_ERROR_TEXTS) } },
 ];
 
