@@ -2,7 +2,7 @@ import { createAuthErrorMatcher } from './auth-pattern.ts';
 import {
   CsmartAuthError, CsmartError, CsmartNetworkError, CsmartProtocolError, CsmartTimeoutError, CsmartUpstreamError, CsmartValidationError,
 } from './errors.ts';
-import { replacementFields, type EditMode } from './edit-mode.ts';
+import { missingRequired, replacementFields, withRequiredFrom, type EditMode } from './edit-mode.ts';
 import { listRecordRenamer, type FieldNames } from './field-names.ts';
 import { encodeForm } from './form-encoding.ts';
 import { createHttpTransport, redirectError, type CsmartTransport } from './http-transport.ts';
@@ -302,10 +302,11 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
     async save(module, fields, saveOptions = {}) {
       let checked = checkSaveFields(module, fields as Record<string, unknown>, saveOptions.id === undefined);
       if (saveOptions.id !== undefined) {
-        if (editMode === 'replace') {
-          const id = saveOptions.id;
-          checked = replacementFields(module, (await list(module)).find((record) => record.id === id), checked);
-        }
+        const id = saveOptions.id;
+        const current = async () => (await list(module)).find((record) => record.id === id);
+        if (editMode === 'replace') checked = replacementFields(module, await current(), checked);
+        // Callers that know the required fields send them; only an edit without them costs a List.
+        else if (missingRequired(module, checked).length > 0) checked = withRequiredFrom(module, await current(), checked);
         checked.id = saveOptions.id;
       }
       const data = await call(module, 'Save', checked);
@@ -315,7 +316,7 @@ export function createCsmartClient(options: CsmartClientOptions): CsmartClient {
   };
 }
 
-/** Refuses unknown fields and non-text values before anything is sent; required fields apply to creates only. */
+/** Refuses unknown fields and non-text values before anything is sent; a create must carry the required fields (an edit gets them in save). */
 function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, creating: boolean): Record<string, string | undefined> {
   const known: readonly string[] = MODULES[module].fields;
   const out: Record<string, string | undefined> = {};
@@ -328,7 +329,7 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, cr
     }
     out[field] = value;
   }
-  // An edit sends only what changes (a cancellation: the status); the record keeps its other fields.
+  // An edit may leave them out (a cancellation: the status): save fills them from the current record.
   if (!creating) return out;
   for (const field of MODULES[module].required as readonly string[]) {
     if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });

@@ -35,3 +35,26 @@ export function replacementFields(
   for (const [field, value] of Object.entries(changes)) if (value !== undefined) whole[field] = value;
   return whole;
 }
+
+/** The required Save fields (Events `name`) an edit leaves out. */
+export function missingRequired(module: SaveModule, changes: Record<string, string | undefined>): string[] {
+  return (MODULES[module].required as readonly string[]).filter((field) => !changes[field]);
+}
+
+/**
+ * The fields of an edit under `merge` that left out a required field: the vendor documents `name` as
+ * required on every Events Save, edits not excepted, so the missing ones are taken from the current
+ * record. Without it (no longer listed, or holding no value) they stay missing: a subject is never invented.
+ */
+export function withRequiredFrom(
+  module: SaveModule,
+  current: CsmartRecord | undefined,
+  changes: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const out = { ...changes };
+  for (const field of missingRequired(module, changes)) {
+    const value = current?.[field];
+    if ((typeof value === 'string' && value.trim() !== '') || (typeof value === 'number' && Number.isFinite(value))) out[field] = String(value);
+  }
+  return out;
+}

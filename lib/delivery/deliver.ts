@@ -212,9 +212,13 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   }
   if (step.module === 'Events' && fields.nip && !(step.withAccount && account?.nip)) await keepNipOnlyForKnownClient(fields, deps.accounts);
   const refs = [step.link, ...(step.aliases ?? [])];
-  const found = await firstLinked(refs, deps.links);
+  const linked = await firstLinked(refs, deps.links);
+  const found = linked?.recordId;
+  // CSMART documents a task's subject as required on every Save: an edit without one (a bare cancellation)
+  // sends the one we last sent. A link kept before subjects were stored has none: the client then reads the task.
+  if (step.module === 'Events' && !fields.name && linked?.name) fields.name = linked.name;
   if (found && (await editUnlessDeleted(step, fields, found, refs, deps))) {
-    await linkAll(refs, step.module, found, job.id, deps.links);
+    await linkAll(refs, step.module, found, job.id, deps.links, subjectOf(step.module, fields));
     return { module: step.module, id: found, action: 'updated' };
   }
   if (step.ifMissing === 'skip') {
@@ -227,7 +231,10 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   if (claim.claimed && claim.deferred) Object.assign(fields, claim.deferred);
   let id: string | undefined;
   if (!claim.claimed) {
-    if (claim.link.state === 'linked' && claim.link.recordId) id = claim.link.recordId;
+    if (claim.link.state === 'linked' && claim.link.recordId) {
+      id = claim.link.recordId;
+      if (step.module === 'Events' && !fields.name && claim.link.name) fields.name = claim.link.name;
+    }
     else if (!mayTakeOver(claim.link, run)) throw new DeliveryLinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
     else id = await findMarked(step.module, claim.link, deps);
@@ -248,8 +255,13 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
     }
     action = 'created';
   }
-  await linkAll(refs, step.module, id, job.id, deps.links);
+  await linkAll(refs, step.module, id, job.id, deps.links, subjectOf(step.module, fields));
   return { module: step.module, id, action };
+}
+
+/** The subject a task's links keep for its later edits (none for opportunities: they require nothing). */
+function subjectOf(module: RecordStep['module'], fields: Record<string, string | undefined>): string | undefined {
+  return module === 'Events' ? fields.name : undefined;
 }
 
 /**
@@ -295,16 +307,16 @@ async function saveRecord(module: RecordStep['module'], fields: Record<string, s
   }
 }
 
-async function firstLinked(refs: LinkRef[], links: LinkStore): Promise<string | undefined> {
+async function firstLinked(refs: LinkRef[], links: LinkStore): Promise<(Link & { recordId: string }) | undefined> {
   for (const ref of refs) {
     const link = await links.get(ref);
-    if (link?.state === 'linked' && link.recordId) return link.recordId;
+    if (link?.state === 'linked' && link.recordId) return link as Link & { recordId: string };
   }
   return undefined;
 }
 
-async function linkAll(refs: LinkRef[], module: string, id: string, owner: string, links: LinkStore): Promise<void> {
-  for (const ref of refs) await links.set(ref, module, id, owner);
+async function linkAll(refs: LinkRef[], module: string, id: string, owner: string, links: LinkStore, name?: string): Promise<void> {
+  for (const ref of refs) await links.set(ref, module, id, owner, name);
 }
 
 async function findMarked(module: RecordStep['module'], link: Link, deps: DeliveryDeps): Promise<string | undefined> {

@@ -12,6 +12,11 @@ export type Link = {
   pk: string; module: string; recordId: string | undefined; state: 'pending' | 'linked' | 'deferred'; owner: string; marker: string; updatedAt?: string | undefined;
   /** The receive (SQS attempt) of the owner's job that claimed it, and whether that attempt ended and let go of it. */
   attempt?: number | undefined; released?: boolean | undefined;
+  /**
+   * A task's subject as we last sent it: CSMART documents `name` as required on every Events Save, so an edit
+   * without one (a bare cancellation) sends this one instead of reading the task back.
+   */
+  name?: string | undefined;
 };
 
 /** Where a submission is, for `csmart status`. */
@@ -37,7 +42,8 @@ export type LinkStore = {
   defer(ref: LinkRef, module: string, fields: Record<string, string | undefined>): Promise<boolean>;
   /** Marks a pending claim of this owner's attempt as let go: the attempt ended, a later one may take it over. */
   release(ref: LinkRef, owner: string, attempt: number): Promise<void>;
-  set(ref: LinkRef, module: string, recordId: string, owner: string): Promise<void>;
+  /** Links the record; `name`: the subject to keep for later edits (see Link). */
+  set(ref: LinkRef, module: string, recordId: string, owner: string, name?: string): Promise<void>;
   forget(ref: LinkRef): Promise<void>;
   /** Whether we ever linked a record of this module: then CSMART cannot rightly list none. */
   hasRecords(module: string): Promise<boolean>;
@@ -83,6 +89,7 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
     updatedAt: text(item, 'updatedAt'),
     attempt: item.attempt?.N === undefined ? undefined : Number(item.attempt.N),
     released: item.released?.BOOL === true,
+    name: text(item, 'name'),
   });
 
   return {
@@ -122,11 +129,14 @@ export function createLinkStore(options: { dynamo: Pick<DynamoDBClient, 'send'>;
         return { claimed: false, link: existing ? toLink(existing) : { ...link, owner: '' } };
       }
     },
-    async set(ref, module, recordId, owner) {
+    async set(ref, module, recordId, owner, name) {
       const pk = linkKey(ref);
       await dynamo.send(new PutItemCommand({
         TableName: tableName,
-        Item: { pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), updatedAt: S(now().toISOString()) },
+        Item: {
+          pk: S(pk), module: S(module), recordId: S(recordId), state: S('linked'), owner: S(owner), updatedAt: S(now().toISOString()),
+          ...(name ? { name: S(name) } : {}),
+        },
       }));
       await markRecords(module);
     },

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sha1Hex } from '../../lib/config/credentials.ts';
 import { createCsmartClient, type CsmartClientOptions } from '../../lib/csmart/client.ts';
-import { replacementFields } from '../../lib/csmart/edit-mode.ts';
+import { replacementFields, withRequiredFrom } from '../../lib/csmart/edit-mode.ts';
 import { parseFieldNames, renameListFields } from '../../lib/csmart/field-names.ts';
 import { ALTERNATIVE_FIELD_NAMES } from '../../sandbox/behaviour.ts';
 import { useSandbox } from '../support/sandbox.ts';
@@ -55,10 +55,42 @@ describe('CSMART_EDIT_MODE at the client', () => {
     expect(sandbox.current.store.get('Accounts', id)).toEqual({ id: Number(id), name: 'Gęś i Syn', nip: '5260250274', description: 'Notatka', city: 'Łódź' });
   });
 
+  it('under merge, a task edit without its required name reads the task and sends its name, for a CSMART that requires it on edits', async () => {
+    sandbox.current.settings.requiredOnEdit = 'sent';
+    const csmart = client();
+    const id = await csmart.save('Events', { name: 'Oddzwonić', time_start: '09:00' });
+
+    await csmart.save('Events', { status: 'zamknięte' }, { id });
+
+    expect(sandbox.current.store.get('Events', id)).toEqual({ id: Number(id), name: 'Oddzwonić', time_start: '09:00', status: 'zamknięte' });
+    expect(sandbox.current.requests.filter((r) => r.action !== 'Login').map((r) => `${r.module}/${r.action}`)).toEqual(['Events/Save', 'Events/List', 'Events/Save']);
+  });
+
+  it('under merge, a task edit that carries its name is sent as it is, without reading the task', async () => {
+    sandbox.current.settings.requiredOnEdit = 'sent';
+    const csmart = client();
+    const id = await csmart.save('Events', { name: 'Oddzwonić' });
+
+    await csmart.save('Events', { name: 'Oddzwonić', status: 'zamknięte' }, { id });
+
+    expect(sandbox.current.requests.filter((r) => r.action !== 'Login').map((r) => `${r.module}/${r.action}`)).toEqual(['Events/Save', 'Events/Save']);
+  });
+
+  it('never invents a name: an edit of a task its List does not show is sent without one, and CSMART decides', async () => {
+    sandbox.current.settings.requiredOnEdit = 'sent';
+    const csmart = client();
+    await csmart.save('Events', { name: 'Inne zadanie' });
+
+    await expect(csmart.save('Events', { status: 'zamknięte' }, { id: '999' })).rejects.toThrow('CSMART Events/Save refused: Rekord o podanym id nie istnieje.');
+    expect(sandbox.current.requests.filter((r) => r.module === 'Events' && r.action === 'Save').at(-1)?.fields).toEqual(['status']);
+  });
+
   it('takes only Save fields of the current record, as text, with the changes over them', () => {
     expect(replacementFields('Accounts', { id: '7', name: 'A', payment_days: 14, created_at: '2026-01-01', city: null as never, nip: '1' }, { nip: '2', email: undefined }))
       .toEqual({ name: 'A', payment_days: '14', nip: '2' });
     expect(replacementFields('Events', undefined, { name: 'x' })).toEqual({ name: 'x' });
+    expect(withRequiredFrom('Events', { id: '7', name: 'Zadanie', status: 'nowe' }, { status: 'zamknięte' })).toEqual({ name: 'Zadanie', status: 'zamknięte' });
+    expect(withRequiredFrom('Events', { id: '7', name: '  ' }, { status: 'zamknięte' })).toEqual({ status: 'zamknięte' });
   });
 });
 

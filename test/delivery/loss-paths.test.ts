@@ -130,6 +130,44 @@ describe('path 4: an edit that sends only some fields', () => {
   });
 });
 
+describe('path 4b: a bare cancellation for a CSMART that requires a task\'s name on edits too', () => {
+  const cancel = async (eventId: string, webhookId: string) => {
+    const answer = await signedWebhook('erp', { type: 'calendar_event.cancelled', timestamp: '2026-03-14T07:00:00Z', data: { id: eventId } }, webhookId);
+    return (JSON.parse(String(answer.body)) as { id: string }).id;
+  };
+  const taskSaves = () => stack.sandbox.current.requests.filter((r) => r.module === 'Events' && r.action !== 'Login');
+  beforeEach(() => {
+    stack.sandbox.current.settings.requiredOnEdit = 'sent';
+  });
+
+  it('closes a task the integration created, sending the subject it kept instead of reading the task', async () => {
+    const created = eventJson('standard', 'calendar-event-created');
+    await signedWebhook('erp', { ...created, data: { ...created.data, id: 'evt_strict_1' } }, 'msg_s1');
+    await stack.drain(worker);
+    const before = taskSaves().length;
+
+    const id = await cancel('evt_strict_1', 'msg_s2');
+    await stack.drain(worker);
+
+    expect(stack.sandbox.current.store.list('Events')).toEqual([expect.objectContaining({ name: created.data.title, status: 'zamknięte' })]);
+    expect(taskSaves().slice(before).map((r) => `${r.action} ${[...r.fields].sort().join(',')}`)).toEqual(['Save name,status']);
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered', records: [{ module: 'Events', action: 'updated' }] });
+    expect(stack.dlq().counts().total).toBe(0);
+  });
+
+  it('closes a task linked before subjects were kept by reading its subject from CSMART, never inventing one', async () => {
+    const task = stack.sandbox.current.store.put('Events', { name: 'Spotkanie sprzed zmiany', status: 'nowe' });
+    await stack.links().set({ source: 'erp', externalId: 'evt_strict_old' }, 'Events', String(task.id), 'earlier-job');
+
+    const id = await cancel('evt_strict_old', 'msg_s3');
+    await stack.drain(worker);
+
+    expect(stack.sandbox.current.store.get('Events', task.id)).toEqual({ id: task.id, name: 'Spotkanie sprzed zmiany', status: 'zamknięte' });
+    expect(taskSaves().map((r) => `${r.action} ${[...r.fields].sort().join(',')}`)).toEqual(['List ', 'Save name,status']);
+    expect(await stack.links().getStatus(id)).toMatchObject({ state: 'delivered' });
+  });
+});
+
 describe('path 5: an edit of a record deleted in CSMART', () => {
   const events = () => stack.sandbox.current.store.list('Events');
   const reasonParked = () => stack.dlq().messages()[0]?.messageAttributes.reason?.StringValue;
