@@ -73,6 +73,29 @@ export function editCheck(write: WriteFindings | undefined, settings: Settings):
 }
 
 /**
+ * CSMART documents a task's `name` as required on every Save, edits not excepted, and the integration
+ * sends it on every task edit (the subject it last sent, else the one read from the task): whichever
+ * way this CSMART answers the bare edit, nothing is to be set; the finding says which it is.
+ */
+export function nameOnEditCheck(write: WriteFindings | undefined): Check {
+  const assumption = "A task edit is accepted as the integration sends it: with the task's subject (name, documented as required), also when only the status changes";
+  const probe = write?.nameOnEdit;
+  if (!write) return { id: 'name-on-edit', assumption, status: 'unknown', found: 'not tried (it needs a test task)', change: WRITE_HINT };
+  if (!probe) return { id: 'name-on-edit', assumption, status: 'unknown', found: 'not tried (no test task)' };
+  const shape = 'a task edit without name ({ id, status }, a bare cancellation)';
+  if (probe.verdict === 'required') {
+    return {
+      id: 'name-on-edit', assumption, status: 'holds',
+      found: `${shape} was refused: ${probe.error}; CSMART requires name on edits: handled automatically (every task edit carries the subject kept from its creation, or for a task created before subjects were kept, the one read from the task's List)`,
+    };
+  }
+  if (probe.verdict === 'not required') {
+    return { id: 'name-on-edit', assumption, status: 'holds', found: `${shape} was accepted and the subject kept; CSMART does not require name on edits (the integration sends it anyway, as documented)` };
+  }
+  return { id: 'name-on-edit', assumption, status: 'unknown', found: `${shape}: ${[probe.error && `refused: ${probe.error}`, probe.note].filter(Boolean).join('; ')}` };
+}
+
+/**
  * Tasks name their client by the NIP exactly as the client's record stores it, and a task CSMART refuses
  * for its NIP is saved again without it (lib/delivery/deliver.ts): a CSMART that compares the stored
  * text needs no setting, so the finding is reported, and only a refusal of the stored form itself

@@ -3,7 +3,7 @@ import type { Credentials } from '../../lib/csmart/client.ts';
 import { ERROR_KINDS, type ExtraErrorTexts } from '../../lib/csmart/known-errors.ts';
 import { MODULE_NAMES } from '../../lib/csmart/modules.ts';
 import {
-  authTextCheck, editCheck, vocabularyCheck, errorTextsCheck, fieldNamesCheck, formatsCheck, listShapeCheck, loginDomainCheck, longTextCheck, nipCheck, polishLettersCheck, wireCheck,
+  authTextCheck, editCheck, nameOnEditCheck, vocabularyCheck, errorTextsCheck, fieldNamesCheck, formatsCheck, listShapeCheck, loginDomainCheck, longTextCheck, nipCheck, polishLettersCheck, wireCheck,
 } from './checks.ts';
 import { settingLine, type DoctorReport, type Setting } from './report.ts';
 import { surveyModule, type ModuleSurvey } from './survey.ts';
@@ -85,6 +85,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     listShapeCheck(surveys),
     fieldNamesCheck(surveys, report.write, settings),
     editCheck(report.write, settings),
+    nameOnEditCheck(report.write),
     nipCheck(report.write),
     authTextCheck(expired.error, expired.problem, settings, report.errorTextsLine),
     errorTextsCheck(report, settings),

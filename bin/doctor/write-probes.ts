@@ -7,6 +7,11 @@ export type WriteFindings = {
   created: { module: string; id: string; name: string }[];
   /** Per module: whether an edit with only some fields kept the others. */
   edits: { module: SaveModule; verdict: 'merge' | 'replace' | 'unclear'; kept: string[]; blanked: string[]; note?: string }[];
+  /**
+   * Whether a task edit without `name` (a bare cancellation: `{ id, status }`, the shape the integration
+   * sent before it kept subjects) is refused; `error`: CSMART's text. Undefined when no test task was made.
+   */
+  nameOnEdit: { verdict: 'required' | 'not required' | 'unclear'; error?: string; note?: string } | undefined;
   /** Our field names → the names this CSMART's List uses, found by the values we saved (only those that differ). */
   fieldNames: Record<string, string>;
   /** Whether Polish letters came back as sent. */
@@ -75,7 +80,7 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
   const { wire, token } = context;
   const random = context.random ?? Math.random;
   const findings: WriteFindings = {
-    created: [], edits: [], fieldNames: {}, polishLetters: undefined,
+    created: [], edits: [], nameOnEdit: undefined, fieldNames: {}, polishLetters: undefined,
     nip: { stored: undefined, forms: [], unknownNipAccepted: undefined, verdict: 'unclear' },
     formats: [], longText: undefined, errorTexts: { auth: [], validation: [] }, failures: [],
   };
@@ -141,6 +146,26 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
     findings.formats.push({ module, field, sent: value, accepted: true, ...(stored === undefined ? {} : { stored }) });
   }
 
+  /**
+   * The bare edit exactly as a cancellation carrying only an id would be sent, `{ id, status }`, after the
+   * same edit with the subject (the status probe): refused only without it, CSMART requires `name` on edits.
+   */
+  async function nameOnEditProbe(id: string, name: string) {
+    const closed = 'zamknięte';
+    const named = findings.formats.find((f) => f.module === 'Events' && f.field === 'status' && f.sent === closed);
+    const answer = await save('Events', { id, status: closed });
+    if (answer.error !== '') {
+      if (named?.accepted && answer.error) findings.errorTexts.validation.push(fragmentWithout(answer.error, 'name'));
+      findings.nameOnEdit = named?.accepted
+        ? { verdict: 'required', error: refusal(answer) }
+        : { verdict: 'unclear', error: refusal(answer), note: 'the same edit with the subject was refused too' };
+      return;
+    }
+    const after = await readBack('Events', id);
+    const kept = after !== undefined && text(after[findings.fieldNames.name ?? 'name']) === name;
+    findings.nameOnEdit = kept ? { verdict: 'not required' } : { verdict: 'unclear', note: after ? 'accepted, but the subject was not kept' : 'accepted, but the task was not found in its List afterwards' };
+  }
+
   // The client: Polish letters, the NIP in the dashed form people type, every field the integration reads.
   const clientFields = {
     name: `${label} — klient testowy (można usunąć)`, nip: dashed(nip), email: `csmart-doctor-${context.now.getTime()}@example.invalid`,
@@ -178,6 +203,7 @@ export async function runWriteProbes(context: WriteProbeContext): Promise<WriteF
     const named = { name: taskFields.name };
     await formatProbe('Events', task.id, { ...named, date_start: day, date_end: day }, 'allDay', '1');
     await formatProbe('Events', task.id, named, 'status', 'zamknięte');
+    await nameOnEditProbe(task.id, taskFields.name);
 
     if (client) {
       const forms = [...new Set([nip, findings.nip.stored ?? dashed(nip), `PL${nip}`, dashed(nip), `PL ${dashed(nip)}`])];

@@ -80,6 +80,7 @@ describe('csmart doctor', () => {
     'replace-on-edit': ['An edit (Save with id and only some fields) leaves the other fields alone'],
     'other-field-names': ['List records carry id, name, nip, email and description under exactly those names'],
     'strict-nip-exact': [],
+    'required-on-edit': [],
     'other-error-texts': [
       "CSMART's answer to an expired or invalid token is recognised as one (so the client logs in again)",
       'Which error texts mean "log in again", "the data is wrong" and "try later" is known',
@@ -111,6 +112,26 @@ describe('csmart doctor', () => {
     expect(check.found).toMatch(/"\d{10}" refused/);
     expect(check.found).toContain('handled automatically (tasks carry the NIP as stored)');
     expect(report.settings).toEqual([]);
+  });
+
+  it('tries a task edit without name, exactly as a bare cancellation is shaped, and reports whether CSMART requires name on edits', async () => {
+    const bareEdits = () => sandbox.current.requests.filter((r) => r.module === 'Events' && r.action === 'Save' && r.params.id !== undefined && r.fields.join() === 'status');
+
+    const assumed = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
+    expect(assumed.write?.nameOnEdit).toEqual({ verdict: 'not required' });
+    expect(assumed.checks.find((c) => c.id === 'name-on-edit')).toMatchObject({ status: 'holds', found: expect.stringContaining('CSMART does not require name on edits') });
+    expect(bareEdits()).toHaveLength(1);
+
+    sandbox.current.reset();
+    sandbox.current.settings.requiredOnEdit = 'sent';
+    const strict = JSON.parse((await doctor(['--write', '--yes', '--json'])).out) as DoctorReport;
+
+    expect(strict.write?.nameOnEdit).toEqual({ verdict: 'required', error: 'Pole name jest wymagane.' });
+    const check = strict.checks.find((c) => c.id === 'name-on-edit')!;
+    expect(check.status).toBe('holds');
+    expect(check.found).toContain('CSMART requires name on edits: handled automatically');
+    expect(strict.settings).toEqual([]);
+    expect(bareEdits()).toHaveLength(1);
   });
 
   it('prints a CSMART_ERROR_TEXTS line that the settings reader takes, keeping the texts already set', async () => {
