@@ -4,6 +4,7 @@ import type { AccountDirectory } from './account-directory.ts';
 import { emailKey, nipDigits, phoneKey, type AccountMatch } from './account-directory.ts';
 import { CsmartValidationError } from '../csmart/errors.ts';
 import { DeliveryLinkBusyError, DeliveryRecordDeletedError } from './errors.ts';
+import { EmptyListError } from './list-guard.ts';
 import type { AccountStep, DeliveryJob, LinkRef, RecordStep } from '../intake/job.ts';
 import type { Link, LinkStore, SubmissionStatus } from './link-store.ts';
 
@@ -281,9 +282,20 @@ async function editUnlessDeleted(step: RecordStep, fields: Record<string, string
     await saveRecord(step.module, fields, deps, { id });
     return true;
   } catch (error) {
+    if (!(error instanceof CsmartValidationError)) throw error;
+    const parks = WHEN_DELETED[step.module] === 'park' || step.ifMissing === 'skip';
     // A refused edit: if the record is no longer listed, it was deleted (the List guard rules out a glitch).
-    if (!(error instanceof CsmartValidationError) || (await deps.client.list(step.module)).some((r) => r.id === id)) throw error;
-    if (WHEN_DELETED[step.module] === 'park' || step.ifMissing === 'skip') {
+    let listed: boolean;
+    try {
+      listed = (await deps.client.list(step.module)).some((r) => r.id === id);
+    } catch (listError) {
+      // A List with no records at all is a glitch or the module's only record deleted. Creating again must wait
+      // for a clear answer; parking need not: the refused edit is parked either way, and retrying cannot change that.
+      if (!(listError instanceof EmptyListError) || !parks) throw listError;
+      throw new DeliveryRecordDeletedError(`${step.module} record ${id} is not listed by CSMART (its List answered no records) and its edit was refused (${error.message}); the edit was not applied and the record is not created again`);
+    }
+    if (listed) throw error;
+    if (parks) {
       throw new DeliveryRecordDeletedError(`${step.module} record ${id} was deleted in CSMART; the edit was not applied and the record is not created again`);
     }
     for (const ref of refs) await deps.links.forget(ref);

@@ -11,9 +11,14 @@ import type { LinkStore } from './link-store.ts';
  * empty lists for the same reason.) Whole and streamed Lists alike: a stream that ends without a
  * record fails at its end, before its reader takes the missing records for deleted ones.
  */
+/** The guard's refusal: a List that answered no records where records we created are linked (retried like any outage). */
+export class EmptyListError extends CsmartUpstreamError {
+  override name = 'EmptyListError';
+}
+
 export function guardEmptyLists<C extends Pick<CsmartClient, 'list' | 'listStream'>>(client: C, links: Pick<LinkStore, 'hasRecords'>): C {
   const refuse = (module: ModuleName) =>
-    new CsmartUpstreamError(`CSMART ${module}/List answered no records, although records we created are linked`, { module, action: 'List' });
+    new EmptyListError(`CSMART ${module}/List answered no records, although records we created are linked`, { module, action: 'List' });
   return {
     ...client,
     async list(module) {

@@ -200,6 +200,30 @@ describe('path 5: an edit of a record deleted in CSMART', () => {
     expect(reasonParked()).toBe(`record_deleted: Events record ${deleted!.id} was deleted in CSMART; the edit was not applied and the record is not created again`);
   });
 
+  it('parks a bare edit of a deleted task at once with the reason when it was the only task, so that CSMART lists none', async () => {
+    await enqueue(task('only-one', { name: 'Jedyne spotkanie' }));
+    await stack.drain(worker);
+    for (const event of events()) stack.sandbox.current.store.delete('Events', event.id);
+    const cancel = task('only-one', { status: 'zamknięte' }, { ifMissing: 'skip' });
+    await enqueue(cancel);
+
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
+
+    expect(stack.sandbox.current.requests.filter((r) => r.module === 'Events' && r.action === 'Save')).toHaveLength(2);
+    expect(reasonParked()).toMatch(/^record_deleted: Events record \d+ is not listed by CSMART \(its List answered no records\) and its edit was refused \(CSMART Events\/Save refused: Rekord o podanym id nie istnieje\.\)/);
+    expect(await stack.links().getStatus(cancel.id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
+  });
+
+  it('retries, not creates again, a moved booking whose task CSMART refuses while its List answers no records (maybe a glitch)', async () => {
+    await enqueue(task('only-moved', { name: 'Spotkanie', time_start: '10:00' }));
+    await stack.drain(worker);
+    for (const event of events()) stack.sandbox.current.store.delete('Events', event.id);
+    await enqueue(task('only-moved', { name: 'Spotkanie', time_start: '12:00' }));
+
+    expect(await stack.pump(worker)).toEqual({ received: 1, failed: 1 });
+    expect(events()).toEqual([]);
+  });
+
   it('parks an edit of a deleted opportunity with the reason: a deal deleted by sales staff stays deleted', async () => {
     await enqueue(recordJob('order-del', 'Opportunities', { name: 'Zamówienie 1' }));
     await stack.drain(worker);
