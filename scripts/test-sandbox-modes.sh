@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(test/leads test/webhooks test/delivery)
-for mode in replace-on-edit other-field-names strict-nip-exact other-error-texts; do
+for mode in replace-on-edit other-field-names strict-nip-exact required-on-edit other-error-texts; do
   echo "=== SANDBOX_MODE=$mode"
   SANDBOX_MODE="$mode" npx vitest run "${files[@]}"
 done
