@@ -32,7 +32,8 @@ export function collectFields(fields: BodyFields, settings: Pick<FormSettings, '
   const other: Array<[string, string]> = [];
 
   for (const [name, sent] of Object.entries(fields)) {
-    if (isControlField(name, settings.honeypot)) continue;
+    // A field the form maps by its exact name is data, even one named like form machinery (CF7's `_url` tag).
+    if (isControlField(name, settings.honeypot) && !mapping.has(name)) continue;
     const key = fieldKeyOf(name);
     if (key === undefined) continue;
     const { target, rank } = targetOf(name, normaliseFieldName(key), mapping, mappingNormalised);

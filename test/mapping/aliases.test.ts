@@ -136,6 +136,15 @@ describe('per-form mapping', () => {
     expect(accountOf(planFor({ 'adres-e-mail-klienta': 'jan@example.pl' }, { mapping: { 'Adres e-mail klienta': 'email' } })).fields.email).toBe('jan@example.pl');
   });
 
+  it('reads a field named like form machinery when the form maps it by name (Contact Form 7\'s _url tag)', () => {
+    const description = accountOf(planFor({ ...REACH, _url: 'https://example.pl/kontakt', _ts: '1773222000000' }, { mapping: { _url: 'page_url' } })).fields.description;
+
+    expect(description).toContain('https://example.pl/kontakt');
+    expect(description).not.toContain('1773222000000');
+    const cf7 = accountOf(planFor({ 'your-email': 'anna@example.pl', _url: 'https://example.pl/kontakt' }, { preset: 'cf7', mapping: { _url: 'page_url' } })).fields.description;
+    expect(cf7).toContain('https://example.pl/kontakt');
+  });
+
   it('prefers a field named exactly like the lead field over an alias of it', () => {
     expect(accountOf(planFor({ mail: 'alias@example.pl', email: 'exact@example.pl' })).fields.email).toBe('exact@example.pl');
   });
