@@ -47,6 +47,24 @@ describe('the VAT register client (GET /api/search/nip/{nip}?date=…)', () => {
     await expect(searchNip('7770001111', '2026-03-12', { baseUrl: gone.url, timeoutMs: 500 })).rejects.toBeInstanceOf(EnrichmentRegisterUnavailableError);
   });
 
+  it('fake: answers its used-up limit as the register documents (429, WL-191)', async () => {
+    register.mode = 'limit';
+    const response = await fetch(`${register.url}/api/search/nip/7770001111?date=2026-03-12`);
+    expect(response.status).toBe(429);
+    expect(await response.json()).toEqual({ code: 'WL-191', message: 'Limit żądań dla tego adresu IP został na dziś wyczerpany.' });
+  });
+
+  it.each([
+    ['a date after today in Poland', '7770001111', '2099-01-01', 'WL-103'],
+    ['a NIP of 9 digits', '777000111', '2026-03-12', 'WL-113'],
+    ['a NIP with a letter', '777000111X', '2026-03-12', 'WL-114'],
+    ['a NIP failing its checksum', '7770001112', '2026-03-12', 'WL-115'],
+  ])('fake: refuses %s with the register\'s own code', async (_what, nip, date, code) => {
+    const response = await fetch(`${register.url}/api/search/nip/${nip}?date=${date}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code });
+  });
+
   it('answers a bad date with the register\'s documented 400 shape', async () => {
     const response = await fetch(`${register.url}/api/search/nip/7770001111?date=12.03.2026`);
     expect(response.status).toBe(400);
