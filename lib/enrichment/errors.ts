@@ -3,4 +3,11 @@ export class EnrichmentRegisterUnavailableError extends Error {
   override name = 'EnrichmentRegisterUnavailableError';
   readonly code = 'register_unavailable';
   readonly transient = true;
+  /** The register's own error code (`WL-…`), when it answered one. */
+  readonly registerCode: string | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { registerCode?: string | undefined }) {
+    super(message, options);
+    this.registerCode = options?.registerCode;
+  }
 }

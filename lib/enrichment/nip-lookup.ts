@@ -1,6 +1,7 @@
 import { toWallClock } from '../time/wall-clock.ts';
 import type { CachedAnswer, RegisterStore } from './register-store.ts';
-import { searchNip, type VatRegisterClientOptions } from './vat-register.ts';
+import type { EnrichmentRegisterUnavailableError } from './errors.ts';
+import { REFRESHED_CODE, searchNip, type RegisterAnswer, type VatRegisterClientOptions } from './vat-register.ts';
 
 /** Where a lookup ended; each is logged and counted. `limit`: ours or the register's daily limit; `unavailable`: the register or the cache failed. */
 export type LookupOutcome =
@@ -32,14 +33,23 @@ export function createNipLookup(options: NipLookupOptions): NipLookup {
       const cached = await options.store.get(nip);
       if (cached) return { ...cached, from: 'cache' };
       const day = toWallClock(now(), REGISTER_TIME_ZONE).date;
-      // Counted before the call: two workers at the limit never both go over it.
+      // Counted before each call: two workers at the limit never both go over it.
       if ((await options.store.countRequest(day)) > options.dailyLimit) return { kind: 'limit' };
-      const answer = await searchNip(nip, day, options.register);
+      let answer: RegisterAnswer;
+      try {
+        answer = await searchNip(nip, day, options.register);
+      } catch (error) {
+        // WL-195: the register's data were just updated and it asks for the same request again; once is enough.
+        if ((error as EnrichmentRegisterUnavailableError).registerCode !== REFRESHED_CODE) throw error;
+        if ((await options.store.countRequest(day)) > options.dailyLimit) return { kind: 'limit' };
+        answer = await searchNip(nip, day, options.register);
+      }
       if (answer.kind === 'limit') {
         await options.store.exhaust(day, options.dailyLimit);
         return { kind: 'limit' };
       }
-      await options.store.put(nip, answer);
+      // The answer is used even when it cannot be kept: the register was asked and answered.
+      await options.store.put(nip, answer).catch(() => undefined);
       return { ...answer, from: 'register' };
     } catch (error) {
       return { kind: 'unavailable', reason: (error as { code?: unknown })?.code === 'register_unavailable' ? (error as Error).message : (error as Error)?.name ?? 'Error' };

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyRegisterAnswer } from '../../lib/enrichment/apply-register.ts';
 import { splitAddress } from '../../lib/enrichment/address.ts';
 import { EnrichmentRegisterUnavailableError } from '../../lib/enrichment/errors.ts';
+import { createNipLookup } from '../../lib/enrichment/nip-lookup.ts';
+import type { CachedAnswer, RegisterStore } from '../../lib/enrichment/register-store.ts';
 import { searchNip, type RegisterAnswer } from '../../lib/enrichment/vat-register.ts';
 import { startFakeVatRegister, type FakeVatRegister } from '../../sandbox/vat-register.ts';
 
@@ -47,6 +49,16 @@ describe('the VAT register client (GET /api/search/nip/{nip}?date=…)', () => {
     await expect(searchNip('7770001111', '2026-03-12', { baseUrl: gone.url, timeoutMs: 500 })).rejects.toBeInstanceOf(EnrichmentRegisterUnavailableError);
   });
 
+  it('reads a 429 whose body is not JSON (a gateway\'s page) as the limit, not an outage', async () => {
+    const fetch429 = (async () => new Response('<html><body>Too Many Requests</body></html>', { status: 429, headers: { 'content-type': 'text/html' } })) as typeof fetch;
+    expect(await searchNip('7770001111', '2026-03-12', { ...client(), fetch: fetch429 })).toEqual({ kind: 'limit' });
+  });
+
+  it('reads WL-191 as the limit whatever its status and text', async () => {
+    const fetch191 = (async () => Response.json({ code: 'WL-191', message: 'Przekroczono.' }, { status: 400 })) as typeof fetch;
+    expect(await searchNip('7770001111', '2026-03-12', { ...client(), fetch: fetch191 })).toEqual({ kind: 'limit' });
+  });
+
   it('fake: answers its used-up limit as the register documents (429, WL-191)', async () => {
     register.mode = 'limit';
     const response = await fetch(`${register.url}/api/search/nip/7770001111?date=2026-03-12`);
@@ -69,6 +81,51 @@ describe('the VAT register client (GET /api/search/nip/{nip}?date=…)', () => {
     const response = await fetch(`${register.url}/api/search/nip/7770001111?date=12.03.2026`);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ code: expect.stringMatching(/^WL-/), message: expect.any(String) });
+  });
+});
+
+/** A register store in memory; `put` fails when told to, as DynamoDB can. */
+function memoryStore(options: { failPut?: boolean } = {}) {
+  const answers = new Map<string, CachedAnswer>();
+  const counts = new Map<string, number>();
+  const store: RegisterStore = {
+    async get(nip) { return answers.get(nip); },
+    async put(nip, answer) {
+      if (options.failPut) throw new Error('ProvisionedThroughputExceededException');
+      answers.set(nip, answer);
+    },
+    async countRequest(day) {
+      counts.set(day, (counts.get(day) ?? 0) + 1);
+      return counts.get(day) ?? 0;
+    },
+    async exhaust(day, limit) { counts.set(day, limit); },
+  };
+  return { store, answers, counts };
+}
+
+describe('createNipLookup', () => {
+  const now = () => new Date('2026-03-12T10:00:00Z');
+
+  it('asks once more when the register answers WL-195 (its data were just updated), counting both requests', async () => {
+    const { store, counts } = memoryStore();
+    register.mode = 'refreshed';
+    const lookup = createNipLookup({ store, register: client(), dailyLimit: 100, now });
+    expect(await lookup('7770001111')).toMatchObject({ kind: 'found', from: 'register', subject: { regon: '123456785' } });
+    expect(register.requests).toHaveLength(2);
+    expect(counts.get('2026-03-12')).toBe(2);
+  });
+
+  it('asks only once more: a second WL-195 leaves the lead without enrichment', async () => {
+    const { store } = memoryStore();
+    const refreshedTwice = (async () => Response.json({ code: 'WL-195', message: 'Zaktualizowaliśmy bazę danych.' }, { status: 400 })) as typeof fetch;
+    const lookup = createNipLookup({ store, register: { ...client(), fetch: refreshedTwice }, dailyLimit: 100, now });
+    expect(await lookup('7770001111')).toMatchObject({ kind: 'unavailable', reason: expect.stringContaining('WL-195') });
+  });
+
+  it('uses the register\'s answer even when the cache cannot keep it', async () => {
+    const { store } = memoryStore({ failPut: true });
+    const lookup = createNipLookup({ store, register: client(), dailyLimit: 100, now });
+    expect(await lookup('7770001111')).toMatchObject({ kind: 'found', from: 'register' });
   });
 });
 
