@@ -259,6 +259,21 @@ describe('alarms that fire, and the dashboard', () => {
     expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('--param="workerMemory=512"');
   });
 
+  // The CLI finds queues and the link table by CSMART_STAGE (default dev): each command an operator copies must name the stage.
+  it('names the stage in every csmart command of an alarm description', () => {
+    for (const [name, alarm] of alarms()) {
+      const commands = String(alarm.Properties.AlarmDescription).match(/`[^`]*bin\/csmart [^`]*`/g) ?? [];
+      for (const command of commands) expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^`CSMART_STAGE=prod bin\/csmart /) });
+    }
+  });
+
+  // The export runs up to 15 minutes; the AWS CLI stops waiting for an answer after 60 s (and sends the invoke again).
+  it('runs the export by hand with a command that waits for its 15 minutes', () => {
+    const invokes = alarms().flatMap(([, alarm]) => String(alarm.Properties.AlarmDescription).match(/`aws lambda invoke [^`]*`/g) ?? []);
+    expect(invokes.length).toBeGreaterThan(0);
+    for (const command of invokes) expect(command).toMatch(/--cli-read-timeout 0 |--invocation-type Event /);
+  });
+
   it('alarms on the share of delivery attempts that are retried', () => {
     const alarm = resource('DeliveryRetryRateAlarm').Properties;
     expect(alarmMetrics(alarm).map((m) => m.name)).toEqual(['Retried', 'Delivered']);
