@@ -259,6 +259,19 @@ describe('alarms that fire, and the dashboard', () => {
     expect(resource('WorkerErrorsAlarm').Properties.AlarmDescription).toContain('--param="workerMemory=512"');
   });
 
+  // A crashed batch (timeout, out of memory) is offered again only after the queue's visibility timeout:
+  // on a quiet queue a worker that keeps crashing errs once per timeout, never three 5-minute periods running.
+  it('fires the worker errors alarm for a worker that crashes on every receive of a quiet queue', () => {
+    const alarm = resource('WorkerErrorsAlarm').Properties;
+    const visibility = resource('DeliveryQueue').Properties.VisibilityTimeout as number;
+    const window = alarm.Period * alarm.EvaluationPeriods;
+    const needed = alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods;
+    // The datapoints it needs must fit into the window with one receive per visibility timeout.
+    expect(Math.floor(window / visibility)).toBeGreaterThanOrEqual(needed - 1);
+    expect(needed).toBeGreaterThanOrEqual(1);
+    expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
   // The CLI finds queues and the link table by CSMART_STAGE (default dev): each command an operator copies must name the stage.
   it('names the stage in every csmart command of an alarm description', () => {
     for (const [name, alarm] of alarms()) {
