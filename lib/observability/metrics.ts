@@ -10,6 +10,8 @@ export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_N
 export const METRIC = {
   accepted: 'Accepted',
   rejected: 'Rejected',
+  /** A request answered 5xx (our failure or a dependency down): nothing was accepted, and a sender that never retries loses it. */
+  serverError: 'ServerError',
   spam: 'Spam',
   ignored: 'Ignored',
   delivered: 'Delivered',
@@ -37,6 +39,7 @@ export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 export const METRIC_DIMENSIONS: Readonly<Record<MetricName, readonly string[]>> = {
   Accepted: ['service'],
   Rejected: ['service', 'reason'],
+  ServerError: ['service', 'code'],
   Spam: ['service'],
   Ignored: ['service'],
   Delivered: ['service'],
@@ -73,6 +76,13 @@ export function countRejected(reason: string): void {
   const metric = metrics.singleMetric();
   metric.addDimension('reason', reason);
   metric.addMetric(METRIC.rejected, MetricUnit.Count, 1);
+}
+
+/** A request answered 5xx, counted with its error code (`internal`, `unavailable`, `source_not_configured`) as a dimension. */
+export function countServerError(code: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('code', code);
+  metric.addMetric(METRIC.serverError, MetricUnit.Count, 1);
 }
 
 /** One VAT register lookup, counted with its outcome (found, not-found, cached, limit, unavailable) as a dimension. */

@@ -7,7 +7,7 @@ import { reportClientEvent } from '../../lib/observability/client-log.ts';
 import { reportWorkerEvent } from '../../lib/observability/delivery-log.ts';
 import { reportDirectoryLoaded } from '../../lib/observability/directory-log.ts';
 import { reportExport, reportExportSucceeded } from '../../lib/observability/export-log.ts';
-import { count, countEnrichment, countRejected, METRIC, METRIC_DIMENSIONS, metrics } from '../../lib/observability/metrics.ts';
+import { count, countEnrichment, countRejected, countServerError, METRIC, METRIC_DIMENSIONS, metrics } from '../../lib/observability/metrics.ts';
 import { useMetricLines } from '../support/metric-lines.ts';
 
 /*
@@ -45,6 +45,7 @@ describe('the metric table', () => {
     reportExport(run);
     reportExportSucceeded(run);
     countRejected('email_invalid');
+    countServerError('unavailable');
     countEnrichment('found');
     count(METRIC.accepted);
     count(METRIC.spam);
@@ -65,7 +66,7 @@ describe('the metric table', () => {
     const text = sources.join('\n');
     for (const key of Object.keys(METRIC)) {
       const used = new RegExp(`\\b(count|countPerModule|percent)\\(METRIC\\.${key}\\b`).test(text)
-        || (key === 'rejected' && /countRejected\(/.test(text)) || (key === 'enrichment' && /countEnrichment\(/.test(text));
+        || (key === 'rejected' && /countRejected\(/.test(text)) || (key === 'serverError' && /countServerError\(/.test(text)) || (key === 'enrichment' && /countEnrichment\(/.test(text));
       expect({ key, used }).toEqual({ key, used: true });
     }
   });
