@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -84,7 +85,7 @@ describe('osls package', () => {
     const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([name]) => name).sort()).toEqual([
       'DeadLetterQueueNotEmptyAlarm', 'DeliveryQueueAgeAlarm', 'DeliveryRetryRateAlarm', 'ExportFailedAlarm', 'ExportHeartbeatAlarm', 'ExportNotInvokedAlarm',
-      'WebhookSourceNotConfiguredAlarm', 'WorkerErrorsAlarm', 'WorkerMemoryAlarm',
+      'RequestsNotAcceptedAlarm', 'VatRegisterLimitAlarm', 'VatRegisterUnavailableAlarm', 'WebhookSourceNotConfiguredAlarm', 'WorkerErrorsAlarm', 'WorkerMemoryAlarm',
     ]);
     for (const [name, alarm] of alarms) {
       expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -299,6 +300,48 @@ describe('alarms that fire, and the dashboard', () => {
     expect(alarm).toMatchObject({ Namespace: 'CsmartConnect', MetricName: 'Rejected', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: 'csmart-connect' }, { Name: 'reason', Value: 'source_not_configured' }]);
     expect(alarm.AlarmDescription).toContain('secrets/<source>');
+  });
+
+  // A 5xx answer means the lead or webhook was not accepted while Lambda's Errors stay 0 (the handler answered).
+  it('alarms on the first request answered 5xx, for every 5xx code the code can answer with', () => {
+    const alarm = resource('RequestsNotAcceptedAlarm').Properties;
+    const watched = alarmMetrics(alarm).map((m) => {
+      expect(m).toMatchObject({ namespace: 'CsmartConnect', name: 'ServerError', dimensions: { service: 'csmart-connect' } });
+      return String(m.dimensions.code);
+    });
+    expect(alarm.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe(watched.map((id) => `FILL(${id}, 0)`).join(' + '));
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
+    expect(alarm.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Period: number; Stat: string } }) => [m.MetricStat.Period, m.MetricStat.Stat])).toEqual(watched.map(() => [300, 'Sum']));
+    // Every 503 code a refusal is raised with in the sources, and our own 500 (internal); source_not_configured has its own alarm.
+    const sources = ['lib', 'functions'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8'))).join('\n');
+    const codes = [...sources.matchAll(/(?:RefusalError|super)\('unavailable', '([a-z_]+)'/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of new Set(['internal', ...codes])) {
+      const own = code === 'source_not_configured' && json(resource('WebhookSourceNotConfiguredAlarm').Properties.Dimensions).includes('"source_not_configured"');
+      expect({ code, alarmed: watched.includes(code) || own }).toEqual({ code, alarmed: true });
+    }
+    for (const fn of ['leads', 'webhooks']) expect(alarm.AlarmDescription).toContain(`/aws/lambda/csmart-connect-prod-${fn}`);
+    expect(alarm.AlarmDescription).toMatch(/WooCommerce and Cal\.com never do/);
+  });
+
+  it('alarms when most VAT register lookups fail in 3 hours of 6, and on any lookup past the daily limit', () => {
+    const unavailable = resource('VatRegisterUnavailableAlarm').Properties;
+    const outcomes = alarmMetrics(unavailable).map((m) => {
+      expect(m).toMatchObject({ namespace: 'CsmartConnect', name: 'Enrichment', dimensions: { service: 'csmart-connect' } });
+      return m.dimensions.outcome;
+    });
+    // Every outcome the worker counts is a lookup: the share is of all of them.
+    expect(outcomes.sort()).toEqual(['cached', 'found', 'limit', 'not-found', 'unavailable']);
+    expect(unavailable.Metrics.find((m: { ReturnData: boolean }) => m.ReturnData).Expression).toBe('IF(lookups > 0, 100 * FILL(unavailable, 0) / lookups, 0)');
+    expect(unavailable).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 6, DatapointsToAlarm: 3 });
+    expect(unavailable.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).every((m: { MetricStat: { Period: number } }) => m.MetricStat.Period === 3600)).toBe(true);
+    const limit = resource('VatRegisterLimitAlarm').Properties;
+    expect(limit).toMatchObject({
+      Namespace: 'CsmartConnect', MetricName: 'Enrichment', Dimensions: [{ Name: 'service', Value: 'csmart-connect' }, { Name: 'outcome', Value: 'limit' }],
+      Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(limit.AlarmDescription).toContain('CSMART_VAT_REGISTER_DAILY_LIMIT');
+    expect(unavailable.AlarmDescription).toContain('/aws/lambda/csmart-connect-prod-worker');
   });
 
   it('says in every alarm\'s description what to run', () => {
