@@ -99,6 +99,18 @@ describe('meta', () => {
     expect(plan.steps[0]).toMatchObject({ fields: { name: 'Ewa Nowak', email: 'ewa@firma.pl', phone_mobile: '+48500100200', postal_code: '00-001' } });
   });
 
+  it('keeps the work e-mail and phone in the description when the form also asks the plain ones, which are the client\'s', () => {
+    const lead = { id: '10', field_data: [
+      { name: 'full_name', values: ['Ewa Nowak'] }, { name: 'work_email', values: ['ewa@firma.pl'] }, { name: 'email', values: ['ewa.nowak@gmail.com'] },
+      { name: 'work_phone_number', values: ['+48221234567'] }, { name: 'phone_number', values: ['+48500100200'] },
+    ] };
+    const plan = mapGraphLead(lead, { settings: {}, now: new Date('2026-03-12T16:00:00Z'), timeZone: 'Europe/Warsaw' });
+    const fields = (plan.steps[0] as { fields: Record<string, string> }).fields;
+    expect(fields).toMatchObject({ email: 'ewa.nowak@gmail.com', phone_mobile: '+48500100200' });
+    expect(fields.description).toContain('work_email: ewa@firma.pl');
+    expect(fields.description).toContain('work_phone_number: +48221234567');
+  });
+
   it('answers the subscription handshake only with the configured token, in constant time', () => {
     expect(answerChallenge({ 'hub.mode': 'subscribe', 'hub.verify_token': 't0k', 'hub.challenge': '123' }, 't0k')).toBe('123');
     for (const [query, token, status] of [

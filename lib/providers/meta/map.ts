@@ -13,6 +13,9 @@ export const META_FIELDS: Readonly<Record<string, LeadField>> = {
   zip_code: 'postal_code', post_code: 'postal_code', phone_number: 'phone', full_name: 'name',
 };
 
+/** Meta's work e-mail and phone questions, and the plain question each stands in for when that one is absent. */
+const WORK_FIELDS = [['work_email', 'email'], ['work_phone_number', 'phone_number']] as const;
+
 /**
  * A Page notification → work whose leads the worker fetches: each `leadgen` change is one lead, kept
  * with the source's lead settings. Other objects and fields are not handled.
@@ -55,8 +58,12 @@ export function mapGraphLead(lead: GraphLead, options: { settings: Record<string
     const texts = (values ?? []).map(String).filter((text) => text.trim() !== '');
     if (texts.length > 0) fields[name] = texts.length === 1 ? texts[0]! : texts;
   }
+  // A form may ask both the e-mail (or phone) and the work one: the plain one is the client's, the work one
+  // stays in the description under its own name. Mapped too, it would win and the plain one would be lost.
+  const platformMapping: Record<string, LeadField> = { ...META_FIELDS };
+  for (const [work, plain] of WORK_FIELDS) if (fields[plain] !== undefined) delete platformMapping[work];
   if (lead.form_id) fields.meta_form_id = lead.form_id;
   if (lead.ad_id) fields.meta_ad_id = lead.ad_id;
   if (lead.campaign_id) fields.meta_campaign_id = lead.campaign_id;
-  return mapAdLead({ source: 'meta', fields, leadSettings: options.settings, platformMapping: { ...META_FIELDS }, leadId: lead.id, now: options.now, timeZone: options.timeZone });
+  return mapAdLead({ source: 'meta', fields, leadSettings: options.settings, platformMapping, leadId: lead.id, now: options.now, timeZone: options.timeZone });
 }
