@@ -85,6 +85,24 @@ describe('Typeform webhooks', () => {
     expect(step.fields.description).not.toContain('Osoba kontaktowa');
   });
 
+  it('lists a second answer for a field already given (a second e-mail question) in the description instead of dropping it', () => {
+    const event = eventJson('typeform', 'form-response');
+    (event.form_response.answers as unknown[]).push(
+      { type: 'email', email: 'faktury@wisniewski-sp.pl', field: { id: 'x3', type: 'email', ref: 'invoice_email' } },
+      { type: 'phone_number', phone_number: '+48221234567', field: { id: 'x4', type: 'phone_number', ref: 'phone_2' } },
+    );
+    event.form_response.definition.fields.push(
+      { id: 'x3', ref: 'invoice_email', type: 'email', title: 'E-mail do faktur' },
+      { id: 'x4', ref: 'phone_2', type: 'phone_number', title: 'Telefon do biura' },
+    );
+
+    const step = planOf(deliverJson(event)).steps[0]!;
+
+    expect(step.fields).toMatchObject({ email: 'piotr@wisniewski-sp.pl', phone_mobile: '+48502111222' });
+    expect(step.fields.description).toContain('- E-mail do faktur: faktury@wisniewski-sp.pl');
+    expect(step.fields.description).toContain('- Telefon do biura: +48221234567');
+  });
+
   it('keeps a NIP with a wrong checksum in the description but never matches on it', () => {
     const event = eventJson('typeform', 'form-response');
     const nipAnswer = (event.form_response.answers as { field: { ref: string }; text?: string }[]).find((a) => a.field.ref === 'nip')!;

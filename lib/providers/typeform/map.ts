@@ -37,15 +37,17 @@ export function mapTypeform(body: unknown, options: TypeformMapOptions): Provide
     if (value === undefined) continue;
     const title = firstText(answer.field.title, titles.get(answer.field.id));
     const target = targetOf({ ref: answer.field.ref ?? undefined, type: answer.field.type ?? undefined, title }, response.form_id, options.settings);
+    // A second answer for a field already given (two e-mail questions) is listed, not lost.
+    const listed = () => otherAnswers.push(`- ${title ?? answer.field.ref ?? answer.field.id}: ${value}`);
     switch (target) {
       case 'ignore': break;
-      case 'first_name': person.first ??= value; break;
-      case 'last_name': person.last ??= value; break;
-      case 'full_name': person.full ??= value; break;
+      case 'first_name': if (person.first === undefined) person.first = value; else listed(); break;
+      case 'last_name': if (person.last === undefined) person.last = value; else listed(); break;
+      case 'full_name': if (person.full === undefined) person.full = value; else listed(); break;
       case 'description': messages.push(value); break;
-      case 'nip': nipGiven ??= value; break;
-      case undefined: otherAnswers.push(`- ${title ?? answer.field.ref ?? answer.field.id}: ${value}`); break;
-      default: fields[target] ??= value;
+      case 'nip': if (nipGiven === undefined) nipGiven = value; else listed(); break;
+      case undefined: listed(); break;
+      default: if (fields[target] === undefined) fields[target] = value; else listed();
     }
   }
 
