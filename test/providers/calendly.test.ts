@@ -60,6 +60,17 @@ describe('Calendly webhooks', () => {
     });
   });
 
+  it('keeps the booking link\'s utm_* tracking in the description', () => {
+    const event = eventJson('calendly', 'invitee-created');
+    event.payload.tracking = { utm_source: 'linkedin', utm_campaign: 'wiosna-2026', utm_medium: null, salesforce_uuid: null };
+
+    const description = planOf(deliver(Buffer.from(JSON.stringify(event)))).steps[0]!.fields.description;
+
+    expect(description).toContain('utm_source: linkedin\nutm_campaign: wiosna-2026');
+    expect(description).not.toContain('utm_medium');
+    expect(description).not.toContain('salesforce');
+  });
+
   it('closes the same task on invitee.canceled, saying who canceled and why', () => {
     const created = planOf(deliver(eventBytes('calendly', 'invitee-created')));
     const canceled = planOf(deliver(eventBytes('calendly', 'invitee-canceled')));

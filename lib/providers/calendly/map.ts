@@ -1,7 +1,7 @@
 import type { LinkRef, RecordStep } from '../../intake/job.ts';
 import type { SourceSettings } from '../shared/source-settings.ts';
 import type { ProviderResult } from '../types.ts';
-import { firstText, joinLines, line, personName } from '../shared/description-lines.ts';
+import { firstText, joinLines, line, personName, textOf } from '../shared/description-lines.ts';
 import { timedEventFields } from '../shared/event-times.ts';
 import { emailIdentity } from '../shared/identity.ts';
 import { compact, ignoredEvent, work } from '../shared/results.ts';
@@ -82,6 +82,8 @@ function describe(invitee: CalendlyInvitee, canceled: boolean): string | undefin
     line('Link do spotkania', location?.join_url),
     answers.length > 0 && 'Odpowiedzi:',
     ...answers.map((qa) => `- ${qa.question.trim()}: ${firstText(qa.answer)}`),
+    // The campaign that brought the booking, as Typeform's hidden fields are kept.
+    ...Object.entries(invitee.tracking ?? {}).filter(([key]) => key.startsWith('utm_')).map(([key, value]) => line(key, textOf(value))),
     line('Odwołanie', invitee.cancel_url),
     line('Zmiana terminu', invitee.reschedule_url),
   ]);

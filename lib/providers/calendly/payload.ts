@@ -21,6 +21,8 @@ export const CalendlyInviteeDeliverySchema = v.looseObject({
     rescheduled: v.nullish(v.boolean()),
     old_invitee: v.nullish(uri),
     new_invitee: v.nullish(uri),
+    // utm_* of the booking link; read leniently, since a value we cannot use must not refuse the booking.
+    tracking: v.nullish(v.record(v.string(), v.unknown())),
     questions_and_answers: v.nullish(v.array(v.looseObject({ question: v.string(), answer: optionalText }))),
     cancellation: v.nullish(v.looseObject({ canceled_by: optionalText, reason: optionalText, canceler_type: optionalText })),
     scheduled_event: v.pipe(
