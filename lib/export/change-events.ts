@@ -7,7 +7,7 @@ import { ExportEventTooLargeError } from './errors.ts';
 
 /** The `detail` of a change event (JSON Schema: schemas/change-events/detail.schema.json). */
 export type ChangeEventDetail = {
-  /** The same for the same change of the same day, also when a run is repeated: consumers dedupe on it. */
+  /** The same for the same change against the same announced snapshot, also when a run is repeated: consumers dedupe on it. */
   eventId: string;
   change: ChangeKind;
   module: ModuleName;
@@ -26,6 +26,8 @@ export type ChangeEventContext = {
   module: ModuleName;
   date: string;
   domain: string;
+  /** Date of the snapshot diffed against (the last announced state); null on a first run. */
+  baseline: string | null;
   eventBus: string;
   /** Largest entry EventBridge accepts (1 MB today, 256 KB before 2026). */
   maxEventBytes: number;
@@ -36,11 +38,13 @@ export function detailType(module: ModuleName, kind: ChangeKind): string {
 }
 
 /**
- * A deterministic event id: domain, module, record id, kind, snapshot date and the content hash the
- * change leads to. A rerun of the same day announcing the same change produces the same id.
+ * A deterministic event id: domain, module, record id, kind, the baseline's date and the content hash the
+ * change leads to. The baseline, not today's date: a run that failed before writing its index (after
+ * Lambda's retries too) leaves the baseline as it was, so the next night announces the same change again
+ * under the same id, and consumers can drop what the failed night already sent.
  */
-export function changeEventId(context: Pick<ChangeEventContext, 'domain' | 'module' | 'date'>, change: Pick<Change, 'kind' | 'id' | 'hash'>): string {
-  const identity = [context.domain, context.module, change.id, change.kind, context.date, change.hash].join('\u0000');
+export function changeEventId(context: Pick<ChangeEventContext, 'domain' | 'module' | 'baseline'>, change: Pick<Change, 'kind' | 'id' | 'hash'>): string {
+  const identity = [context.domain, context.module, change.id, change.kind, context.baseline ?? '', change.hash].join('\u0000');
   return hash('sha256', identity, 'base64url').slice(0, 32);
 }
 

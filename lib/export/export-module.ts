@@ -146,7 +146,7 @@ export async function exportModule(inputs: ExportModuleInputs): Promise<ModuleEx
 
   let events = 0;
   if (publish && resolved.changes.length > 0) {
-    const context = { module, date, domain, eventBus: settings.eventBus, maxEventBytes: settings.maxEventBytes };
+    const context = { module, date, domain, baseline: baseline?.date ?? null, eventBus: settings.eventBus, maxEventBytes: settings.maxEventBytes };
     const batches = batchEntries(changeEntries(resolved.changes, context), { maxBytes: settings.maxEventBytes });
     events = await publishInBatches(batches, publish, settings.publishConcurrency);
   }

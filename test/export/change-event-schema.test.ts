@@ -12,7 +12,7 @@ function schema(name: string): Schema {
 const detailSchema = schema('detail.schema.json');
 const eventSchema = schema('event.schema.json');
 const refs = { 'detail.schema.json': detailSchema };
-const context: ChangeEventContext = { module: 'Opportunities', date: '2026-03-02', domain: 'firma', eventBus: 'bus', maxEventBytes: 262_144 };
+const context: ChangeEventContext = { module: 'Opportunities', date: '2026-03-02', domain: 'firma', baseline: '2026-03-01', eventBus: 'bus', maxEventBytes: 262_144 };
 const location = { bucket: 'b', key: 'k.ndjson.gz', line: 1 };
 
 /** The event as EventBridge would deliver it to a target. */

@@ -6,7 +6,7 @@ import { EVENT_SIZE_LIMITS } from '../../lib/export/constants.ts';
 import { ExportEventTooLargeError } from '../../lib/export/errors.ts';
 import { account } from './helpers.ts';
 
-const context: ChangeEventContext = { module: 'Accounts', date: '2026-03-02', domain: 'firma', eventBus: 'csmart-prod', maxEventBytes: EVENT_SIZE_LIMITS.current };
+const context: ChangeEventContext = { module: 'Accounts', date: '2026-03-02', domain: 'firma', baseline: '2026-03-01', eventBus: 'csmart-prod', maxEventBytes: EVENT_SIZE_LIMITS.current };
 const location = { bucket: 'exports', key: 'csmart/Accounts/dt=2026-03-02/ndjson/Accounts-2026-03-02.ndjson.gz', line: 3 };
 
 function created(id: number, fields: Record<string, unknown> = {}): Change {
@@ -41,11 +41,13 @@ describe('change event entries', () => {
     expect(detail).toMatchObject({ change: 'Updated', changedFields: ['city'], previous: { city: 'Łódź' }, record: { city: 'Gdańsk' } });
   });
 
-  it('gives the same change of the same day the same event id, and other changes other ids', () => {
+  it('gives the same change against the same baseline the same event id, whatever the day, and other changes other ids', () => {
     const id = changeEventId(context, { kind: 'Updated', id: '7', hash: 'abc' });
     expect(changeEventId(context, { kind: 'Updated', id: '7', hash: 'abc' })).toBe(id);
+    expect(buildChangeEntry({ kind: 'Updated', id: '7', hash: 'abc', record: account(7), location }, { ...context, date: '2026-03-03' }).Detail).toContain(`"eventId":"${id}"`);
     expect(changeEventId(context, { kind: 'Updated', id: '7', hash: 'abd' })).not.toBe(id);
-    expect(changeEventId({ ...context, date: '2026-03-03' }, { kind: 'Updated', id: '7', hash: 'abc' })).not.toBe(id);
+    // The same content again after another announced state (changed back and forth) is a new change.
+    expect(changeEventId({ ...context, baseline: '2026-03-05' }, { kind: 'Updated', id: '7', hash: 'abc' })).not.toBe(id);
     expect(changeEventId(context, { kind: 'Created', id: '7', hash: 'abc' })).not.toBe(id);
   });
 

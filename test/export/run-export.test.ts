@@ -192,6 +192,24 @@ describe('runExport: change events', () => {
     expect(retried.results[0]).toMatchObject({ status: 'ok', baseline: DAY1, events: 3 });
   });
 
+  it('announces a night that failed to publish again the next night, with the same event ids', async () => {
+    await runExport(options({ Accounts: fixture('accounts-day1') }));
+    // EventBridge took the night's events but its answer never came (and Lambda's retries failed too).
+    const half = recordingPublisher();
+    const failing = async (entries: Parameters<typeof half.publish>[0]) => {
+      await half.publish(entries);
+      throw new Error('EventBridge answer lost');
+    };
+    const failed = await runExport(options({ Accounts: fixture('accounts-day2') }, { date: DAY2, publish: failing }));
+    expect(failed.results[0]!.status).toBe('failed');
+    expect(half.details().length).toBeGreaterThan(0);
+    const events = recordingPublisher();
+    const next = await runExport(options({ Accounts: fixture('accounts-day2') }, { date: '2026-03-03', publish: events.publish }));
+    expect(next.results[0]).toMatchObject({ status: 'ok', baseline: DAY1 });
+    const ids = new Map(events.details().map((d) => [`${d.change} ${d.id}`, d.eventId]));
+    for (const sent of half.details()) expect(ids.get(`${sent.change} ${sent.id}`)).toBe(sent.eventId);
+  });
+
   it('keeps event ids stable when a rerun of the day fails after replacing the snapshot', async () => {
     await runExport(options({ Accounts: fixture('accounts-day1') }));
     const first = recordingPublisher();
