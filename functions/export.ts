@@ -10,8 +10,10 @@ type ExportEvent = { date?: string } | undefined;
 
 /** Nightly: every configured CSMART list → S3 snapshots + change events; fails at the end if a module failed. */
 export function createExportHandler(setup: () => ExportSetup) {
-  return withSchedule(async (event: ExportEvent) => {
-    const run = await runConfiguredExport(setup(), typeof event?.date === 'string' ? { date: event.date } : {});
+  return withSchedule(async (event: ExportEvent, context) => {
+    // The run lock expires shortly after this invocation's timeout, so Lambda's retry of a run that timed out can run.
+    const deadline = new Date(Date.now() + context.getRemainingTimeInMillis());
+    const run = await runConfiguredExport(setup(), { deadline, ...(typeof event?.date === 'string' ? { date: event.date } : {}) });
     reportExport(run);
     assertExportSucceeded(run);
     reportExportSucceeded(run);

@@ -35,7 +35,7 @@ export type ExportDeps = {
  * The export as the function and `csmart export` run it, from the settings: every configured module
  * (or the given ones), today in the CRM's time zone (or the given date), into the target.
  */
-export async function runConfiguredExport(deps: ExportDeps, options: { modules?: readonly ModuleName[]; target?: ExportTarget; date?: string; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportRunResult> {
+export async function runConfiguredExport(deps: ExportDeps, options: { modules?: readonly ModuleName[]; target?: ExportTarget; date?: string; deadline?: Date; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportRunResult> {
   const { settings } = deps;
   const target = options.target ?? defaultTarget();
   const { domain } = await deps.credentials();
@@ -55,6 +55,7 @@ export async function runConfiguredExport(deps: ExportDeps, options: { modules?:
       maxEventBytes: settings.eventMaxBytes,
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
   });
 
   function defaultTarget(): ExportTarget {

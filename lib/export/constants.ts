@@ -59,6 +59,11 @@ export const DEFAULT_EXPORT_SETTINGS = {
   maxEventBytes: EVENT_SIZE_LIMITS.current,
   /** Longer than a Lambda can run (15 min), so a live run's lock never expires under it. */
   lockTtlMs: 20 * 60 * 1000,
+  /**
+   * A run with a deadline (a Lambda's timeout) holds the lock until this long after it at most: a run
+   * that timed out then blocks no longer than needed, and Lambda's retry (a minute later or more) runs.
+   */
+  lockDeadlineMarginMs: 30 * 1000,
   /** PutEvents calls in flight at once. */
   publishConcurrency: 4,
   /** Prefix `'` to text cells Excel would run as a formula (lead forms are filled in by strangers). */
@@ -72,6 +77,7 @@ export type ExportSettings = {
   emitOnFirstRun: boolean;
   maxEventBytes: number;
   lockTtlMs: number;
+  lockDeadlineMarginMs: number;
   publishConcurrency: number;
   csvFormulaGuard: boolean;
   gzipLevel: number;

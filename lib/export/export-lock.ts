@@ -13,10 +13,20 @@ export type ExportLock = {
   release(): Promise<void>;
 };
 
-export type LockOptions = { owner: string; ttlMs: number; now: () => Date };
+export type LockOptions = {
+  owner: string;
+  ttlMs: number;
+  now: () => Date;
+  /**
+   * When the holder is stopped at the latest (a Lambda's timeout), plus a margin: the lock never outlives
+   * it. Otherwise a run that timed out would block Lambda's retries, a few minutes later, for a whole TTL.
+   */
+  expiresBy?: Date;
+};
 
-function bodyOf(owner: string, acquiredAt: Date, now: Date, ttlMs: number): Buffer {
-  const body: LockBody = { owner, acquiredAt: acquiredAt.toISOString(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
+function bodyOf(owner: string, acquiredAt: Date, now: Date, ttlMs: number, expiresBy: Date | undefined): Buffer {
+  const expiresAt = Math.min(now.getTime() + ttlMs, expiresBy?.getTime() ?? Infinity);
+  const body: LockBody = { owner, acquiredAt: acquiredAt.toISOString(), expiresAt: new Date(expiresAt).toISOString() };
   return Buffer.from(JSON.stringify(body));
 }
 
@@ -36,20 +46,20 @@ function parseLock(body: Buffer): LockBody | undefined {
  * run's lock is live — that run wrote nothing yet and the caller must write nothing.
  */
 export async function acquireExportLock(store: SnapshotStore, key: string, options: LockOptions): Promise<ExportLock> {
-  const { owner, ttlMs, now } = options;
+  const { owner, ttlMs, now, expiresBy } = options;
   const acquiredAt = now();
   let version: string | undefined;
 
   // A few rounds: the lock may vanish (released) between our failed create and our read.
   for (let round = 0; round < 3 && version === undefined; round++) {
-    version = await store.putIfAbsent(key, bodyOf(owner, acquiredAt, now(), ttlMs), CONTENT_TYPES.json);
+    version = await store.putIfAbsent(key, bodyOf(owner, acquiredAt, now(), ttlMs, expiresBy), CONTENT_TYPES.json);
     if (version !== undefined) break;
     const existing = await store.getVersioned(key);
     if (!existing) continue;
     const held = parseLock(existing.body);
     // An unreadable lock is treated as stale: otherwise one bad write would block every future run.
     if (held && Date.parse(held.expiresAt) > now().getTime()) throw new ExportLockedError(held.owner, held.expiresAt);
-    version = await store.putIfMatch(key, bodyOf(owner, acquiredAt, now(), ttlMs), CONTENT_TYPES.json, existing.version);
+    version = await store.putIfMatch(key, bodyOf(owner, acquiredAt, now(), ttlMs, expiresBy), CONTENT_TYPES.json, existing.version);
     if (version === undefined) {
       // Someone else replaced the stale lock first.
       const winner = await store.getVersioned(key);
@@ -63,7 +73,7 @@ export async function acquireExportLock(store: SnapshotStore, key: string, optio
   return {
     owner,
     async renew() {
-      const renewed = await store.putIfMatch(key, bodyOf(owner, acquiredAt, now(), ttlMs), CONTENT_TYPES.json, current);
+      const renewed = await store.putIfMatch(key, bodyOf(owner, acquiredAt, now(), ttlMs, expiresBy), CONTENT_TYPES.json, current);
       if (renewed === undefined) throw new ExportLockLostError();
       current = renewed;
     },

@@ -50,6 +50,8 @@ export type RunExportOptions = {
   onProgress?: (progress: ExportProgress) => void;
   /** Identifies this run in the lock; random by default. */
   runId?: string;
+  /** When the run is stopped at the latest (the Lambda's timeout); its lock expires `lockDeadlineMarginMs` after. */
+  deadline?: Date;
 };
 
 export type ExportRunResult = { runId: string; date: string; results: ModuleResult[] };
@@ -87,7 +89,8 @@ export async function runExport(options: RunExportOptions): Promise<ExportRunRes
   const modules = [...new Set(options.modules)];
   const runId = options.runId ?? randomUUID();
 
-  const lock = await acquireExportLock(store, lockKey(settings.prefix), { owner: runId, ttlMs: settings.lockTtlMs, now });
+  const expiresBy = options.deadline && new Date(options.deadline.getTime() + settings.lockDeadlineMarginMs);
+  const lock = await acquireExportLock(store, lockKey(settings.prefix), { owner: runId, ttlMs: settings.lockTtlMs, now, ...(expiresBy ? { expiresBy } : {}) });
   const results: ModuleResult[] = [];
   let lockLost: ExportLockLostError | undefined;
   try {

@@ -62,6 +62,17 @@ describe('export lock', () => {
     expect(JSON.parse((await store.get(KEY))!.toString())).toMatchObject({ owner: 'run-b' });
   });
 
+  it('expires by the holder\'s deadline when that comes before the TTL, renewed or not', async () => {
+    const expiresBy = new Date(clock + TTL / 2);
+    const lock = await acquireExportLock(store, KEY, { owner: 'run-a', ttlMs: TTL, now, expiresBy });
+    expect(JSON.parse((await store.get(KEY))!.toString())).toMatchObject({ expiresAt: expiresBy.toISOString() });
+    clock += 1000;
+    await lock.renew();
+    expect(JSON.parse((await store.get(KEY))!.toString())).toMatchObject({ expiresAt: expiresBy.toISOString() });
+    clock = expiresBy.getTime() + 1;
+    await expect(acquireExportLock(store, KEY, { owner: 'run-b', ttlMs: TTL, now })).resolves.toMatchObject({ owner: 'run-b' });
+  });
+
   it('lets only one of two runs that start together win', async () => {
     const results = await Promise.allSettled([
       acquireExportLock(store, KEY, { owner: 'a', ttlMs: TTL, now }),

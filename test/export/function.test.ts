@@ -42,6 +42,20 @@ const object = (key: string) => s3.objects.get(`${BUCKET}/${key}`);
 const events = () => eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 
 describe('the export function', () => {
+  it('holds the run lock until shortly after the invocation\'s timeout, not for a whole TTL', async () => {
+    let held: { expiresAt: string } | undefined;
+    s3.failWhen((request) => {
+      const lock = object('csmart/_lock/export.json');
+      if (!held && request.key.endsWith('manifest.json') && lock) held = JSON.parse(lock.body.toString('utf8')) as { expiresAt: string };
+      return undefined;
+    });
+    const started = Date.now();
+    await run('2026-11-27').finally(() => s3.failWhen(undefined));
+    // lambdaContext gives 10 s remaining; the lock may outlive that by 30 s.
+    expect(Date.parse(held!.expiresAt)).toBeGreaterThanOrEqual(started + 40_000);
+    expect(Date.parse(held!.expiresAt)).toBeLessThanOrEqual(Date.now() + 40_000);
+  });
+
   it('writes NDJSON, CSV and a manifest for every module, then events for exactly what changed', async () => {
     const store = sandbox.current.store;
     const kept = store.put('Accounts', { name: 'Stały klient', city: 'Kraków' });

@@ -290,6 +290,20 @@ describe('runExport: failures and overlapping runs', () => {
     expect(parseNdjson(await store.get(snapshotKeys(PREFIX, 'Accounts', DAY1).ndjson))).toEqual(fixture('accounts-day1'));
   });
 
+  it('lets Lambda\'s retry of a run that timed out take the lock a minute after the timeout', async () => {
+    const start = Date.parse('2026-03-02T01:00:00Z');
+    let clock = start;
+    const now = () => new Date(clock);
+    let listing!: () => void;
+    const listed = new Promise<void>((resolve) => { listing = resolve; });
+    // The first run is stopped by its 15-minute timeout while listing: it never releases its lock.
+    void runExport(options({ Accounts: [] }, { now, deadline: new Date(start + 15 * 60_000), list: () => { listing(); return new Promise<CsmartRecord[]>(() => undefined); } }));
+    await listed;
+    clock = start + 16 * 60_000;
+    const retried = await runExport(options({ Accounts: fixture('accounts-day1') }, { now, deadline: new Date(clock + 15 * 60_000) }));
+    expect(retried.results[0]).toMatchObject({ status: 'ok', count: 4 });
+  });
+
   it('stops writing when another run took the lock over', async () => {
     const run = await runExport(options({ Accounts: [] }, {
       modules: ['Accounts', 'Events', 'Products'],
