@@ -8,9 +8,9 @@ import { S3Client } from '@aws-sdk/client-s3';
  * object, If-None-Match: * and If-Match on PUT and DELETE, multipart upload (create, upload part,
  * complete, abort) and ListObjectsV2 with prefix/delimiter/paging. Any bucket name exists.
  *
- * Clients must set `requestChecksumCalculation: 'WHEN_REQUIRED'` (or the env variable
- * AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED): streamed bodies are otherwise sent with aws-chunked
- * framing, which this server refuses (400) rather than storing the frames as data.
+ * Streamed bodies sent with aws-chunked framing are refused (400) rather than stored with their frames as
+ * data: the project's S3 client computes checksums only where required on an overridden endpoint
+ * (`createS3Client`), and sends whole buffers, so it never streams that way.
  */
 export type StoredS3Object = { body: Buffer; etag: string; contentType: string | undefined };
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { build } from 'esbuild';
@@ -13,7 +13,7 @@ import { createS3Client } from '../../lib/config/aws/s3.ts';
 import { startLocalSsm } from '../../emulators/ssm.ts';
 import type { LocalSsm } from '../../emulators/ssm.ts';
 
-type Seen = { method: string; url: string; target: string | undefined };
+type Seen = { method: string; url: string; target: string | undefined; checksumHeaders: string[] };
 
 /** Records each request and answers with whatever the test queued for it (default: an empty JSON object). */
 async function startRecorder(): Promise<{ endpoint: string; seen: Seen[]; server: Server }> {
@@ -21,7 +21,10 @@ async function startRecorder(): Promise<{ endpoint: string; seen: Seen[]; server
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined });
+      seen.push({
+        method: req.method ?? '', url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined,
+        checksumHeaders: Object.keys(req.headers).filter((name) => /^x-amz-(sdk-)?checksum-|^x-amz-trailer$/.test(name)),
+      });
       if ((req.headers['x-amz-target'] ?? '') === '') {
         // S3 speaks REST/XML.
         res.writeHead(200, { 'content-type': 'application/xml' });
@@ -115,6 +118,21 @@ describe('AWS clients', () => {
 
     expect(recorder.seen).toHaveLength(1);
     expect(recorder.seen[0]?.url).toMatch(/^\/acme-exports\/?\?/);
+  });
+
+  it('sends an S3-compatible endpoint uploads without the CRC32 headers such stores refuse, unless the operator asks for them', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', recorder.endpoint);
+    const put = new PutObjectCommand({ Bucket: 'acme-exports', Key: 'index.bin', Body: Buffer.from('index') });
+
+    await createS3Client(process.env).send(put);
+    vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_SUPPORTED');
+    await createS3Client(process.env).send(put);
+
+    expect(recorder.seen.map((request) => request.checksumHeaders.length > 0)).toEqual([false, true]);
+  });
+
+  it('keeps the SDK\'s checksums on AWS S3 itself', async () => {
+    expect(await createS3Client(process.env).config.requestChecksumCalculation()).toBe('WHEN_SUPPORTED');
   });
 
   it('keeps virtual-hosted S3 addressing when no endpoint is overridden', () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   s3 = await startLocalS3();
   const { endpoint, domain, email, password } = sandbox.demoCredentials;
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED', AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
     AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1', AWS_MAX_ATTEMPTS: '1',
     CSMART_STAGE: 'test', CSMART_API_URL: endpoint, CSMART_DOMAIN: domain, CSMART_EMAIL: email, CSMART_PASSWORD: password,
     CSMART_EXPORT_BUCKET: BUCKET, CSMART_EXPORT_PREFIX: 'csmart/', CSMART_EVENT_BUS: 'csmart-test', CSMART_TIMEOUT_MS: '1000',
