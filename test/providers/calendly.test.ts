@@ -71,6 +71,21 @@ describe('Calendly webhooks', () => {
     expect(description).not.toContain('salesforce');
   });
 
+  it('takes the phone from a question about a phone, not from any question with "numer" in it', () => {
+    const event = eventJson('calendly', 'invitee-created');
+    event.payload.text_reminder_number = null;
+    event.payload.questions_and_answers = [
+      { question: 'Numer zamówienia', answer: 'ZAM/2026/17', position: 0 },
+      { question: 'Numer NIP', answer: '5260250274', position: 1 },
+      { question: 'Numer kontaktowy', answer: '600 700 800', position: 2 },
+    ];
+
+    const description = planOf(deliver(Buffer.from(JSON.stringify(event)))).steps[0]!.fields.description;
+
+    expect(description).toContain('Telefon: 600 700 800');
+    expect(description).toContain('- Numer zamówienia: ZAM/2026/17');
+  });
+
   it('closes the same task on invitee.canceled, saying who canceled and why', () => {
     const created = planOf(deliver(eventBytes('calendly', 'invitee-created')));
     const canceled = planOf(deliver(eventBytes('calendly', 'invitee-canceled')));

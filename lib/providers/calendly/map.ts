@@ -11,7 +11,8 @@ import type { CalendlyInvitee } from './payload.ts';
 
 export type CalendlyMapOptions = { source: string; timeZone: string; settings: SourceSettings };
 
-const PHONE_QUESTION = /phone|telefon|\btel\b|numer/i;
+// A phone question by its words ("Numer kontaktowy" is one; "Numer zamówienia" or "Numer NIP" are not).
+const PHONE_QUESTION = /phone|telefon|\btel\b|kom[oó]rk|(numer|nr\.?)\s*(kontakt|tel|kom)/i;
 
 /**
  * invitee.created → a task (Events/Save) linked to the invitee URI; invitee.canceled → the same task closed.
