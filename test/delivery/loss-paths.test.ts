@@ -11,6 +11,7 @@ import { enqueueJob } from '../../lib/intake/job-queue.ts';
 import { httpEvent, jsonPost } from '../../emulators/lambda/http-events.ts';
 import { lambdaContext } from '../../emulators/lambda/context.ts';
 import { SSM_PREFIX, useDeliveryStack } from '../support/stack.ts';
+import { modeFromEnv } from '../support/sandbox-modes.ts';
 import { eventJson } from '../providers/support/fixtures.ts';
 import { standardHeaders } from '../providers/support/signing.ts';
 import { recordJob, task } from './support/jobs.ts';
@@ -140,7 +141,8 @@ describe('path 4b: a bare cancellation for a CSMART that requires a task\'s name
     stack.sandbox.current.settings.requiredOnEdit = 'sent';
   });
 
-  it('closes a task the integration created, sending the subject it kept instead of reading the task', async () => {
+  // Under CSMART_EDIT_MODE=replace every edit reads the task first by design: the subject kept saves a List only under merge.
+  it.skipIf(modeFromEnv()?.settings.CSMART_EDIT_MODE === 'replace')('closes a task the integration created, sending the subject it kept instead of reading the task', async () => {
     const created = eventJson('standard', 'calendar-event-created');
     await signedWebhook('erp', { ...created, data: { ...created.data, id: 'evt_strict_1' } }, 'msg_s1');
     await stack.drain(worker);
@@ -210,7 +212,7 @@ describe('path 5: an edit of a record deleted in CSMART', () => {
     expect(await stack.pump(worker)).toEqual({ received: 1, failed: 0 });
 
     expect(stack.sandbox.current.requests.filter((r) => r.module === 'Events' && r.action === 'Save')).toHaveLength(2);
-    expect(reasonParked()).toMatch(/^record_deleted: Events record \d+ is not listed by CSMART \(its List answered no records\) and its edit was refused \(CSMART Events\/Save refused: Rekord o podanym id nie istnieje\.\)/);
+    expect(reasonParked()).toMatch(/^record_deleted: Events record \d+ is not listed by CSMART \(its List answered no records\) and its edit was refused \(CSMART Events\/Save refused: [^)]+\)/);
     expect(await stack.links().getStatus(cancel.id)).toMatchObject({ state: 'dead-lettered', attempts: 1 });
   });
 
