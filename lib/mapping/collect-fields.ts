@@ -26,17 +26,16 @@ const RANK = { mapping: 0, mappingNormalised: 1, canonical: 2, alias: 3 } as con
  * non-empty one wins, and among equals the first sent.
  */
 export function collectFields(fields: BodyFields, settings: Pick<FormSettings, 'mapping' | 'honeypot'>): CollectedFields {
-  const mapping = new Map(Object.entries(settings.mapping));
-  const mappingNormalised = new Map([...mapping].map(([name, target]) => [normaliseFieldName(name), target]));
+  const targetOf = fieldTargets(settings.mapping);
   const found = new Map<string, { value: string; rank: number }>();
   const other: Array<[string, string]> = [];
 
   for (const [name, sent] of Object.entries(fields)) {
     // A field the form maps by its exact name is data, even one named like form machinery (CF7's `_url` tag).
-    if (isControlField(name, settings.honeypot) && !mapping.has(name)) continue;
+    if (isControlField(name, settings.honeypot) && !Object.hasOwn(settings.mapping, name)) continue;
     const key = fieldKeyOf(name);
     if (key === undefined) continue;
-    const { target, rank } = targetOf(name, normaliseFieldName(key), mapping, mappingNormalised);
+    const { target, rank } = targetOf(name, normaliseFieldName(key));
     const values = (Array.isArray(sent) ? sent : [sent]).map((v) => cleanText(v, target === 'message'));
     if (target === undefined) {
       const joined = values.filter(Boolean).join(', ');
@@ -52,11 +51,22 @@ export function collectFields(fields: BodyFields, settings: Pick<FormSettings, '
   return { values: new Map([...found].map(([field, { value }]) => [field, value])), other };
 }
 
-function targetOf(name: string, normalised: string, mapping: Map<string, string>, mappingNormalised: Map<string, string>): { target: string | undefined; rank: number } {
-  if (mapping.has(name)) return { target: mapping.get(name), rank: RANK.mapping };
-  if (mappingNormalised.has(normalised)) return { target: mappingNormalised.get(normalised), rank: RANK.mappingNormalised };
-  const target = aliasOf(normalised);
-  return { target, rank: target === normalised ? RANK.canonical : RANK.alias };
+/** Where a field's value goes, and how surely (a lower rank wins): see `fieldTargets`. */
+export type FieldTargets = (name: string, normalised?: string) => { target: string | undefined; rank: number };
+
+/**
+ * The lead field a form's field name means: the form's `mapping` for the name as sent, then for its normalised
+ * form, else the default aliases. Form-builder presets ask it too, so they read a field as the lead will.
+ */
+export function fieldTargets(mapping: Readonly<Record<string, string>>): FieldTargets {
+  const exact = new Map(Object.entries(mapping));
+  const byNormalised = new Map([...exact].map(([name, target]) => [normaliseFieldName(name), target]));
+  return (name, normalised = normaliseFieldName(name)) => {
+    if (exact.has(name)) return { target: exact.get(name), rank: RANK.mapping };
+    if (byNormalised.has(normalised)) return { target: byNormalised.get(normalised), rank: RANK.mappingNormalised };
+    const target = aliasOf(normalised);
+    return { target, rank: target === normalised ? RANK.canonical : RANK.alias };
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BodyFields } from './body-fields.ts';
 import { aliasOf, normaliseFieldName } from './aliases.ts';
+import { fieldTargets } from './collect-fields.ts';
 import { isTicked } from './consents.ts';
 import type { FormSettings } from './form-settings.ts';
 import { CONSENT_PREFIX } from './lead-fields.ts';
@@ -103,11 +104,13 @@ const ELEMENTOR_TYPES: Readonly<Record<string, string>> = { email: 'email', tel:
 function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>, settings: Pick<FormSettings, 'consents' | 'required'>): BodyFields {
   const out: BodyFields = {};
   const consents = configuredConsents(settings);
+  const targets = fieldTargets(mapping);
+  const targetOf = (name: string) => targets(name).target;
   const advanced = new Map<string, { value?: string | string[]; title?: string; type?: string }>();
   for (const [name, value] of Object.entries(fields)) {
     const nested = /^(fields|meta|form)\[([^\]]*)\](?:\[([^\]]*)\])?$/.exec(name);
     if (!nested) {
-      const kept = elementorLabelled(name, value, mapping, consents);
+      const kept = elementorLabelled(name, value, mapping, targetOf, consents);
       if (kept !== undefined) add(out, kept, value);
       continue;
     }
@@ -134,8 +137,8 @@ function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>
   const claimed = new Set<string>();
   for (const [id, entry] of advanced) {
     if (entry.value === undefined || entry.type === 'acceptance') continue;
-    const byId = targetOf(id, mapping);
-    const byTitle = entry.title ? targetOf(entry.title, mapping) : undefined;
+    const byId = targetOf(id);
+    const byTitle = entry.title ? targetOf(entry.title) : undefined;
     if (byId === undefined && byTitle === undefined) continue;
     named.set(id, byId !== undefined || !entry.title ? id : entry.title);
     if (hasText(entry.value)) claimed.add((byId ?? byTitle)!);
@@ -163,11 +166,13 @@ function elementor(fields: BodyFields, mapping: Readonly<Record<string, string>>
  * The name a field of Elementor's body of labels (no "Advanced Data") is kept under, or undefined when it is
  * metadata nobody needs. A field the form's `mapping` names is always kept as sent.
  */
-function elementorLabelled(name: string, value: string | string[], mapping: Readonly<Record<string, string>>, consents: ConfiguredConsents): string | undefined {
+function elementorLabelled(
+  name: string, value: string | string[], mapping: Readonly<Record<string, string>>, targetOf: (name: string) => string | undefined, consents: ConfiguredConsents,
+): string | undefined {
   if (Object.hasOwn(mapping, name)) return name;
   const normalised = normaliseFieldName(name);
   if (ELEMENTOR_META_DROPPED.has(normalised)) return undefined;
-  if (targetOf(name, mapping) !== undefined) return name;
+  if (targetOf(name) !== undefined) return name;
   const text = (Array.isArray(value) ? value.at(-1) : value)?.trim() ?? '';
   if (IP_ADDRESS.test(text) && normalised.split('_').includes('ip')) return undefined;
   if (USER_AGENT.test(text)) return undefined;
@@ -175,7 +180,7 @@ function elementorLabelled(name: string, value: string | string[], mapping: Read
   if (ELEMENTOR_PAGE_URL_LABELS.has(normalised) && /^https?:\/\//i.test(text)) return 'page_url';
   // An unlabelled field is sent as `No Label <id>`: its id may be meaningful (`email`, `zgoda_rodo`) or mapped.
   const id = ELEMENTOR_NO_LABEL.exec(name)?.[1];
-  if (id !== undefined && targetOf(id, mapping) !== undefined) return id;
+  if (id !== undefined && targetOf(id) !== undefined) return id;
   // Without "Advanced Data" an acceptance field has no type: it is known by the consent the settings name
   // with its id (`No Label rodo` and `"required": ["consent_rodo"]`) or whose text its label is.
   const consent = id !== undefined && consents.names.has(normaliseFieldName(id)) ? normaliseFieldName(id) : consents.byText.get(normalised);
@@ -192,14 +197,6 @@ function configuredConsents(settings: Pick<FormSettings, 'consents' | 'required'
   const byText = new Map<string, string>();
   for (const [name, consent] of Object.entries(settings.consents)) if (consent.text) byText.set(normaliseFieldName(consent.text), name);
   return { names, byText };
-}
-
-/** The lead field a builder's field name means: the form's `mapping` (as sent or normalised), else the default aliases. */
-function targetOf(name: string, mapping: Readonly<Record<string, string>>): string | undefined {
-  if (Object.hasOwn(mapping, name)) return mapping[name];
-  const normalised = normaliseFieldName(name);
-  const mapped = Object.entries(mapping).find(([key]) => normaliseFieldName(key) === normalised);
-  return mapped?.[1] ?? aliasOf(normalised);
 }
 
 function hasText(value: string | string[]): boolean {
