@@ -215,9 +215,7 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   const refs = [step.link, ...(step.aliases ?? [])];
   const linked = await firstLinked(refs, deps.links);
   const found = linked?.recordId;
-  // CSMART documents a task's subject as required on every Save: an edit without one (a bare cancellation)
-  // sends the one we last sent. A link kept before subjects were stored has none: the client then reads the task.
-  if (step.module === 'Events' && !fields.name && linked?.name) fields.name = linked.name;
+  keepSubject(step.module, fields, linked);
   if (found && (await editUnlessDeleted(step, fields, found, refs, deps))) {
     await linkAll(refs, step.module, found, job.id, deps.links, subjectOf(step.module, fields));
     return { module: step.module, id: found, action: 'updated' };
@@ -234,7 +232,7 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   if (!claim.claimed) {
     if (claim.link.state === 'linked' && claim.link.recordId) {
       id = claim.link.recordId;
-      if (step.module === 'Events' && !fields.name && claim.link.name) fields.name = claim.link.name;
+      keepSubject(step.module, fields, claim.link);
     }
     else if (!mayTakeOver(claim.link, run)) throw new DeliveryLinkBusyError(`${step.module} record for ${step.link.source} is being created by another delivery`);
     // An earlier attempt (ours, or one that stopped long ago) claimed it and did not finish: the record may exist.
@@ -258,6 +256,14 @@ async function deliverRecord(step: RecordStep, run: Attempt, deps: DeliveryDeps,
   }
   await linkAll(refs, step.module, id, job.id, deps.links, subjectOf(step.module, fields));
   return { module: step.module, id, action };
+}
+
+/**
+ * CSMART documents a task's subject as required on every Save: an edit without one (a bare cancellation) sends
+ * the one its link kept. A link kept before subjects were stored has none: the client then reads the task.
+ */
+function keepSubject(module: RecordStep['module'], fields: Record<string, string | undefined>, link: Link | undefined): void {
+  if (module === 'Events' && !fields.name && link?.name) fields.name = link.name;
 }
 
 /** The subject a task's links keep for its later edits (none for opportunities: they require nothing). */
