@@ -331,9 +331,8 @@ function checkSaveFields(module: SaveModule, fields: Record<string, unknown>, cr
   }
   // An edit may leave them out (a cancellation: the status): save fills them from the current record.
   if (!creating) return out;
-  for (const field of MODULES[module].required as readonly string[]) {
-    if (!out[field]) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
-  }
+  const [field] = missingRequired(module, out);
+  if (field !== undefined) throw new CsmartValidationError(`${module}/Save needs "${field}"`, { module, action: 'Save', field });
   return out;
 }
 
