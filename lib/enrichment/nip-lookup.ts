@@ -33,16 +33,16 @@ export function createNipLookup(options: NipLookupOptions): NipLookup {
       const cached = await options.store.get(nip);
       if (cached) return { ...cached, from: 'cache' };
       const day = toWallClock(now(), REGISTER_TIME_ZONE).date;
-      // Counted before each call: two workers at the limit never both go over it.
-      if ((await options.store.countRequest(day)) > options.dailyLimit) return { kind: 'limit' };
-      let answer: RegisterAnswer;
-      try {
-        answer = await searchNip(nip, day, options.register);
-      } catch (error) {
-        // WL-195: the register's data were just updated and it asks for the same request again; once is enough.
-        if ((error as EnrichmentRegisterUnavailableError).registerCode !== REFRESHED_CODE) throw error;
+      let answer: RegisterAnswer | undefined;
+      for (let asked = 0; answer === undefined; asked++) {
+        // Counted before each call: two workers at the limit never both go over it.
         if ((await options.store.countRequest(day)) > options.dailyLimit) return { kind: 'limit' };
-        answer = await searchNip(nip, day, options.register);
+        try {
+          answer = await searchNip(nip, day, options.register);
+        } catch (error) {
+          // WL-195: the register's data were just updated and it asks for the same request again; once is enough.
+          if (asked > 0 || (error as EnrichmentRegisterUnavailableError).registerCode !== REFRESHED_CODE) throw error;
+        }
       }
       if (answer.kind === 'limit') {
         await options.store.exhaust(day, options.dailyLimit);
