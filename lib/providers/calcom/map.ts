@@ -46,11 +46,7 @@ export function mapCalcom(body: unknown, options: CalcomMapOptions): ProviderRes
 
   const { source } = options;
   const attendee = booking.attendees?.[0];
-  const person: Person = {
-    name: nameOf(attendee?.name) ?? nameOf(responseValue(booking, 'name')),
-    email: firstText(attendee?.email, responseValue(booking, 'email')),
-    phone: firstText(...phoneAnswers(booking), booking.smsReminderNumber, attendee?.phoneNumber),
-  };
+  const person = personOf(booking, attendee, booking.smsReminderNumber);
 
   const aliases: LinkRef[] = event === 'BOOKING_RESCHEDULED'
     ? [...new Set([booking.rescheduleUid, booking.fromReschedule])]
@@ -73,11 +69,7 @@ export function mapCalcom(body: unknown, options: CalcomMapOptions): ProviderRes
 function seatTaken(booking: CalcomBooking, seatId: string, options: CalcomMapOptions): WorkPlan {
   const { source } = options;
   const attendee = booking.attendees?.at(-1);
-  const person: Person = {
-    name: nameOf(attendee?.name) ?? nameOf(responseValue(booking, 'name')),
-    email: firstText(attendee?.email, responseValue(booking, 'email')),
-    phone: firstText(...phoneAnswers(booking), attendee?.phoneNumber),
-  };
+  const person = personOf(booking, attendee);
   const link = { source, externalId: seatRef(booking.uid, seatId) };
   const aliases = person.email ? [{ source, externalId: attendeeRef(booking.uid, person.email) }] : [];
   return {
@@ -145,6 +137,18 @@ function taskStep(booking: CalcomBooking, person: Person, shape: StepShape, opti
 function responseValue(booking: CalcomBooking, key: string): unknown {
   const response = booking.responses?.[key];
   return response !== null && typeof response === 'object' && 'value' in response ? response.value : undefined;
+}
+
+/**
+ * The person a booking's task is about: an attendee, the booking form's answers filling what the attendee
+ * leaves out; `bookerPhone` (the booking's SMS reminder number) only when the attendee is the one who booked.
+ */
+function personOf(booking: CalcomBooking, attendee: Attendee | undefined, bookerPhone?: string | null): Person {
+  return {
+    name: nameOf(attendee?.name) ?? nameOf(responseValue(booking, 'name')),
+    email: firstText(attendee?.email, responseValue(booking, 'email')),
+    phone: firstText(...phoneAnswers(booking), bookerPhone, attendee?.phoneNumber),
+  };
 }
 
 function phoneAnswers(booking: CalcomBooking): (string | undefined)[] {
